@@ -1,0 +1,38 @@
+package dev.kldload.cli;
+
+import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.support.GlobalOptions;
+import dev.kldload.cli.support.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The root command. Each tool is a subcommand, and also reachable by its own name (multi-call). */
+@Command(
+    name = "kldload",
+    header = "Kubernetes on ZFS-cloned KVM virtual machines, and the KVM and ZFS host tools.",
+    description = {
+      "Each tool is a subcommand and can also be run by its own name through a symlink to the",
+      "launcher: 'ksnap list' is 'kldload ksnap list'."
+    },
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    subcommands = {DoctorCommand.class, CompletionCommand.class},
+    footer = {
+      "",
+      "Example:",
+      "  kldload doctor",
+      "  kldload doctor -o json | jq '.items[] | select(.status != \"ok\")'"
+    })
+public final class KldloadCommand implements Runnable {
+  @Mixin GlobalOptions globals;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing command");
+  }
+}

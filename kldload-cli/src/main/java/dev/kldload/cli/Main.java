@@ -1,0 +1,144 @@
+package dev.kldload.cli;
+
+import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.CommandFactory;
+import dev.kldload.cli.support.ErrorHandlers;
+import dev.kldload.core.ExitCode;
+import dev.kldload.core.probe.Probe;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import picocli.CommandLine;
+
+/**
+ * Entry point. The launcher passes the name it was invoked by ({@code -Dkldload.prog}); when that
+ * is a tool name ({@code ksnap}, {@code kube-cluster}) the tool runs directly. The only place that
+ * calls {@link System#exit}.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    Cli cli =
+        new Cli(
+            out,
+            err,
+            System.getenv(),
+            () -> new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+            System.console() != null,
+            Clock.systemUTC(),
+            DoctorProbes::all);
+    installInterruptHandler(cli);
+    String prog = System.getProperty("kldload.prog", "kldload");
+    int code = run(cli, prog, args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /**
+   * Parses and runs one invocation; returns the exit code. Used by tests with their own {@link
+   * Cli}.
+   */
+  public static int run(Cli cli, String prog, String... args) {
+    CommandLine commandLine = commandLine(cli);
+    String[] effective = dispatch(commandLine, prog, args);
+    return commandLine.execute(effective);
+  }
+
+  /** The fully wired command tree: factory, streams, handlers, help sections. */
+  public static CommandLine commandLine(Cli cli) {
+    CommandLine commandLine = new CommandLine(KldloadCommand.class, new CommandFactory(cli));
+    commandLine.setOut(cli.out());
+    commandLine.setErr(cli.err());
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setExecutionExceptionHandler(new ErrorHandlers.Execution(cli));
+    commandLine.setParameterExceptionHandler(new ErrorHandlers.Parameters());
+    commandLine.setUsageHelpAutoWidth(false);
+    commandLine.setUsageHelpWidth(100);
+    addExitCodes(commandLine);
+    return commandLine;
+  }
+
+  /** Multi-call: {@code ksnap list} becomes {@code kldload ksnap list}. */
+  static String[] dispatch(CommandLine commandLine, String prog, String[] args) {
+    String name = prog.substring(prog.lastIndexOf('/') + 1);
+    if (!name.equals("kldload") && commandLine.getSubcommands().containsKey(name)) {
+      List<String> all = new ArrayList<>();
+      all.add(name);
+      all.addAll(Arrays.asList(args));
+      return all.toArray(String[]::new);
+    }
+    return args;
+  }
+
+  private static void addExitCodes(CommandLine commandLine) {
+    Map<String, String> codes = new LinkedHashMap<>();
+    for (ExitCode code : ExitCode.values()) {
+      codes.put(String.format("%3d", code.code()), code.meaning());
+    }
+    commandLine
+        .getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(codes);
+    commandLine.getSubcommands().values().forEach(Main::addExitCodes);
+  }
+
+  /**
+   * First Ctrl-C cancels the running plan (steps stop, the journal stays consistent, exit 130); a
+   * second one, or one while no plan runs, exits at once with 130.
+   */
+  @SuppressWarnings("sunapi")
+  private static void installInterruptHandler(Cli cli) {
+    try {
+      sun.misc.Signal.handle(
+          new sun.misc.Signal("INT"),
+          signal -> {
+            if (cli.planRunning() && !cli.cancellation().isCancelled()) {
+              cli.err().println();
+              cli.err()
+                  .println(
+                      "interrupted: stopping after the running steps (Ctrl-C again to quit now)");
+              cli.err().flush();
+              cli.cancellation().cancel();
+            } else {
+              Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
+            }
+          });
+    } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
+      // no signal support on this platform: the JVM's default (exit 130) applies
+    }
+  }
+
+  /** The probes of every engine, for {@code doctor}. Built only when doctor runs. */
+  static final class DoctorProbes {
+    private DoctorProbes() {}
+
+    static List<Probe> all(Cli cli) {
+      Function<Cli, String> uri =
+          c ->
+              c.env()
+                  .getOrDefault(
+                      "LIBVIRT_DEFAULT_URI",
+                      c.config().require(dev.kldload.core.config.ConfigKey.LIBVIRT_URI));
+      List<Probe> probes = new ArrayList<>();
+      probes.addAll(dev.kldload.core.probe.CoreProbes.all());
+      probes.addAll(dev.kldload.zfs.ZfsProbes.all());
+      probes.addAll(dev.kldload.kvm.KvmProbes.all(uri.apply(cli)));
+      probes.addAll(dev.kldload.net.NetProbes.all());
+      probes.addAll(dev.kldload.kube.KubeProbes.all());
+      return probes;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.kldload.cli.support;
+
+import dev.kldload.core.ExitCode;
+import dev.kldload.core.KldloadException;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The two error paths. Execution: one {@code error:} line naming the object, one {@code hint:}
+ * line, the stack trace only with {@code -vv}. Parameters: picocli's message, "did you mean", and
+ * where to find help; exit 2 either way for bad input.
+ */
+public final class ErrorHandlers {
+  private ErrorHandlers() {}
+
+  /** Handles failures thrown by a command's {@code call()}. */
+  public static final class Execution implements IExecutionExceptionHandler {
+    private final Cli cli;
+
+    public Execution(Cli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public int handleExecutionException(
+        Exception ex, CommandLine commandLine, ParseResult parseResult) {
+      PrintWriter err = commandLine.getErr();
+      String tool = commandLine.getCommandName();
+      if (ex instanceof KldloadException k) {
+        err.println("error: " + prefixed(tool, k.getMessage()));
+        k.hint().ifPresent(h -> err.println("hint: " + h));
+        if (cli.verbosity() >= 2) {
+          err.print(stackTrace(ex));
+        }
+        err.flush();
+        return k.exitCode().code();
+      }
+      if (ex instanceof ParameterException p) {
+        return new Parameters().handleParseException(p, new String[0]);
+      }
+      err.println(
+          "error: "
+              + tool
+              + ": unexpected "
+              + ex.getClass().getSimpleName()
+              + ": "
+              + ex.getMessage());
+      if (cli.verbosity() >= 2) {
+        err.print(stackTrace(ex));
+      } else {
+        err.println("hint: re-run with -vv for the stack trace, and report it");
+      }
+      err.flush();
+      return ExitCode.FAILED.code();
+    }
+
+    private static String prefixed(String tool, String message) {
+      return message.startsWith(tool + " ") || message.startsWith(tool + ":")
+          ? message
+          : tool + ": " + message;
+    }
+  }
+
+  /** The stack trace with causes, for -vv. */
+  static String stackTrace(Throwable ex) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      sb.append(t == ex ? "" : "caused by: ").append(t).append('\n');
+      for (StackTraceElement frame : t.getStackTrace()) {
+        sb.append("    at ").append(frame).append('\n');
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Handles unknown options, missing parameters and invalid values. */
+  public static final class Parameters implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cmd = ex.getCommandLine();
+      PrintWriter err = cmd.getErr();
+      Throwable cause = ex.getCause();
+      String message = cause instanceof KldloadException k ? k.getMessage() : ex.getMessage();
+      err.println("error: " + cmd.getCommandName() + ": " + message);
+      if (cause instanceof KldloadException k && k.hint().isPresent()) {
+        err.println("hint: " + k.hint().get());
+      }
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+        List<String> names = fullName(cmd);
+        err.println("see '" + String.join(" ", names) + " --help'");
+      }
+      err.flush();
+      return ExitCode.USAGE.code();
+    }
+
+    private static List<String> fullName(CommandLine cmd) {
+      java.util.LinkedList<String> names = new java.util.LinkedList<>();
+      for (CommandLine c = cmd; c != null; c = c.getParent()) {
+        names.addFirst(c.getCommandName());
+      }
+      return names;
+    }
+  }
+}

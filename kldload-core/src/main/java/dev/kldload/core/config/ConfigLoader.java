@@ -1,0 +1,131 @@
+package dev.kldload.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kldload.core.KldloadException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads configuration in precedence order: {@code /etc/kldload/kldload.yaml} &lt; {@code
+ * ~/.config/kldload/kldload.yaml} &lt; {@code KLDLOAD_*} environment &lt; flags. {@code --config
+ * FILE} replaces both files. Keys may be nested ({@code libvirt: {uri: …}}) or dotted ({@code
+ * libvirt.uri}).
+ */
+public final class ConfigLoader {
+  public static final Path SYSTEM_FILE = Path.of("/etc/kldload/kldload.yaml");
+
+  private final Map<String, String> environment;
+  private final List<Path> defaultFiles;
+
+  public ConfigLoader(Map<String, String> environment) {
+    this(environment, defaultFiles(environment));
+  }
+
+  public ConfigLoader(Map<String, String> environment, List<Path> defaultFiles) {
+    this.environment = Map.copyOf(environment);
+    this.defaultFiles = List.copyOf(defaultFiles);
+  }
+
+  private static List<Path> defaultFiles(Map<String, String> env) {
+    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    String xdg = env.get("XDG_CONFIG_HOME");
+    Path user =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg, "kldload", "kldload.yaml")
+            : Path.of(home, ".config", "kldload", "kldload.yaml");
+    return List.of(SYSTEM_FILE, user);
+  }
+
+  /**
+   * @param explicitFile {@code --config FILE}: when present, the only file read (and it must exist)
+   * @param flags values given on the command line, by key
+   */
+  public Config load(Optional<Path> explicitFile, Map<ConfigKey, String> flags) {
+    Map<ConfigKey, Config.Value> values = new EnumMap<>(ConfigKey.class);
+    for (ConfigKey key : ConfigKey.values()) {
+      key.defaultValue().ifPresent(v -> values.put(key, new Config.Value(v, "default")));
+    }
+    if (explicitFile.isPresent()) {
+      Path file = explicitFile.get();
+      if (!Files.isRegularFile(file)) {
+        throw KldloadException.notFound(
+            "config file " + file + " does not exist", "check the path given to --config");
+      }
+      readFile(file, values);
+    } else {
+      for (Path file : defaultFiles) {
+        if (Files.isRegularFile(file)) {
+          readFile(file, values);
+        }
+      }
+    }
+    for (ConfigKey key : ConfigKey.values()) {
+      String value = environment.get(key.environmentName());
+      if (value != null && !value.isBlank()) {
+        values.put(key, new Config.Value(value, "environment " + key.environmentName()));
+      }
+    }
+    flags.forEach((key, value) -> values.put(key, new Config.Value(value, "flag")));
+    return new Config(values);
+  }
+
+  private static void readFile(Path file, Map<ConfigKey, Config.Value> values) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (IOException e) {
+      String reason =
+          e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+      throw KldloadException.invalid(
+          "config file " + file + " is not valid YAML: " + reason, "fix the file or move it away");
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return;
+    }
+    if (!root.isObject()) {
+      throw KldloadException.invalid(
+          "config file " + file + " must be a mapping of keys to values",
+          "known keys: " + String.join(", ", ConfigKey.keys()));
+    }
+    Map<String, String> flat = new LinkedHashMap<>();
+    flatten("", root, flat, file);
+    flat.forEach(
+        (name, value) -> {
+          ConfigKey key =
+              ConfigKey.byKey(name)
+                  .orElseThrow(
+                      () ->
+                          KldloadException.invalid(
+                              "unknown key '" + name + "' in config file " + file,
+                              "known keys: " + String.join(", ", ConfigKey.keys())));
+          values.put(key, new Config.Value(value, file.toString()));
+        });
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String name = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+      JsonNode value = field.getValue();
+      if (value.isObject()) {
+        flatten(name, value, out, file);
+      } else if (value.isValueNode() && !value.isNull()) {
+        out.put(name, value.asText());
+      } else {
+        throw KldloadException.invalid(
+            "key '" + name + "' in config file " + file + " must have a single value",
+            "write it as '" + name + ": VALUE'");
+      }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package dev.kldload.core.plan;
+
+/**
+ * Receives the engine's events; implementations render them on stderr. Called from worker threads.
+ */
+public interface ProgressListener {
+  ProgressListener NONE = new ProgressListener() {};
+
+  default void planStarted(Plan plan, boolean dryRun) {}
+
+  default void stepStarted(Step step) {}
+
+  default void stepNote(Step step, String message) {}
+
+  default void stepFinished(StepOutcome outcome) {}
+
+  default void planFinished(PlanResult result) {}
+}

@@ -1,0 +1,120 @@
+package dev.kldload.kvm;
+
+import com.sun.jna.NativeLibrary;
+import dev.kldload.core.probe.ExecutableProbe;
+import dev.kldload.core.probe.Probe;
+import dev.kldload.core.probe.ProbeResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+
+/** Doctor probes for the virtualisation engines. */
+public final class KvmProbes {
+  private KvmProbes() {}
+
+  /**
+   * @param libvirtUri the configured connection URI
+   */
+  public static List<Probe> all(String libvirtUri) {
+    return List.of(
+        new LibvirtProbe(libvirtUri),
+        new DevKvmProbe(),
+        new ExecutableProbe("qemu-img", List.of("qemu-img"), "qcow2 overlays and images", true),
+        new ExecutableProbe(
+            "iso-builder", List.of("xorriso", "genisoimage"), "cloud-init seed ISOs", true));
+  }
+
+  /** The library (loaded as libvirt-java does) and a read-only connection to the configured URI. */
+  static final class LibvirtProbe implements Probe {
+    private final String uri;
+
+    LibvirtProbe(String uri) {
+      this.uri = uri;
+    }
+
+    @Override
+    public String name() {
+      return "libvirt";
+    }
+
+    @Override
+    public String purpose() {
+      return "define, start and clone VMs (" + uri + ")";
+    }
+
+    @Override
+    public boolean requiredForBootstrap() {
+      return true;
+    }
+
+    @Override
+    public ProbeResult probe() {
+      try {
+        NativeLibrary.getInstance("virt");
+      } catch (UnsatisfiedLinkError e) {
+        return ProbeResult.missing(this, "libvirt.so cannot be loaded", "apt-get install libvirt0");
+      }
+      Connect connect = null;
+      try {
+        Connect.setErrorCallback(null);
+        connect = new Connect(uri, true);
+        return ProbeResult.ok(
+            this,
+            "connected to " + uri + " (" + connect.getType() + " " + connect.getLibVersion() + ")");
+      } catch (LibvirtException | RuntimeException e) {
+        return ProbeResult.missing(
+            this,
+            "cannot connect to " + uri + ": " + firstLine(e.getMessage()),
+            "apt-get install libvirt-daemon-system qemu-system-x86, or set --connect / LIBVIRT_DEFAULT_URI");
+      } finally {
+        if (connect != null) {
+          try {
+            connect.close();
+          } catch (LibvirtException ignored) {
+            // read-only probe connection; nothing to clean up
+          }
+        }
+      }
+    }
+  }
+
+  static String firstLine(String text) {
+    return text == null ? "" : text.lines().findFirst().orElse("");
+  }
+
+  /** Hardware acceleration; without it guests run under QEMU's emulation (slow but correct). */
+  static final class DevKvmProbe implements Probe {
+    @Override
+    public String name() {
+      return "/dev/kvm";
+    }
+
+    @Override
+    public String purpose() {
+      return "hardware-accelerated guests";
+    }
+
+    @Override
+    public boolean requiredForBootstrap() {
+      return false;
+    }
+
+    @Override
+    public ProbeResult probe() {
+      Path dev = Path.of("/dev/kvm");
+      if (!Files.exists(dev)) {
+        return ProbeResult.warn(
+            this,
+            "absent: guests would run under software emulation",
+            "enable VT-x/AMD-V in firmware");
+      }
+      if (!Files.isReadable(dev) || !Files.isWritable(dev)) {
+        return ProbeResult.warn(
+            this, "present but not accessible", "run as root or join group kvm");
+      }
+      return ProbeResult.ok(this, "present and accessible");
+    }
+  }
+}
