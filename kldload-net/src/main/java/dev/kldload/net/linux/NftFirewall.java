@@ -1,6 +1,5 @@
 package dev.kldload.net.linux;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.process.ProcessResult;
@@ -10,22 +9,30 @@ import dev.kldload.net.Firewall;
 import dev.kldload.net.NftRuleset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Our table through the {@code nft} program; rulesets go in on stdin, one transaction each. */
 public final class NftFirewall implements Firewall {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Pattern COMMENT = Pattern.compile("comment \"([^\"]*)\"");
   private final ProcessRunner runner;
 
   public NftFirewall(ProcessRunner runner) {
     this.runner = runner;
   }
 
+  /**
+   * Read from the text listing: nft 1.0.6's JSON output leaves table comments out. The table's own
+   * comment is the first line inside its block.
+   */
   @Override
   public Optional<String> tableComment() {
     ProcessResult result =
         runner.run(
-            ProcessSpec.of("nft", "-j", "list", "table", NftRuleset.FAMILY, NftRuleset.TABLE)
+            ProcessSpec.of("nft", "-t", "list", "table", NftRuleset.FAMILY, NftRuleset.TABLE)
                 .timeout(TIMEOUT)
                 .readOnly()
                 .build());
@@ -38,10 +45,11 @@ public final class NftFirewall implements Firewall {
           "nft cannot list table inet kldload: " + result.errorTail(),
           "check that nftables is installed and that you are root");
     }
-    for (JsonNode item : IpJson.tree(result.stdout(), "nft").path("nftables")) {
-      JsonNode table = item.get("table");
-      if (table != null && NftRuleset.TABLE.equals(table.path("name").asText())) {
-        return Optional.of(table.path("comment").asText(""));
+    List<String> lines = result.stdout().lines().map(String::strip).toList();
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      if (lines.get(i).equals("table inet kldload {")) {
+        Matcher m = COMMENT.matcher(lines.get(i + 1));
+        return Optional.of(m.matches() ? m.group(1) : "");
       }
     }
     return Optional.empty();
