@@ -76,13 +76,15 @@ class FirewallEnforcementIT {
   }
 
   private static boolean connects(String port) {
-    // the listener may need a moment to bind: a refused connection is retried, a drop is not
+    // a listener may still be binding: a refused connection (-v prints why) is retried, a drop
+    // (timeout) is not
     for (int attempt = 0; attempt < 20; attempt++) {
       var result =
           nodes.netns.tryIn(
               nodes.ns(1),
               "nc",
               "-z",
+              "-v",
               "-w",
               "2",
               "-s",
