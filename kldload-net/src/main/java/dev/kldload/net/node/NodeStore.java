@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * This node's mesh state under {@code <state-dir>/net}: {@code node.json} (id, NAT), one private
  * key per plane ({@code keys/<plane>.key}, 0600), the desired peers ({@code peers.json}) and the
- * peers we configured ({@code owned.json}) — the only peers we ever remove.
+ * peers we configured per plane ({@code owned-<plane>.json}) — the only peers we ever remove.
  */
 public final class NodeStore {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -87,23 +87,20 @@ public final class NodeStore {
     SecureFiles.write(dir.resolve("peers.json"), text(peers.toJson()));
   }
 
+  /** One file per plane: the planes reconcile in parallel and must not overwrite each other. */
   public Set<WgKey> owned(PlaneKind plane) {
     Set<WgKey> out = new LinkedHashSet<>();
-    SecureFiles.read(dir.resolve("owned.json"))
-        .map(text -> json(text, "owned.json"))
-        .ifPresent(root -> root.path(plane.id()).forEach(k -> out.add(WgKey.parse(k.asText()))));
+    String name = "owned-" + plane.id() + ".json";
+    SecureFiles.read(dir.resolve(name))
+        .map(text -> json(text, name))
+        .ifPresent(root -> root.forEach(k -> out.add(WgKey.parse(k.asText()))));
     return out;
   }
 
   public void saveOwned(PlaneKind plane, Set<WgKey> keys) {
-    ObjectNode root = MAPPER.createObjectNode();
-    for (PlaneKind p : PlaneKind.values()) {
-      ArrayNode list = root.putArray(p.id());
-      for (WgKey key : p == plane ? keys : owned(p)) {
-        list.add(key.base64());
-      }
-    }
-    SecureFiles.write(dir.resolve("owned.json"), text(root));
+    ArrayNode list = MAPPER.createArrayNode();
+    keys.forEach(k -> list.add(k.base64()));
+    SecureFiles.write(dir.resolve("owned-" + plane.id() + ".json"), text(list));
   }
 
   private JsonNode json(String text, String name) {
