@@ -14,7 +14,25 @@ public enum ConfigKey {
   LIBVIRT_URI("libvirt.uri", "qemu:///system", "libvirt connection URI"),
   KVM_BACKEND("kvm.backend", "zfs", "disk backend for VMs: zfs or qcow2"),
   KVM_IMAGES_DIR("kvm.images-dir", "/var/lib/libvirt/images", "qcow2 disks and seed ISOs"),
-  ZFS_VM_PARENT("zfs.vm-parent", "rpool/vms", "parent dataset of VM zvols");
+  ZFS_VM_PARENT("zfs.vm-parent", "rpool/vms", "parent dataset of VM zvols"),
+  NET_LIBVIRT_NETWORK("net.libvirt-network", "192.168.122.0/24", "the VM network (host is .1)"),
+  NET_LIBVIRT_BRIDGE("net.libvirt-bridge", "virbr0", "bridge device of the VM network"),
+  NET_MGMT_INTERFACE("net.mgmt.interface", "wg-mgmt", "WireGuard interface of the mgmt plane"),
+  NET_MGMT_SUBNET("net.mgmt.subnet", "10.250.0.0/24", "mgmt plane subnet (node id = last octet)"),
+  NET_MGMT_PORT("net.mgmt.port", "51820", "mgmt plane UDP port"),
+  NET_K8S_INTERFACE("net.k8s.interface", "wg-k8s", "WireGuard interface of the k8s plane"),
+  NET_K8S_SUBNET("net.k8s.subnet", "10.251.0.0/24", "k8s plane subnet (node id = last octet)"),
+  NET_K8S_PORT("net.k8s.port", "51821", "k8s plane UDP port"),
+  NET_HOST_ID("net.host-id", "100", "the hypervisor's node id on the planes"),
+  NET_POD_CIDR("net.pod-cidr", "10.244.0.0/16", "Kubernetes pod network"),
+  NET_SERVICE_CIDR("net.service-cidr", "10.96.0.0/16", "Kubernetes service network"),
+  NET_WIREGUARD_MTU("net.wireguard-mtu", "1420", "MTU of the WireGuard interfaces"),
+  NET_WIREGUARD_DIR(
+      "net.wireguard-dir", "/etc/wireguard", "where wg-quick files are kept for boot"),
+  NET_BOOT_UNITS(
+      "net.boot-units", "true", "enable wg-quick@ units so the planes come back after reboot"),
+  NET_KUBELET_DEFAULTS(
+      "net.kubelet-defaults", "/etc/default/kubelet", "kubelet environment file (pin-kubelet)");
 
   private final String key;
   private final String defaultValue;

@@ -1,0 +1,91 @@
+package dev.kldload.cli.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Validation and read paths that need no root and no WireGuard. */
+class KubeNetworkCommandTest {
+  @TempDir Path dir;
+
+  private NetCli cli() {
+    return new NetCli(dir, Optional.empty(), "wg-mgmt", "wg-k8s");
+  }
+
+  @Test
+  @DisplayName("a node id outside 1-254 or not a number is exit 2 and changes nothing")
+  void badIds() {
+    for (String id : new String[] {"0", "255", "abc", "-1"}) {
+      NetCli.Result r = cli().run("init", id);
+      assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+      assertThat(r.err()).as(r.toString()).contains("error:", "node id");
+    }
+    assertThat(dir.resolve("state")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("add-peer with a bad endpoint or key is exit 2 with a hint")
+  void badPeer() {
+    String key = "9EPsB9sZvy+NN5iWebK201vFweXftl4FSiKpH+h+/D0=";
+    NetCli.Result port = cli().run("add-peer", "10.0.0.2:51820", "2", "--mgmt-key", key);
+    assertThat(port.exit()).as(port.toString()).isEqualTo(2);
+    assertThat(port.err()).contains("endpoint", "hint:");
+    NetCli.Result shell = cli().run("add-peer", "a;b", "2", "--mgmt-key", key);
+    assertThat(shell.exit()).as(shell.toString()).isEqualTo(2);
+    NetCli.Result badKey = cli().run("add-peer", "10.0.0.2", "2", "--mgmt-key", "abc=");
+    assertThat(badKey.exit()).as(badKey.toString()).isEqualTo(2);
+    assertThat(badKey.err()).contains("not a WireGuard key");
+    NetCli.Result badId = cli().run("add-peer", "10.0.0.2", "300", "--k8s-key", key);
+    assertThat(badId.exit()).as(badId.toString()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("apply with a missing mesh file is exit 4, with an invalid one exit 2")
+  void badMesh() throws Exception {
+    NetCli.Result missing = cli().run("apply", "--mesh", dir.resolve("nope.yaml").toString());
+    assertThat(missing.exit()).as(missing.toString()).isEqualTo(4);
+    Path bad = dir.resolve("mesh.yaml");
+    Files.writeString(bad, "nodes:\n  - id: 1\n    endpoint: 10.0.0.1\n    mgmtKey: nokey\n");
+    NetCli.Result invalid = cli().run("apply", "--mesh", bad.toString());
+    assertThat(invalid.exit()).as(invalid.toString()).isEqualTo(2);
+    assertThat(invalid.err()).contains("not a WireGuard key");
+  }
+
+  @Test
+  @DisplayName("show-keys and peer commands before init are exit 6 (precondition)")
+  void beforeInit() {
+    NetCli.Result keys = cli().run("show-keys");
+    assertThat(keys.exit()).as(keys.toString()).isEqualTo(6);
+    assertThat(keys.err()).contains("kube-network init");
+    NetCli.Result remove = cli().run("remove-peer", "2");
+    assertThat(remove.exit()).as(remove.toString()).isEqualTo(6);
+  }
+
+  @Test
+  @DisplayName("kube-network without a verb is a usage error; --help on every verb exits 0")
+  void help() {
+    assertThat(cli().run().exit()).isEqualTo(2);
+    for (String verb :
+        new String[] {
+          "init",
+          "add-peer",
+          "remove-peer",
+          "apply",
+          "show-keys",
+          "status",
+          "check",
+          "nft",
+          "pin-kubelet"
+        }) {
+      NetCli.Result r = cli().run(verb, "--help");
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.out()).as(verb).contains("Example:");
+      assertThat(cli().run(verb, "--no-such-option").exit()).as(verb).isEqualTo(2);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.kldload.net;
+
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.config.Config;
+import dev.kldload.core.config.ConfigKey;
+import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.NodeId;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The address plan (DESIGN §4) as one object: the libvirt network, the two WireGuard planes, node
+ * ids, pod and service CIDRs, MetalLB range and API VIP, MTUs. Every value comes from configuration
+ * with the original's defaults, so no address is hard-coded elsewhere.
+ *
+ * @param libvirtNetwork the VM network; its {@code .1} is the host's bridge address
+ * @param libvirtBridge the bridge device of that network (its own route is not a conflict)
+ * @param hostId the hypervisor's node id on the planes
+ * @param physicalMtu MTU of the underlying network
+ * @param wireguardMtu MTU of the WireGuard interfaces (physical − 80)
+ */
+public record NetworkPlan(
+    Cidr libvirtNetwork,
+    String libvirtBridge,
+    Plane mgmt,
+    Plane k8s,
+    NodeId hostId,
+    Cidr podCidr,
+    Cidr serviceCidr,
+    int metallbFirst,
+    int metallbLast,
+    int apiVip,
+    int physicalMtu,
+    int wireguardMtu) {
+
+  /** Bytes WireGuard adds to each packet (IPv6 outer header worst case). */
+  public static final int WIREGUARD_OVERHEAD = 80;
+
+  /** Bytes Cilium's VXLAN encapsulation adds. */
+  public static final int VXLAN_OVERHEAD = 50;
+
+  public NetworkPlan {
+    if (mgmt.kind() != PlaneKind.MGMT || k8s.kind() != PlaneKind.K8S) {
+      throw new IllegalArgumentException("planes given in the wrong order");
+    }
+    if (mgmt.interfaceName().equals(k8s.interfaceName())) {
+      throw KldloadException.invalid(
+          "both planes use interface " + mgmt.interfaceName(), "give each plane its own interface");
+    }
+    if (mgmt.port() == k8s.port()) {
+      throw KldloadException.invalid(
+          "both planes use UDP port " + mgmt.port(), "give each plane its own port");
+    }
+    if (wireguardMtu < 1280 || wireguardMtu > physicalMtu - WIREGUARD_OVERHEAD) {
+      throw KldloadException.invalid(
+          "WireGuard MTU " + wireguardMtu + " does not fit a " + physicalMtu + " byte network",
+          "use 1280 to " + (physicalMtu - WIREGUARD_OVERHEAD));
+    }
+    if (metallbFirst < 1 || metallbLast > 254 || metallbFirst > metallbLast) {
+      throw KldloadException.invalid(
+          "MetalLB range ." + metallbFirst + "-." + metallbLast + " is not valid",
+          "use host numbers 1-254, first ≤ last");
+    }
+    if (apiVip >= metallbFirst && apiVip <= metallbLast) {
+      throw KldloadException.invalid(
+          "API VIP ." + apiVip + " lies inside the MetalLB range", "pick a VIP outside it");
+    }
+  }
+
+  /** The original's plan: 10.250.0.0/24:51820, 10.251.0.0/24:51821, host 100, MTU 1420. */
+  public static NetworkPlan defaults() {
+    return fromConfig(Config.defaults());
+  }
+
+  public static NetworkPlan fromConfig(Config config) {
+    return new NetworkPlan(
+        Cidr.parse(config.require(ConfigKey.NET_LIBVIRT_NETWORK)),
+        config.require(ConfigKey.NET_LIBVIRT_BRIDGE),
+        new Plane(
+            PlaneKind.MGMT,
+            config.require(ConfigKey.NET_MGMT_INTERFACE),
+            Cidr.parse(config.require(ConfigKey.NET_MGMT_SUBNET)),
+            number(config, ConfigKey.NET_MGMT_PORT)),
+        new Plane(
+            PlaneKind.K8S,
+            config.require(ConfigKey.NET_K8S_INTERFACE),
+            Cidr.parse(config.require(ConfigKey.NET_K8S_SUBNET)),
+            number(config, ConfigKey.NET_K8S_PORT)),
+        NodeId.of(number(config, ConfigKey.NET_HOST_ID)),
+        Cidr.parse(config.require(ConfigKey.NET_POD_CIDR)),
+        Cidr.parse(config.require(ConfigKey.NET_SERVICE_CIDR)),
+        200,
+        220,
+        240,
+        1500,
+        number(config, ConfigKey.NET_WIREGUARD_MTU));
+  }
+
+  private static int number(Config config, ConfigKey key) {
+    String text = config.require(key);
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw KldloadException.invalid(
+          key.key() + " '" + text + "' is not a number",
+          "set " + key.key() + " (" + key.environmentName() + ") to a whole number");
+    }
+  }
+
+  public Plane plane(PlaneKind kind) {
+    return kind == PlaneKind.MGMT ? mgmt : k8s;
+  }
+
+  public List<Plane> planes() {
+    return List.of(mgmt, k8s);
+  }
+
+  /** The host's address on the VM network: the bridge's {@code .1}, the endpoint nodes use. */
+  public InetAddress hostBridgeAddress() {
+    return libvirtNetwork.host(1);
+  }
+
+  public InetAddress apiVipAddress() {
+    return libvirtNetwork.host(apiVip);
+  }
+
+  /** Cilium's MTU: physical − WireGuard − VXLAN when pod traffic rides wg-k8s, else − VXLAN. */
+  public int ciliumMtu(boolean overWireGuard) {
+    return overWireGuard
+        ? physicalMtu - WIREGUARD_OVERHEAD - VXLAN_OVERHEAD
+        : physicalMtu - VXLAN_OVERHEAD;
+  }
+
+  /** The named ranges of this plan, in a stable order. */
+  public Map<String, Cidr> ranges() {
+    Map<String, Cidr> out = new LinkedHashMap<>();
+    out.put("libvirt network", libvirtNetwork);
+    out.put(mgmt.interfaceName(), mgmt.subnet());
+    out.put(k8s.interfaceName(), k8s.subnet());
+    out.put("pod CIDR", podCidr);
+    out.put("service CIDR", serviceCidr);
+    return out;
+  }
+
+  /**
+   * Overlaps between the plan's ranges, and between each range and the host's routes. Routes
+   * through our own devices (the planes, the libvirt bridge, Cilium's) are the plan in effect, not
+   * a conflict; the default route covers everything and is skipped.
+   */
+  public List<PlanIssue> check(List<Route> hostRoutes) {
+    List<PlanIssue> issues = new ArrayList<>();
+    List<Map.Entry<String, Cidr>> ranges = new ArrayList<>(ranges().entrySet());
+    for (int i = 0; i < ranges.size(); i++) {
+      for (int j = i + 1; j < ranges.size(); j++) {
+        Map.Entry<String, Cidr> a = ranges.get(i);
+        Map.Entry<String, Cidr> b = ranges.get(j);
+        if (a.getValue().overlaps(b.getValue())) {
+          issues.add(
+              new PlanIssue(
+                  a.getKey(),
+                  a.getValue().toString(),
+                  b.getKey() + " " + b.getValue(),
+                  "two ranges of the plan overlap"));
+        }
+      }
+    }
+    Set<String> ours = Set.of(mgmt.interfaceName(), k8s.interfaceName(), libvirtBridge);
+    for (Route route : hostRoutes) {
+      if (route.isDefault() || !route.destination().isIpv4()) {
+        continue;
+      }
+      String device = route.device().orElse("");
+      if (ours.contains(device) || device.startsWith("cilium_") || device.startsWith("lxc")) {
+        continue;
+      }
+      for (Map.Entry<String, Cidr> range : ranges) {
+        if (range.getValue().overlaps(route.destination())) {
+          issues.add(
+              new PlanIssue(
+                  range.getKey(),
+                  range.getValue().toString(),
+                  "host route " + route.destination() + (device.isEmpty() ? "" : " dev " + device),
+                  "the host already routes part of this range"));
+        }
+      }
+    }
+    return issues;
+  }
+}

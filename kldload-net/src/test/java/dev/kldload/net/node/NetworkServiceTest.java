@@ -1,0 +1,265 @@
+package dev.kldload.net.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.PlanEngine;
+import dev.kldload.core.plan.PlanResult;
+import dev.kldload.core.plan.StepStatus;
+import dev.kldload.core.process.DryRunProcessRunner;
+import dev.kldload.core.process.SystemProcessRunner;
+import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.NodeId;
+import dev.kldload.net.Endpoint;
+import dev.kldload.net.InMemoryFirewall;
+import dev.kldload.net.InMemoryHostNetwork;
+import dev.kldload.net.InMemoryWireGuard;
+import dev.kldload.net.Mesh;
+import dev.kldload.net.MeshNode;
+import dev.kldload.net.NetworkPlan;
+import dev.kldload.net.NftRuleset;
+import dev.kldload.net.PeerSpec;
+import dev.kldload.net.PlaneKind;
+import dev.kldload.net.TestKeys;
+import dev.kldload.net.WgDevice;
+import dev.kldload.net.WgKey;
+import dev.kldload.net.WgPeerState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NetworkServiceTest {
+  @TempDir Path dir;
+  private final InMemoryWireGuard wg = new InMemoryWireGuard();
+  private final InMemoryFirewall fw = new InMemoryFirewall();
+  private final InMemoryHostNetwork host =
+      new InMemoryHostNetwork()
+          .address("enp1s0", "192.168.122.11/24")
+          .route("0.0.0.0/0", "enp1s0", "192.168.122.1");
+  private final NetworkPlan plan = NetworkPlan.defaults();
+  private NetworkService service;
+
+  @BeforeEach
+  void setUp() {
+    service =
+        new NetworkService(
+            plan,
+            new NodeStore(dir.resolve("state")),
+            wg,
+            host,
+            fw,
+            new DryRunProcessRunner(new SystemProcessRunner()),
+            new NodeSettings(dir.resolve("wireguard"), false, dir.resolve("kubelet")),
+            Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC));
+  }
+
+  private static PlanResult run(Plan plan) {
+    PlanResult result = PlanEngine.quiet(1).run(plan, false);
+    result.throwIfFailed();
+    return result;
+  }
+
+  private static void assertNothingChanged(PlanResult result) {
+    assertThat(result.outcomes())
+        .allSatisfy(o -> assertThat(o.status()).as(o.stepId()).isEqualTo(StepStatus.ALREADY_DONE));
+  }
+
+  private static MeshNode node(int id, int mgmtKey, int k8sKey) {
+    return new MeshNode(
+        NodeId.of(id),
+        Endpoint.parse("192.168.122." + (10 + id)),
+        false,
+        Map.of(
+            PlaneKind.MGMT,
+            TestKeys.publicKey(mgmtKey),
+            PlaneKind.K8S,
+            TestKeys.publicKey(k8sKey)));
+  }
+
+  @Test
+  @DisplayName("init brings up both planes with a separate key each; a second init changes nothing")
+  void initIdempotent() throws Exception {
+    run(service.init(NodeId.of(1), false));
+    WgDevice mgmt = wg.device("wg-mgmt").orElseThrow();
+    WgDevice k8s = wg.device("wg-k8s").orElseThrow();
+    assertThat(mgmt.addresses().get(0).toString()).isEqualTo("10.250.0.1/24");
+    assertThat(k8s.addresses().get(0).toString()).isEqualTo("10.251.0.1/24");
+    assertThat(mgmt.listenPort()).isEqualTo(51820);
+    assertThat(k8s.listenPort()).isEqualTo(51821);
+    assertThat(mgmt.mtu()).isEqualTo(1420);
+    assertThat(mgmt.publicKey()).isNotEqualTo(k8s.publicKey());
+    Path key = dir.resolve("state/net/keys/mgmt.key");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
+    Path conf = dir.resolve("wireguard/wg-mgmt.conf");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(conf)).contains("Address = 10.250.0.1/24", "MTU = 1420");
+    assertNothingChanged(run(service.init(NodeId.of(1), false)));
+    assertThat(service.keys().mgmtPublicKey()).isEqualTo(mgmt.publicKey().orElseThrow().base64());
+    assertThat(Files.readString(dir.resolve("state/net/node.json"))).contains("\"id\" : 1");
+  }
+
+  @Test
+  @DisplayName("init with another id is a conflict unless forced; keys survive the new id")
+  void initOtherId() {
+    run(service.init(NodeId.of(1), false));
+    String key = service.keys().mgmtPublicKey();
+    assertThatThrownBy(() -> service.init(NodeId.of(2), false))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+    run(service.init(NodeId.of(2), true));
+    assertThat(service.keys().nodeId()).isEqualTo(2);
+    assertThat(service.keys().mgmtPublicKey()).isEqualTo(key);
+    assertThat(wg.device("wg-mgmt").orElseThrow().addresses().get(0).toString())
+        .isEqualTo("10.250.0.2/24");
+  }
+
+  @Test
+  @DisplayName("add-peer twice gives one peer (no duplicate); changing its endpoint updates it")
+  void addPeerIdempotent() {
+    run(service.init(NodeId.of(1), false));
+    run(service.addPeer(node(2, 2, 3)));
+    assertNothingChanged(run(service.addPeer(node(2, 2, 3))));
+    assertThat(wg.device("wg-mgmt").orElseThrow().peers()).hasSize(1);
+    assertThat(wg.device("wg-k8s").orElseThrow().peers()).hasSize(1);
+    MeshNode moved =
+        new MeshNode(
+            NodeId.of(2),
+            Endpoint.parse("192.168.122.99"),
+            false,
+            Map.of(PlaneKind.MGMT, TestKeys.publicKey(2), PlaneKind.K8S, TestKeys.publicKey(3)));
+    run(service.addPeer(moved));
+    assertThat(wg.device("wg-mgmt").orElseThrow().peers())
+        .singleElement()
+        .satisfies(p -> assertThat(p.endpoint()).contains("192.168.122.99:51820"));
+  }
+
+  @Test
+  @DisplayName("add-peer with one plane's key configures that plane only")
+  void onePlane() {
+    run(service.init(NodeId.of(1), false));
+    run(
+        service.addPeer(
+            new MeshNode(
+                NodeId.of(100),
+                Endpoint.parse("192.168.122.1"),
+                true,
+                Map.of(PlaneKind.MGMT, TestKeys.publicKey(4)))));
+    assertThat(wg.device("wg-mgmt").orElseThrow().peers())
+        .singleElement()
+        .satisfies(p -> assertThat(p.keepalive()).isEqualTo(25));
+    assertThat(wg.device("wg-k8s").orElseThrow().peers()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("remove-peer removes exactly that peer and leaves a foreign one")
+  void removePeerLeavesForeign() {
+    run(service.init(NodeId.of(1), false));
+    run(service.addPeer(node(2, 2, 3)));
+    run(service.addPeer(node(3, 4, 5)));
+    WgKey foreign = TestKeys.publicKey(0);
+    wg.updatePeers(
+        "wg-mgmt",
+        List.of(
+            new PeerSpec(
+                NodeId.of(50),
+                foreign,
+                Optional.empty(),
+                List.of(Cidr.parse("10.250.0.50/32")),
+                0)),
+        Set.of());
+    run(service.removePeer(NodeId.of(2)));
+    assertThat(wg.device("wg-mgmt").orElseThrow().peers())
+        .extracting(WgPeerState::publicKey)
+        .containsExactlyInAnyOrder(TestKeys.publicKey(4), foreign);
+    assertNothingChanged(run(service.removePeer(NodeId.of(2))));
+    assertThat(service.status().planes().get(0).peers())
+        .anySatisfy(
+            p -> {
+              assertThat(p.publicKey()).isEqualTo(foreign.base64());
+              assertThat(p.managed()).isFalse();
+              assertThat(p.stale()).isTrue();
+            });
+  }
+
+  @Test
+  @DisplayName("apply --mesh makes every other node a peer and drops peers the mesh no longer has")
+  void applyMesh() {
+    run(service.init(NodeId.of(1), false));
+    MeshNode self =
+        new MeshNode(
+            NodeId.of(1),
+            Endpoint.parse("192.168.122.11"),
+            false,
+            Map.of(
+                PlaneKind.MGMT,
+                WgKey.parse(service.keys().mgmtPublicKey()),
+                PlaneKind.K8S,
+                WgKey.parse(service.keys().k8sPublicKey())));
+    run(service.applyMesh(new Mesh(List.of(self, node(2, 2, 3), node(3, 4, 5)))));
+    assertThat(wg.device("wg-k8s").orElseThrow().peers()).hasSize(2);
+    assertNothingChanged(
+        run(service.applyMesh(new Mesh(List.of(self, node(2, 2, 3), node(3, 4, 5))))));
+    run(service.applyMesh(new Mesh(List.of(self, node(3, 4, 5)))));
+    assertThat(wg.device("wg-k8s").orElseThrow().peers())
+        .extracting(WgPeerState::publicKey)
+        .containsExactly(TestKeys.publicKey(5));
+  }
+
+  @Test
+  @DisplayName("apply --mesh refuses a mesh without this node or with other keys for it")
+  void applyMeshValidation() {
+    run(service.init(NodeId.of(1), false));
+    assertThatThrownBy(() -> service.applyMesh(new Mesh(List.of(node(2, 2, 3)))))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT));
+    assertThatThrownBy(() -> service.applyMesh(new Mesh(List.of(node(1, 2, 3)))))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+  }
+
+  @Test
+  @DisplayName("peer commands before init are a precondition failure")
+  void beforeInit() {
+    assertThatThrownBy(() -> service.addPeer(node(2, 2, 3)))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION));
+  }
+
+  @Test
+  @DisplayName("nft replaces our table once; a second run with the same input changes nothing")
+  void firewallIdempotent() {
+    NetworkService.FirewallPlan first = service.firewall(NftRuleset.Mode.NODE, Optional.empty());
+    assertThat(first.ruleset()).contains("oifname \"enp1s0\" masquerade", "192.168.122.0/24");
+    run(first.plan());
+    assertNothingChanged(run(service.firewall(NftRuleset.Mode.NODE, Optional.empty()).plan()));
+    assertThat(fw.replacements()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("pin-kubelet sets --node-ip to the wg-k8s address and keeps other arguments")
+  void pinKubelet() throws Exception {
+    run(service.init(NodeId.of(4), false));
+    Files.writeString(
+        dir.resolve("kubelet"), "KUBELET_EXTRA_ARGS=--node-ip=192.168.122.14 --v=2\n");
+    run(service.pinKubelet());
+    assertThat(Files.readString(dir.resolve("kubelet")))
+        .isEqualTo("KUBELET_EXTRA_ARGS=\"--v=2 --node-ip=10.251.0.4\"\n");
+    assertNothingChanged(run(service.pinKubelet()));
+  }
+}
