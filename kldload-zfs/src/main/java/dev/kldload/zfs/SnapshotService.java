@@ -207,6 +207,8 @@ public final class SnapshotService {
         Step.named("rollback")
             .description("roll " + decision.target().dataset() + " back to " + decision.target())
             .after(after)
+            // rolling back to the newest snapshot again changes nothing: always safe to apply
+            .doneWhen(ctx -> false)
             .apply(ctx -> zfs.rollback(decision.target())));
     return plan.build();
   }
