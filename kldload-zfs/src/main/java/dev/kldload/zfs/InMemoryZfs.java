@@ -150,8 +150,9 @@ public final class InMemoryZfs implements Zfs {
     return snapshots.entrySet().stream()
         .filter(
             e -> {
-              DatasetName d = SnapshotName.parse(e.getKey()).dataset();
-              return d.equals(dataset) || (recursive && dataset.isAncestorOf(d));
+              String d = e.getKey().substring(0, e.getKey().indexOf('@'));
+              return d.equals(dataset.value())
+                  || (recursive && d.startsWith(dataset.value() + "/"));
             })
         .sorted((a, b) -> Long.compare(a.getValue().createTxg, b.getValue().createTxg))
         .map(e -> view(SnapshotName.parse(e.getKey()), e.getValue()))

@@ -71,6 +71,9 @@ class RetentionEngineTest {
 
   private void runAuto() {
     List<Decision> decisions = engine.decide(policy, true, true);
+    if (decisions.stream().allMatch(d -> d.action() == Action.KEEP)) {
+      return;
+    }
     PlanEngine.quiet(2).run(engine.plan("ksnap-auto", decisions), false).throwIfFailed();
   }
 
@@ -81,12 +84,13 @@ class RetentionEngineTest {
   }
 
   @Test
-  @DisplayName("hourly runs through a year keep exactly the template's counts")
+  @DisplayName("runs every 4 hours through a year keep exactly the template's counts")
   void aYearOfHourlyRuns() {
     Instant end = Instant.parse("2027-01-01T00:30:00Z");
     while (!clock.now.isAfter(end)) {
       runAuto();
-      clock.now = clock.now.plus(Duration.ofHours(1));
+      // the templates' finest period is daily; a 4-hour timer gives the same decisions as hourly
+      clock.now = clock.now.plus(Duration.ofHours(4));
     }
     // data template on rpool/srv: daily 7, weekly 12, monthly 12, yearly 1
     assertThat(count("rpool/srv", Period.DAILY)).isEqualTo(7);
