@@ -38,7 +38,9 @@ import picocli.CommandLine.Parameters;
       KsnapCommand.Create.class,
       KsnapCommand.ListSnapshots.class,
       KsnapCommand.Rollback.class,
-      KsnapCommand.Destroy.class
+      KsnapCommand.Destroy.class,
+      KsnapPolicyCommands.Prune.class,
+      KsnapPolicyCommands.Auto.class
     },
     footer = {"", "Example:", "  ksnap", "  ksnap create /srv", "  ksnap list rpool/srv -o json"})
 public final class KsnapCommand implements Callable<Integer> {

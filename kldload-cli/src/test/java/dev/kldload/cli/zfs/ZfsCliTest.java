@@ -307,6 +307,35 @@ class ZfsCliTest {
     assertThat(bad.out()).contains("DEGRADED");
   }
 
+  @Test
+  @DisplayName(
+      "ksnap auto takes the policy's due snapshots; prune --dry-run explains and keeps all")
+  void autoAndPrune() throws Exception {
+    Path policy = dir.resolve("snapshots.yaml");
+    Files.writeString(
+        policy,
+        "templates:\n  t: {daily: 1, autosnap: true, autoprune: true}\n"
+            + "datasets:\n  tank/srv: {template: t}\n");
+    zfs.snapshot(SnapshotName.parse("tank/srv@auto-daily-20261120-000000"), Map.of());
+    Result auto = run("ksnap", "auto", "--policy", policy.toString());
+    assertThat(auto.exit()).as(auto.toString()).isZero();
+    assertThat(snapshotNames())
+        .containsExactly(
+            "tank/srv@auto-daily-20261120-000000", "tank/srv@auto-daily-20261126-101530");
+
+    Result dry = run("ksnap", "prune", "--dry-run", "--policy", policy.toString());
+    assertThat(dry.exit()).as(dry.toString()).isZero();
+    assertThat(dry.out())
+        .contains("keep")
+        .contains("within daily 1")
+        .contains("tank/srv@auto-daily-20261120-000000")
+        .contains("not taken by");
+    assertThat(snapshotNames()).hasSize(2);
+
+    Result bad = run("ksnap", "prune", "--policy", dir.resolve("missing.yaml").toString());
+    assertThat(bad.exit()).as(bad.toString()).isEqualTo(4);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"ksnap", "kclone", "kdf", "kst"})
   @DisplayName("every ZFS tool answers --help with an example and exits 0")
