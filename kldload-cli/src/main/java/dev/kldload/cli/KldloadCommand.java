@@ -4,6 +4,10 @@ import dev.kldload.cli.doctor.DoctorCommand;
 import dev.kldload.cli.net.KubeNetworkCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
+import dev.kldload.cli.zfs.KcloneCommand;
+import dev.kldload.cli.zfs.KdfCommand;
+import dev.kldload.cli.zfs.KsnapCommand;
+import dev.kldload.cli.zfs.KstCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +24,15 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {DoctorCommand.class, CompletionCommand.class, KubeNetworkCommand.class},
+    subcommands = {
+      DoctorCommand.class,
+      CompletionCommand.class,
+      KsnapCommand.class,
+      KcloneCommand.class,
+      KdfCommand.class,
+      KstCommand.class,
+      KubeNetworkCommand.class
+    },
     footer = {
       "",
       "Example:",
