@@ -4,9 +4,7 @@ import dev.kldload.cli.support.Cli;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code kldload completion bash|zsh}: a completion script for the whole command tree. */
 @Command(
@@ -32,15 +30,14 @@ public final class CompletionCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
   Shell shell;
 
-  @Spec CommandSpec spec;
-
   CompletionCommand(Cli cli) {
     this.cli = cli;
   }
 
   @Override
   public Integer call() {
-    String script = AutoComplete.bash("kldload", spec.root().commandLine());
+    // this invocation built only the completion command: completion needs the whole tree
+    String script = AutoComplete.bash("kldload", Main.commandLine(cli));
     if (shell == Shell.zsh) {
       // picocli's script is written for bash; zsh runs it through bashcompinit
       cli.out().println("autoload -U +X compinit && compinit");

@@ -1,20 +1,17 @@
 package dev.kldload.cli;
 
-import dev.kldload.cli.doctor.DoctorCommand;
-import dev.kldload.cli.net.KubeNetworkCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
-import dev.kldload.cli.zfs.KcloneCommand;
-import dev.kldload.cli.zfs.KdfCommand;
-import dev.kldload.cli.zfs.KsnapCommand;
-import dev.kldload.cli.zfs.KstCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The root command. Each tool is a subcommand, and also reachable by its own name (multi-call). */
+/**
+ * The root command. Each tool is a subcommand (registered from {@link Tools}, not here, so that one
+ * invocation builds only the tool it runs), and also reachable by its own name (multi-call).
+ */
 @Command(
     name = "kldload",
     header = "Kubernetes on ZFS-cloned KVM virtual machines, and the KVM and ZFS host tools.",
@@ -24,15 +21,6 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {
-      DoctorCommand.class,
-      CompletionCommand.class,
-      KsnapCommand.class,
-      KcloneCommand.class,
-      KdfCommand.class,
-      KstCommand.class,
-      KubeNetworkCommand.class
-    },
     footer = {
       "",
       "Example:",

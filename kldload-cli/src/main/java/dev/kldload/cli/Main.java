@@ -51,14 +51,21 @@ public final class Main {
    * Cli}.
    */
   public static int run(Cli cli, String prog, String... args) {
-    CommandLine commandLine = commandLine(cli);
-    String[] effective = dispatch(commandLine, prog, args);
-    return commandLine.execute(effective);
+    String[] effective = dispatch(prog, args);
+    return commandLine(cli, Tools.needed(effective)).execute(effective);
   }
 
-  /** The fully wired command tree: factory, streams, handlers, help sections. */
+  /** The whole command tree, wired: factory, streams, handlers, help sections. */
   public static CommandLine commandLine(Cli cli) {
-    CommandLine commandLine = new CommandLine(KldloadCommand.class, new CommandFactory(cli));
+    return commandLine(cli, Tools.ALL);
+  }
+
+  private static CommandLine commandLine(Cli cli, List<Tools.Tool> tools) {
+    CommandFactory factory = new CommandFactory(cli);
+    CommandLine commandLine = new CommandLine(KldloadCommand.class, factory);
+    for (Tools.Tool tool : tools) {
+      commandLine.addSubcommand(tool.name(), new CommandLine(tool.type(), factory));
+    }
     commandLine.setOut(cli.out());
     commandLine.setErr(cli.err());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -71,9 +78,9 @@ public final class Main {
   }
 
   /** Multi-call: {@code ksnap list} becomes {@code kldload ksnap list}. */
-  static String[] dispatch(CommandLine commandLine, String prog, String[] args) {
+  static String[] dispatch(String prog, String[] args) {
     String name = prog.substring(prog.lastIndexOf('/') + 1);
-    if (!name.equals("kldload") && commandLine.getSubcommands().containsKey(name)) {
+    if (!name.equals("kldload") && Tools.byName(name).isPresent()) {
       List<String> all = new ArrayList<>();
       all.add(name);
       all.addAll(Arrays.asList(args));

@@ -1,0 +1,63 @@
+package dev.kldload.cli;
+
+import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.net.KubeNetworkCommand;
+import dev.kldload.cli.zfs.KcloneCommand;
+import dev.kldload.cli.zfs.KdfCommand;
+import dev.kldload.cli.zfs.KsnapCommand;
+import dev.kldload.cli.zfs.KstCommand;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every tool, by the name it is invoked as. Building picocli's model of a command costs reflection
+ * over all its options (and picocli's classes cannot be class-data shared), so an invocation builds
+ * only the tool it names; help listings and suggestions build them all.
+ */
+final class Tools {
+  /** A tool name and its command class. */
+  record Tool(String name, Class<?> type) {}
+
+  static final List<Tool> ALL =
+      List.of(
+          new Tool("doctor", DoctorCommand.class),
+          new Tool("completion", CompletionCommand.class),
+          new Tool("ksnap", KsnapCommand.class),
+          new Tool("kclone", KcloneCommand.class),
+          new Tool("kdf", KdfCommand.class),
+          new Tool("kst", KstCommand.class),
+          new Tool("kube-network", KubeNetworkCommand.class));
+
+  /** Root options that take a separate value: their value is not a tool name. */
+  private static final Set<String> ROOT_OPTIONS_WITH_VALUE =
+      Set.of("--color", "--state-dir", "--config");
+
+  private Tools() {}
+
+  static Optional<Tool> byName(String name) {
+    return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+
+  /**
+   * The tools an invocation needs: the one it names; none for {@code --version} or a bare root
+   * option; all of them for root help and for an unknown name (so picocli can suggest the closest).
+   */
+  static List<Tool> needed(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--")) {
+        break;
+      }
+      if (arg.startsWith("-")) {
+        if (ROOT_OPTIONS_WITH_VALUE.contains(arg)) {
+          i++;
+        }
+        continue;
+      }
+      return byName(arg).map(List::of).orElse(ALL);
+    }
+    boolean help = List.of(args).stream().anyMatch(a -> a.equals("-h") || a.equals("--help"));
+    return help ? ALL : List.of();
+  }
+}
