@@ -152,6 +152,10 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public void start(String name) {
     Domain d = require(name);
+    if (call(name, "read", d::isActive) == 1) {
+      throw KldloadException.conflict(
+          "domain " + name + " is already running", "check the domain's state with 'kvm-list'");
+    }
     call(name, "start", d::create);
   }
 
