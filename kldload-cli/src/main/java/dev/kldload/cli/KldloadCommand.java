@@ -1,6 +1,11 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.kvm.KvmCloneCommand;
+import dev.kldload.cli.kvm.KvmCreateCommand;
+import dev.kldload.cli.kvm.KvmDeleteCommand;
+import dev.kldload.cli.kvm.KvmListCommand;
+import dev.kldload.cli.kvm.KvmSnapCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
 import picocli.CommandLine.Command;
@@ -19,7 +24,15 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {DoctorCommand.class, CompletionCommand.class},
+    subcommands = {
+      DoctorCommand.class,
+      CompletionCommand.class,
+      KvmListCommand.class,
+      KvmCreateCommand.class,
+      KvmCloneCommand.class,
+      KvmSnapCommand.class,
+      KvmDeleteCommand.class
+    },
     footer = {
       "",
       "Example:",
