@@ -8,6 +8,10 @@ import dev.kldload.cli.kvm.KvmListCommand;
 import dev.kldload.cli.kvm.KvmSnapCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
+import dev.kldload.cli.zfs.KcloneCommand;
+import dev.kldload.cli.zfs.KdfCommand;
+import dev.kldload.cli.zfs.KsnapCommand;
+import dev.kldload.cli.zfs.KstCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +35,11 @@ import picocli.CommandLine.Spec;
       KvmCreateCommand.class,
       KvmCloneCommand.class,
       KvmSnapCommand.class,
-      KvmDeleteCommand.class
+      KvmDeleteCommand.class,
+      KsnapCommand.class,
+      KcloneCommand.class,
+      KdfCommand.class,
+      KstCommand.class
     },
     footer = {
       "",
