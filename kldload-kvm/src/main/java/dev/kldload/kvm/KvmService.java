@@ -27,6 +27,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,37 +80,43 @@ public final class KvmService {
 
   // ---------------------------------------------------------------- list
 
-  /** Every domain with its disk usage: one definition read per domain, no programs run. */
+  /**
+   * Every domain with its disk usage: one listing call, one definition read per domain, one usage
+   * look-up per backend; no program per VM.
+   */
   public List<VmView> list() {
-    List<VmView> out = new ArrayList<>();
-    for (VmDomain d : hypervisor.domains()) {
+    List<VmDomain> domains = hypervisor.domains();
+    Map<String, DomainDefinition> defs = new LinkedHashMap<>();
+    Map<String, Path> firstDisk = new LinkedHashMap<>();
+    for (VmDomain d : domains) {
       DomainDefinition def = DomainDefinition.parse(d.xml());
-      Optional<DiskBackend.DiskUsage> usage =
-          def.dataDisks().stream()
-              .findFirst()
-              .flatMap(DomainDefinition.DiskEntry::source)
-              .flatMap(this::usage);
+      defs.put(d.name(), def);
+      def.dataDisks().stream()
+          .findFirst()
+          .flatMap(DomainDefinition.DiskEntry::source)
+          .ifPresent(p -> firstDisk.put(d.name(), p));
+    }
+    Map<Path, DiskBackend.DiskUsage> usage = new LinkedHashMap<>();
+    for (DiskBackend b : backends) {
+      usage.putAll(b.usage(firstDisk.values()));
+    }
+    List<VmView> out = new ArrayList<>();
+    for (VmDomain d : domains) {
+      DomainDefinition def = defs.get(d.name());
+      Optional<DiskBackend.DiskUsage> u =
+          Optional.ofNullable(firstDisk.get(d.name())).map(usage::get);
       out.add(
           new VmView(
               d.name(),
               d.state().label(),
               d.memoryKib() * 1024,
               d.vcpus(),
-              usage.map(DiskBackend.DiskUsage::capacityBytes).orElse(null),
-              usage.map(DiskBackend.DiskUsage::usedBytes).orElse(null),
+              u.map(DiskBackend.DiskUsage::capacityBytes).orElse(null),
+              u.map(DiskBackend.DiskUsage::usedBytes).orElse(null),
               def.metadata().flatMap(DomainMetadata::cloneOrigin).orElse(null),
               def.ours()));
     }
     return out;
-  }
-
-  private Optional<DiskBackend.DiskUsage> usage(Path disk) {
-    for (DiskBackend b : backends) {
-      if (b.owner(disk).isPresent()) {
-        return b.usage(disk);
-      }
-    }
-    return Optional.empty();
   }
 
   // ---------------------------------------------------------------- create

@@ -6,13 +6,19 @@ import dev.kldload.core.config.Config;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.core.value.DatasetName;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.KvmService;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.disk.Qcow2Backend;
+import dev.kldload.kvm.disk.ZvolBackend;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a KVM command needs, built inside {@code call()} so that no other command loads libvirt: the
@@ -25,6 +31,7 @@ final class KvmSession implements AutoCloseable {
   final Cli cli;
   final Hypervisor hypervisor;
   final Qcow2Backend qcow2;
+  final Optional<ZvolBackend> zvols;
   final KvmService service;
 
   private KvmSession(Cli cli, String uri, boolean dryRun) {
@@ -33,10 +40,24 @@ final class KvmSession implements AutoCloseable {
     ProcessRunner runner = cli.processRunner(dryRun);
     this.hypervisor = new LibvirtHypervisor(uri);
     this.qcow2 = new Qcow2Backend(Path.of(config.require(ConfigKey.KVM_IMAGES_DIR)), runner);
+    // only where ZFS is really there: the libzfs_core adapter must not start on a host without it
+    this.zvols =
+        Files.exists(Path.of("/dev/zfs"))
+            ? Optional.of(
+                ZvolBackend.onHost(
+                    new LibzfsCoreZfs(runner),
+                    DatasetName.of(config.require(ConfigKey.ZFS_VM_PARENT)),
+                    runner,
+                    cli.clock(),
+                    cli.cancellation()))
+            : Optional.empty();
+    List<DiskBackend> backends = new ArrayList<>();
+    zvols.ifPresent(backends::add);
+    backends.add(qcow2);
     this.service =
         new KvmService(
             hypervisor,
-            List.of(qcow2),
+            backends,
             runner,
             new KvmService.Settings(
                 qcow2.directory(),
@@ -69,9 +90,11 @@ final class KvmSession implements AutoCloseable {
     return switch (name) {
       case "qcow2" -> qcow2;
       case "zfs" ->
-          throw KldloadException.precondition(
-              "the zfs disk backend is not available in this build",
-              "use --backend qcow2, or set kvm.backend: qcow2 in the configuration");
+          zvols.orElseThrow(
+              () ->
+                  KldloadException.precondition(
+                      "the zfs disk backend needs ZFS on this host (/dev/zfs is missing)",
+                      "use --backend qcow2, or set kvm.backend: qcow2 in the configuration"));
       default ->
           throw KldloadException.invalid(
               "disk backend '" + name + "' is not known", "use --backend zfs or --backend qcow2");

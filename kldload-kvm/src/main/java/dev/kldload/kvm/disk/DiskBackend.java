@@ -4,7 +4,9 @@ import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.xml.DomainSpec;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,8 +63,11 @@ public interface DiskBackend {
   /** Whether a paused (not shut-off) domain can be snapshotted consistently. */
   boolean liveSnapshots();
 
-  /** Capacity and space used of a disk this backend made, without running a program. */
-  Optional<DiskUsage> usage(Path disk);
+  /**
+   * Capacity and space used of the disks this backend made, among {@code disks}; one look-up for
+   * all of them (no program per disk), so that listing stays fast with many VMs.
+   */
+  Map<Path, DiskUsage> usage(Collection<Path> disks);
 
   /** A frozen point of a VM's disk. */
   record DiskSnapshot(VmName vm, String name, String id) {}

@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -235,20 +238,27 @@ public final class Qcow2Backend implements DiskBackend {
     return false;
   }
 
+  /** Reads each file's header: the virtual size, and the file's size as the space it uses. */
   @Override
-  public Optional<DiskUsage> usage(Path disk) {
-    if (owner(disk).isEmpty()) {
-      return Optional.empty();
+  public Map<Path, DiskUsage> usage(Collection<Path> disks) {
+    Map<Path, DiskUsage> out = new LinkedHashMap<>();
+    for (Path disk : disks) {
+      if (owner(disk).isEmpty()) {
+        continue;
+      }
+      Qcow2Header.read(disk)
+          .ifPresent(
+              h -> {
+                long used;
+                try {
+                  used = Files.size(disk);
+                } catch (IOException e) {
+                  used = 0;
+                }
+                out.put(disk, new DiskUsage(h.virtualSize(), used));
+              });
     }
-    return Qcow2Header.read(disk)
-        .map(
-            h -> {
-              try {
-                return new DiskUsage(h.virtualSize(), Files.size(disk));
-              } catch (IOException e) {
-                return new DiskUsage(h.virtualSize(), 0);
-              }
-            });
+    return out;
   }
 
   private List<Path> files() {

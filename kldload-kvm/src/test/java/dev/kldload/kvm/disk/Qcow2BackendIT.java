@@ -10,6 +10,7 @@ import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,11 @@ class Qcow2BackendIT {
   void snapshotAndClone() {
     backend.create(src, ByteSize.ofGigabytes(2));
     assertThat(backend.exists(src)).isTrue();
-    assertThat(backend.usage(dir.resolve("golden.qcow2")).orElseThrow().capacityBytes())
+    assertThat(
+            backend
+                .usage(List.of(dir.resolve("golden.qcow2")))
+                .get(dir.resolve("golden.qcow2"))
+                .capacityBytes())
         .isEqualTo(2L << 30);
     DiskBackend.DiskSnapshot snap = backend.snapshot(src, "clone-1");
     assertThat(backend.findSnapshot(src, "clone-1")).contains(snap);
@@ -43,7 +48,11 @@ class Qcow2BackendIT {
     backend.cloneFrom(snap, clone);
     assertThat(Qcow2Header.read(dir.resolve("web01.qcow2")).orElseThrow().backingFile())
         .contains(snap.id());
-    assertThat(backend.usage(dir.resolve("web01.qcow2")).orElseThrow().capacityBytes())
+    assertThat(
+            backend
+                .usage(List.of(dir.resolve("web01.qcow2")))
+                .get(dir.resolve("web01.qcow2"))
+                .capacityBytes())
         .isEqualTo(2L << 30);
     assertThat(backend.dependents(src)).singleElement().asString().startsWith("web01 (");
     assertThat(backend.dependents(clone)).isEmpty();
@@ -64,7 +73,11 @@ class Qcow2BackendIT {
     Path image = dir.resolve("base-image.img");
     Files.move(dir.resolve("img.qcow2"), image);
     backend.createFromImage(src, image, ByteSize.ofGigabytes(1));
-    assertThat(backend.usage(dir.resolve("golden.qcow2")).orElseThrow().capacityBytes())
+    assertThat(
+            backend
+                .usage(List.of(dir.resolve("golden.qcow2")))
+                .get(dir.resolve("golden.qcow2"))
+                .capacityBytes())
         .isEqualTo(1L << 30);
     assertThat(Qcow2Header.read(dir.resolve("golden.qcow2")).orElseThrow().backingFile()).isEmpty();
   }
