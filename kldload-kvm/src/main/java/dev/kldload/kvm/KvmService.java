@@ -1,6 +1,7 @@
 package dev.kldload.kvm;
 
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessRunner;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -592,6 +594,31 @@ public final class KvmService {
           "use 1-63 letters, digits, '_', '.' or '-', not starting with '-'");
     }
     return snap;
+  }
+
+  // ---------------------------------------------------------------- addresses
+
+  /**
+   * The guest's first IPv4 address (not loopback): from the DHCP lease table first, then from the
+   * guest agent; empty when neither knows one yet.
+   */
+  public Optional<GuestAddress> address(VmName vm) {
+    for (AddressSource source : List.of(AddressSource.LEASE, AddressSource.AGENT)) {
+      Optional<GuestAddress> found =
+          hypervisor.addresses(vm.value(), source).stream()
+              .filter(a -> a.address().indexOf(':') < 0 && !a.address().startsWith("127."))
+              .findFirst();
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Waits for {@link #address} with a deadline (TIMEOUT naming the VM), never a fixed sleep. */
+  public GuestAddress awaitAddress(VmName vm, Duration timeout, Conditions conditions)
+      throws InterruptedException {
+    return conditions.await("an IPv4 address of " + vm, timeout, () -> address(vm));
   }
 
   // ---------------------------------------------------------------- shared steps and checks

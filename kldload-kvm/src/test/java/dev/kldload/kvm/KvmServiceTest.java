@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.process.SystemProcessRunner;
@@ -16,6 +18,7 @@ import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.DomainXmlWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,5 +144,21 @@ class KvmServiceTest {
     assertThat(hypervisor.domain("web03").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
     assertThatThrownBy(() -> service.delete(VmName.of("nothing"), true))
         .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  @Test
+  @DisplayName("address: the lease's IPv4 (not loopback, not IPv6); a deadline when none comes")
+  void address() throws InterruptedException {
+    define("web04", DomainMetadata.vm("kvm-create"));
+    Conditions fast =
+        new Conditions(
+            Conditions.SYSTEM, new CancellationToken(), Duration.ofMillis(1), Duration.ofMillis(5));
+    assertThatThrownBy(() -> service.awaitAddress(VmName.of("web04"), Duration.ofMillis(30), fast))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.TIMEOUT))
+        .hasMessageContaining("web04");
+    hypervisor.lease("web04", new GuestAddress("vnet0", "52:54:00:00:00:01", "fe80::1", 64));
+    hypervisor.lease("web04", new GuestAddress("vnet0", "52:54:00:00:00:01", "192.168.122.50", 24));
+    assertThat(service.awaitAddress(VmName.of("web04"), Duration.ofSeconds(1), fast).address())
+        .isEqualTo("192.168.122.50");
   }
 }
