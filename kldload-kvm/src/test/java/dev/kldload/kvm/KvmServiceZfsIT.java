@@ -84,7 +84,6 @@ class KvmServiceZfsIT {
             false)
         .throwIfFailed();
     hypervisor.start("golden");
-    long begin = System.nanoTime();
     PlanEngine.quiet(1)
         .run(
             service
@@ -94,9 +93,6 @@ class KvmServiceZfsIT {
                 .plan(),
             false)
         .throwIfFailed();
-    long millis = (System.nanoTime() - begin) / 1_000_000;
-    System.out.println(
-        "kvm-clone on the zvol backend (in-memory Zfs and hypervisor): " + millis + " ms");
     assertThat(hypervisor.domain("golden").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
     VmView web =
         service.list().stream().filter(v -> v.name().equals("web01")).findFirst().orElseThrow();

@@ -82,6 +82,12 @@ public final class KvmCreateCommand implements Callable<Integer> {
   String backend;
 
   @Option(
+      names = "--volblocksize",
+      paramLabel = "SIZE",
+      description = "Block size of the zvol (zfs backend; default 64K).")
+  String volblocksize;
+
+  @Option(
       names = "--firmware",
       paramLabel = "uefi|bios",
       description = "Boot firmware (default uefi).")
@@ -134,7 +140,8 @@ public final class KvmCreateCommand implements Callable<Integer> {
     try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
         HostLock lock = cli.lock("kvm", "kvm-create " + vm)) {
       return session.run(
-          session.service.create(request, session.backend(backend)), mutation.dryRun());
+          session.service.create(request, session.backend(backend, volblocksize)),
+          mutation.dryRun());
     }
   }
 }

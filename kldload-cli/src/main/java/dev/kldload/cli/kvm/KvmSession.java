@@ -84,17 +84,26 @@ final class KvmSession implements AutoCloseable {
     return cli.config().require(ConfigKey.LIBVIRT_URI);
   }
 
-  /** The backend for new disks: the flag, else config {@code kvm.backend}. */
-  DiskBackend backend(String flag) {
+  /**
+   * The backend for new disks: the flag, else config {@code kvm.backend}; {@code volblocksize} only
+   * for zfs.
+   */
+  DiskBackend backend(String flag, String volblocksize) {
     String name = flag != null ? flag : cli.config().require(ConfigKey.KVM_BACKEND);
+    if (volblocksize != null && !name.equals("zfs")) {
+      throw KldloadException.invalid(
+          "--volblocksize applies to the zfs backend, not " + name, "drop --volblocksize");
+    }
     return switch (name) {
       case "qcow2" -> qcow2;
       case "zfs" ->
-          zvols.orElseThrow(
-              () ->
-                  KldloadException.precondition(
-                      "the zfs disk backend needs ZFS on this host (/dev/zfs is missing)",
-                      "use --backend qcow2, or set kvm.backend: qcow2 in the configuration"));
+          zvols
+              .map(z -> volblocksize == null ? z : z.withVolblocksize(volblocksize))
+              .orElseThrow(
+                  () ->
+                      KldloadException.precondition(
+                          "the zfs disk backend needs ZFS on this host (/dev/zfs is missing)",
+                          "use --backend qcow2, or set kvm.backend: qcow2 in the configuration"));
       default ->
           throw KldloadException.invalid(
               "disk backend '" + name + "' is not known", "use --backend zfs or --backend qcow2");

@@ -268,6 +268,8 @@ class KvmCommandsIT {
         List.of("kvm-create", "okname", "--ram", "0"),
         List.of("kvm-create", "okname", "--disk", "-5G"),
         List.of("kvm-create", "okname", "--cpus", "0"),
+        List.of("kvm-create", "okname", "--volblocksize", "64K"),
+        List.of("kvm-create", "okname", "--backend", "lvm"),
         List.of("kvm-create", "okname", "--vnc-listen", "0.0.0.0;x"),
         List.of("kvm-clone", "okname", "../etc"),
         List.of("kvm-snap", "okname", "bad;snap"),

@@ -69,6 +69,27 @@ public final class ZvolBackend implements DiskBackend {
     return new ZvolBackend(zfs, parent, runner, clock, "64K", Files::exists, token);
   }
 
+  /**
+   * The same backend creating volumes with another block size: a power of two from 512 to 1M,
+   * written as ZFS takes it ({@code 8192}, {@code 16K}, {@code 1M}).
+   */
+  public ZvolBackend withVolblocksize(String size) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,7})([KkMm]?)").matcher(size == null ? "" : size);
+    long bytes = -1;
+    if (m.matches()) {
+      int shift = m.group(2).isEmpty() ? 0 : m.group(2).equalsIgnoreCase("K") ? 10 : 20;
+      bytes = Long.parseLong(m.group(1)) << shift;
+    }
+    if (bytes < 512 || bytes > (1 << 20) || Long.bitCount(bytes) != 1) {
+      throw KldloadException.invalid(
+          "--volblocksize '" + size + "' is not valid",
+          "give a power of two from 512 to 1M, e.g. 16K or 64K");
+    }
+    return new ZvolBackend(
+        zfs, parent, runner, clock, Long.toString(bytes), deviceReady, cancellation);
+  }
+
   @Override
   public String name() {
     return "zfs";

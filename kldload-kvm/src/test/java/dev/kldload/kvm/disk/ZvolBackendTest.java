@@ -81,4 +81,15 @@ class ZvolBackendTest {
     assertThat(backend.releaseOrigin("golden@clone-1")).containsExactly("rpool/vms/golden@clone-1");
     assertThat(backend.findSnapshot(golden, "clone-1")).isEmpty();
   }
+
+  @Test
+  @DisplayName("--volblocksize takes powers of two from 512 to 1M and refuses the rest")
+  void volblocksize() {
+    backend.withVolblocksize("16K").create(golden, ByteSize.ofGigabytes(1));
+    assertThat(zfs.property(DatasetName.of("rpool/vms/golden"), "volblocksize")).isPresent();
+    for (String bad : List.of("0", "100", "3K", "2M", "-64K", "64KB", "")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> backend.withVolblocksize(bad))
+          .isInstanceOf(dev.kldload.core.KldloadException.class);
+    }
+  }
 }
