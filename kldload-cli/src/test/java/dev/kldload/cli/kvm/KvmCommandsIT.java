@@ -10,6 +10,7 @@ import dev.kldload.cli.support.Cli;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.SystemProcessRunner;
+import dev.kldload.core.testing.GoldenFiles;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
@@ -337,5 +338,47 @@ class KvmCommandsIT {
     Result forced = run("kvm-delete", vm, "--force", "--yes");
     assertThat(forced.exit()).as("%s", forced).isZero();
     assertThat(libvirt.domain(vm)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("kvm-list -o json against a test:///<file> host matches the golden file")
+  void listGolden() throws IOException {
+    Path node = tmp.resolve("node.xml");
+    Files.writeString(
+        node,
+        String.join(
+            "\n",
+            "<node>",
+            "  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>",
+            "    <name>web02</name>",
+            "    <metadata><kldload:kldload xmlns:kldload='https://kldload.dev/xmlns/domain/1'>",
+            "      <kldload:owner>kvm-clone</kldload:owner><kldload:role>vm</kldload:role>",
+            "      <kldload:clone-origin>golden@clone-20261126-101500-000</kldload:clone-origin>",
+            "    </kldload:kldload></metadata>",
+            "    <memory unit='MiB'>2048</memory><vcpu>2</vcpu><test:runstate>5</test:runstate>",
+            "    <os><type arch='x86_64'>hvm</type></os>",
+            "  </domain>",
+            "  <domain type='test'>",
+            "    <name>foreign</name><memory unit='MiB'>512</memory><vcpu>1</vcpu>",
+            "    <os><type arch='x86_64'>hvm</type></os>",
+            "  </domain>",
+            "</node>",
+            ""));
+    StringWriter out = new StringWriter();
+    Cli cli =
+        new Cli(
+            new PrintWriter(out, true),
+            new PrintWriter(new StringWriter(), true),
+            env,
+            () -> new BufferedReader(new StringReader("")),
+            false,
+            Clock.systemUTC(),
+            c -> List.of());
+    int exit = Main.run(cli, "kldload", "kvm-list", "-o", "json", "--connect", "test://" + node);
+    assertThat(exit).isZero();
+    GoldenFiles.assertMatches("kvm/kvm-list.json", out.toString());
+    Result table = run("kvm-list");
+    assertThat(table.exit()).isZero();
+    assertThat(table.out()).startsWith("NAME ");
   }
 }
