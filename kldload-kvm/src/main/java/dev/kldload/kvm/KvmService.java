@@ -292,7 +292,11 @@ public final class KvmService {
                       + snap
                       + (src.state().active() ? " (paused meanwhile)" : ""))
               .doneWhen(c -> backend.findSnapshot(source, snap).isPresent())
-              .apply(c -> snapshotPaused(source, () -> backend.snapshot(source, snap))));
+              .apply(
+                  c -> {
+                    created.snapshot = true;
+                    snapshotPaused(source, () -> backend.snapshot(source, snap));
+                  }));
       diskAfter.add("snapshot");
     }
     plan.add(
@@ -338,7 +342,19 @@ public final class KvmService {
     if (r.start()) {
       plan.add(startStep(target));
     }
-    return new Change(plan.build(), () -> undo(target, backend, created));
+    return new Change(
+        plan.build(),
+        () -> {
+          undo(target, backend, created);
+          if (created.snapshot) {
+            // a snapshot only this failed run needed; kept when the backend still needs it
+            try {
+              backend.releaseOrigin(origin);
+            } catch (RuntimeException e) {
+              // best effort, as the rest of the undo
+            }
+          }
+        });
   }
 
   /** Pauses a running domain around {@code action}; always resumes what it paused. */
@@ -745,6 +761,7 @@ public final class KvmService {
     volatile boolean seed;
     volatile boolean vars;
     volatile boolean domain;
+    volatile boolean snapshot;
   }
 
   private DomainState currentState(VmName vm) {

@@ -113,4 +113,67 @@ class KvmServiceZfsIT {
     assertThat(zfs.datasets(DatasetName.of("rpool/vms"), 1)).hasSize(1);
     assertThat(hypervisor.domains()).isEmpty();
   }
+
+  @Test
+  @DisplayName("a clone that fails after its snapshot removes the clone and the snapshot it took")
+  void failedCloneUndo() throws Exception {
+    Requirements.require(Requirements.onPath("ssh-keygen"), "ssh-keygen");
+    SystemProcessRunner runner = new SystemProcessRunner();
+    InMemoryHypervisor hypervisor = new InMemoryHypervisor();
+    InMemoryZfs zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.ofGigabytes(100));
+    zfs.createFilesystem(DatasetName.of("rpool/vms"), Map.of());
+    ZvolBackend zvols =
+        new ZvolBackend(
+            zfs,
+            DatasetName.of("rpool/vms"),
+            runner,
+            Clock.systemUTC(),
+            "64K",
+            p -> true,
+            new CancellationToken());
+    KvmService service =
+        new KvmService(
+            hypervisor,
+            List.of(zvols),
+            runner,
+            new KvmService.Settings(
+                tmp.resolve("images"),
+                tmp.resolve("state"),
+                "qemu",
+                tmp.resolve("c"),
+                tmp.resolve("v")),
+            Clock.systemUTC());
+    zvols.create(VmName.of("golden"), ByteSize.ofGigabytes(1));
+    hypervisor.define(
+        dev.kldload.kvm.xml.DomainXmlWriter.write(
+            new DomainSpec(
+                VmName.of("golden"),
+                "qemu",
+                ByteSize.ofMegabytes(512),
+                1,
+                new DomainSpec.Bios(),
+                List.of(zvols.diskOf(VmName.of("golden"))),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                "127.0.0.1",
+                dev.kldload.kvm.xml.DomainMetadata.vm("kvm-create"))));
+    Path key = tmp.resolve("admin.pub");
+    java.nio.file.Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin a@b\n");
+    KvmService.Change change =
+        service.clone(
+            new CloneRequest(
+                VmName.of("golden"),
+                VmName.of("web01"),
+                Optional.empty(),
+                false,
+                Optional.of(key)));
+    java.nio.file.Files.delete(key);
+    assertThat(PlanEngine.quiet(1).run(change.plan(), false).exitCode().code()).isNotZero();
+    assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).hasSize(1);
+    change.undo().run();
+    assertThat(zvols.exists(VmName.of("web01"))).isFalse();
+    assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).isEmpty();
+    assertThat(hypervisor.domain("web01")).isEmpty();
+  }
 }
