@@ -9,6 +9,7 @@ import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.disk.DiskBackend;
+import dev.kldload.kvm.disk.DiskSnapshots;
 import dev.kldload.kvm.seed.HostKeys;
 import dev.kldload.kvm.seed.NoCloudSeed;
 import dev.kldload.kvm.seed.SeedRequest;
@@ -483,8 +484,31 @@ public final class KvmService {
   // ---------------------------------------------------------------- snapshots
 
   public List<SnapshotInfo> snapshots(VmName vm) {
-    requireDomain(vm);
-    return hypervisor.snapshots(vm.value());
+    VmDomain d = requireDomain(vm);
+    return diskSnapshots(d)
+        .map(b -> b.snapshots(vm))
+        .orElseGet(() -> hypervisor.snapshots(vm.value()));
+  }
+
+  /**
+   * The disk backend that keeps this VM's snapshots itself (a zvol), if any; otherwise libvirt's
+   * snapshots are used.
+   */
+  private Optional<DiskSnapshots> diskSnapshots(VmDomain d) {
+    Optional<Path> disk =
+        DomainDefinition.parse(d.xml()).dataDisks().stream()
+            .findFirst()
+            .flatMap(DomainDefinition.DiskEntry::source);
+    if (disk.isEmpty()) {
+      return Optional.empty();
+    }
+    for (DiskBackend b : backends) {
+      if (b instanceof DiskSnapshots s
+          && b.owner(disk.get()).filter(v -> v.value().equals(d.name())).isPresent()) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Takes a snapshot, pausing a running domain meanwhile. */
@@ -492,7 +516,8 @@ public final class KvmService {
     VmDomain d = requireDomain(vm);
     String snap = name.orElseGet(() -> SNAP_STAMP.format(clock.instant()));
     validateSnapshotName(snap);
-    if (hypervisor.snapshots(vm.value()).stream().anyMatch(s -> s.name().equals(snap))) {
+    Optional<DiskSnapshots> disk = diskSnapshots(d);
+    if (snapshots(vm).stream().anyMatch(s -> s.name().equals(snap))) {
       throw KldloadException.conflict(
           "VM " + vm + " already has a snapshot " + snap, "choose another name");
     }
@@ -506,14 +531,18 @@ public final class KvmService {
                             + " as "
                             + snap
                             + (d.state() == DomainState.RUNNING ? " (paused meanwhile)" : ""))
-                    .doneWhen(
-                        c ->
-                            hypervisor.snapshots(vm.value()).stream()
-                                .anyMatch(s -> s.name().equals(snap)))
+                    .doneWhen(c -> snapshots(vm).stream().anyMatch(s -> s.name().equals(snap)))
                     .apply(
                         c ->
                             snapshotPaused(
-                                vm, () -> hypervisor.createSnapshot(vm.value(), snap, "kvm-snap"))))
+                                vm,
+                                () -> {
+                                  if (disk.isPresent()) {
+                                    disk.get().snapshot(vm, snap);
+                                  } else {
+                                    hypervisor.createSnapshot(vm.value(), snap, "kvm-snap");
+                                  }
+                                })))
             .build();
     return new Change(plan, () -> {});
   }
@@ -524,7 +553,8 @@ public final class KvmService {
    */
   public Change rollback(VmName vm, Optional<String> snap, boolean destroyNewer) {
     VmDomain d = requireDomain(vm);
-    List<SnapshotInfo> all = hypervisor.snapshots(vm.value());
+    Optional<DiskSnapshots> disk = diskSnapshots(d);
+    List<SnapshotInfo> all = snapshots(vm);
     if (all.isEmpty()) {
       throw KldloadException.notFound(
           "VM " + vm + " has no snapshots", "take one with 'kvm-snap " + vm + "'");
@@ -545,22 +575,54 @@ public final class KvmService {
     }
     boolean wasRunning = d.state().active();
     Plan.Builder plan = Plan.builder("kvm-snap-rollback-" + vm);
-    plan.add(
-        Step.named("revert")
-            .description("revert " + vm + " to snapshot " + target)
-            .doneWhen(c -> false)
-            .apply(c -> hypervisor.revertToSnapshot(vm.value(), target)));
-    String last = "revert";
-    for (String n : newer) {
-      String id = "destroy-" + n;
+    String last;
+    if (disk.isPresent()) {
+      // a disk rolled back under a running guest corrupts it: power off, roll back, start again
+      List<String> after = new ArrayList<>();
+      if (wasRunning) {
+        plan.add(
+            Step.named("power-off")
+                .description("power off " + vm + " (" + d.state().label() + ")")
+                .doneWhen(c -> !currentState(vm).active())
+                .apply(c -> hypervisor.powerOff(vm.value())));
+        after.add("power-off");
+      }
+      List<String> newestFirst = new ArrayList<>(newer);
+      Collections.reverse(newestFirst);
+      for (String n : newestFirst) {
+        String id = "destroy-" + n;
+        plan.add(
+            Step.named(id)
+                .description("destroy newer snapshot " + n)
+                .after(after)
+                .doneWhen(c -> snapshots(vm).stream().noneMatch(s -> s.name().equals(n)))
+                .apply(c -> disk.get().destroySnapshot(vm, n)));
+        after = List.of(id);
+      }
       plan.add(
-          Step.named(id)
-              .description("destroy newer snapshot " + n)
-              .after(last)
-              .doneWhen(
-                  c -> hypervisor.snapshots(vm.value()).stream().noneMatch(s -> s.name().equals(n)))
-              .apply(c -> hypervisor.deleteSnapshot(vm.value(), n)));
-      last = id;
+          Step.named("rollback")
+              .description("roll the disk of " + vm + " back to " + target)
+              .after(after)
+              .doneWhen(c -> false)
+              .apply(c -> disk.get().rollback(vm, target)));
+      last = "rollback";
+    } else {
+      plan.add(
+          Step.named("revert")
+              .description("revert " + vm + " to snapshot " + target)
+              .doneWhen(c -> false)
+              .apply(c -> hypervisor.revertToSnapshot(vm.value(), target)));
+      last = "revert";
+      for (String n : newer) {
+        String id = "destroy-" + n;
+        plan.add(
+            Step.named(id)
+                .description("destroy newer snapshot " + n)
+                .after(last)
+                .doneWhen(c -> snapshots(vm).stream().noneMatch(s -> s.name().equals(n)))
+                .apply(c -> hypervisor.deleteSnapshot(vm.value(), n)));
+        last = id;
+      }
     }
     if (wasRunning) {
       plan.add(
@@ -574,18 +636,23 @@ public final class KvmService {
   }
 
   public Change deleteSnapshot(VmName vm, String snap) {
-    requireDomain(vm);
-    indexOf(hypervisor.snapshots(vm.value()), vm, snap);
+    VmDomain d = requireDomain(vm);
+    Optional<DiskSnapshots> disk = diskSnapshots(d);
+    indexOf(snapshots(vm), vm, snap);
     Plan plan =
         Plan.builder("kvm-snap-delete-" + vm)
             .add(
                 Step.named("delete")
                     .description("delete snapshot " + snap + " of " + vm)
-                    .doneWhen(
-                        c ->
-                            hypervisor.snapshots(vm.value()).stream()
-                                .noneMatch(s -> s.name().equals(snap)))
-                    .apply(c -> hypervisor.deleteSnapshot(vm.value(), snap)))
+                    .doneWhen(c -> snapshots(vm).stream().noneMatch(s -> s.name().equals(snap)))
+                    .apply(
+                        c -> {
+                          if (disk.isPresent()) {
+                            disk.get().destroySnapshot(vm, snap);
+                          } else {
+                            hypervisor.deleteSnapshot(vm.value(), snap);
+                          }
+                        }))
             .build();
     return new Change(plan, () -> {});
   }

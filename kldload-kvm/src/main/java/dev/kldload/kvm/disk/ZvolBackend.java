@@ -10,6 +10,8 @@ import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.SnapshotName;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.DomainState;
+import dev.kldload.kvm.SnapshotInfo;
 import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.zfs.Dataset;
 import dev.kldload.zfs.Ownership;
@@ -32,7 +34,7 @@ import java.util.function.Predicate;
  * sparse, volblocksize 64K, lz4, carrying our {@code com.kldload:*} marks. A clone is a ZFS clone
  * of a snapshot (instant, no bytes copied); a paused domain is enough for a consistent snapshot.
  */
-public final class ZvolBackend implements DiskBackend {
+public final class ZvolBackend implements DiskBackend, DiskSnapshots {
   private static final Duration DEVICE_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
 
@@ -181,7 +183,7 @@ public final class ZvolBackend implements DiskBackend {
   @Override
   public DiskSnapshot snapshot(VmName vm, String name) {
     SnapshotName snap = new SnapshotName(dataset(vm), name);
-    zfs.snapshot(snap, Ownership.of("kvm-clone", "vm", clock.instant()).toProperties());
+    zfs.snapshot(snap, Ownership.of("kvm", "vm", clock.instant()).toProperties());
     return new DiskSnapshot(vm, name, snap.toString());
   }
 
@@ -279,5 +281,26 @@ public final class ZvolBackend implements DiskBackend {
       }
     }
     return out;
+  }
+
+  @Override
+  public List<SnapshotInfo> snapshots(VmName vm) {
+    List<SnapshotInfo> out = new ArrayList<>();
+    Optional<String> parent = Optional.empty();
+    for (Snapshot s : zfs.snapshots(dataset(vm), false)) {
+      out.add(new SnapshotInfo(s.name().snap(), s.created(), DomainState.UNKNOWN, parent, ""));
+      parent = Optional.of(s.name().snap());
+    }
+    return out;
+  }
+
+  @Override
+  public void rollback(VmName vm, String snapshot) {
+    zfs.rollback(new SnapshotName(dataset(vm), snapshot));
+  }
+
+  @Override
+  public void destroySnapshot(VmName vm, String snapshot) {
+    zfs.destroySnapshot(new SnapshotName(dataset(vm), snapshot));
   }
 }
