@@ -1,6 +1,11 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.kvm.KvmCloneCommand;
+import dev.kldload.cli.kvm.KvmCreateCommand;
+import dev.kldload.cli.kvm.KvmDeleteCommand;
+import dev.kldload.cli.kvm.KvmListCommand;
+import dev.kldload.cli.kvm.KvmSnapCommand;
 import dev.kldload.cli.net.KubeNetworkCommand;
 import dev.kldload.cli.zfs.KcloneCommand;
 import dev.kldload.cli.zfs.KdfCommand;
@@ -27,6 +32,11 @@ final class Tools {
           new Tool("kclone", KcloneCommand.class),
           new Tool("kdf", KdfCommand.class),
           new Tool("kst", KstCommand.class),
+          new Tool("kvm-create", KvmCreateCommand.class),
+          new Tool("kvm-clone", KvmCloneCommand.class),
+          new Tool("kvm-snap", KvmSnapCommand.class),
+          new Tool("kvm-list", KvmListCommand.class),
+          new Tool("kvm-delete", KvmDeleteCommand.class),
           new Tool("kube-network", KubeNetworkCommand.class));
 
   /** Root options that take a separate value: their value is not a tool name. */

@@ -13,6 +13,8 @@ public enum ConfigKey {
   RUN_DIR("run-dir", "/run/kldload", "where host locks live"),
   LIBVIRT_URI("libvirt.uri", "qemu:///system", "libvirt connection URI"),
   KVM_BACKEND("kvm.backend", "zfs", "disk backend for VMs: zfs or qcow2"),
+  KVM_VIRT_TYPE(
+      "kvm.virt-type", "kvm", "domain type: kvm (hardware acceleration) or qemu (emulation)"),
   KVM_IMAGES_DIR("kvm.images-dir", "/var/lib/libvirt/images", "qcow2 disks and seed ISOs"),
   ZFS_VM_PARENT("zfs.vm-parent", "rpool/vms", "parent dataset of VM zvols"),
   NET_LIBVIRT_NETWORK("net.libvirt-network", "192.168.122.0/24", "the VM network (host is .1)"),

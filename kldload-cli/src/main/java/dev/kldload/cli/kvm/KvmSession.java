@@ -1,0 +1,129 @@
+package dev.kldload.cli.kvm;
+
+import dev.kldload.cli.support.Cli;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.config.Config;
+import dev.kldload.core.config.ConfigKey;
+import dev.kldload.core.output.OutputFormat;
+import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.core.value.DatasetName;
+import dev.kldload.kvm.Hypervisor;
+import dev.kldload.kvm.KvmService;
+import dev.kldload.kvm.disk.DiskBackend;
+import dev.kldload.kvm.disk.Qcow2Backend;
+import dev.kldload.kvm.disk.ZvolBackend;
+import dev.kldload.kvm.libvirt.LibvirtHypervisor;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a KVM command needs, built inside {@code call()} so that no other command loads libvirt: the
+ * hypervisor for the effective URI, the disk backends and the service.
+ */
+final class KvmSession implements AutoCloseable {
+  static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
+  static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
+
+  final Cli cli;
+  final Hypervisor hypervisor;
+  final Qcow2Backend qcow2;
+  final Optional<ZvolBackend> zvols;
+  final KvmService service;
+
+  private KvmSession(Cli cli, String uri, boolean dryRun) {
+    this.cli = cli;
+    Config config = cli.config();
+    ProcessRunner runner = cli.processRunner(dryRun);
+    this.hypervisor = new LibvirtHypervisor(uri);
+    this.qcow2 = new Qcow2Backend(Path.of(config.require(ConfigKey.KVM_IMAGES_DIR)), runner);
+    // only where ZFS is really there: the libzfs_core adapter must not start on a host without it
+    this.zvols =
+        Files.exists(Path.of("/dev/zfs"))
+            ? Optional.of(
+                ZvolBackend.onHost(
+                    new LibzfsCoreZfs(runner),
+                    DatasetName.of(config.require(ConfigKey.ZFS_VM_PARENT)),
+                    runner,
+                    cli.clock(),
+                    cli.cancellation()))
+            : Optional.empty();
+    List<DiskBackend> backends = new ArrayList<>();
+    zvols.ifPresent(backends::add);
+    backends.add(qcow2);
+    this.service =
+        new KvmService(
+            hypervisor,
+            backends,
+            runner,
+            new KvmService.Settings(
+                qcow2.directory(),
+                config.stateDir(),
+                config.require(ConfigKey.KVM_VIRT_TYPE),
+                OVMF_CODE,
+                OVMF_VARS),
+            cli.clock());
+  }
+
+  static KvmSession open(Cli cli, ConnectOption connect, boolean dryRun) {
+    return new KvmSession(cli, uri(cli, connect), dryRun);
+  }
+
+  /** {@code --connect}, then {@code LIBVIRT_DEFAULT_URI}, then the configuration. */
+  static String uri(Cli cli, ConnectOption connect) {
+    if (connect != null && connect.uri != null && !connect.uri.isBlank()) {
+      return connect.uri;
+    }
+    String env = cli.env().get("LIBVIRT_DEFAULT_URI");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    return cli.config().require(ConfigKey.LIBVIRT_URI);
+  }
+
+  /**
+   * The backend for new disks: the flag, else config {@code kvm.backend}; {@code volblocksize} only
+   * for zfs.
+   */
+  DiskBackend backend(String flag, String volblocksize) {
+    String name = flag != null ? flag : cli.config().require(ConfigKey.KVM_BACKEND);
+    if (volblocksize != null && !name.equals("zfs")) {
+      throw KldloadException.invalid(
+          "--volblocksize applies to the zfs backend, not " + name, "drop --volblocksize");
+    }
+    return switch (name) {
+      case "qcow2" -> qcow2;
+      case "zfs" ->
+          zvols
+              .map(z -> volblocksize == null ? z : z.withVolblocksize(volblocksize))
+              .orElseThrow(
+                  () ->
+                      KldloadException.precondition(
+                          "the zfs disk backend needs ZFS on this host (/dev/zfs is missing)",
+                          "use --backend qcow2, or set kvm.backend: qcow2 in the configuration"));
+      default ->
+          throw KldloadException.invalid(
+              "disk backend '" + name + "' is not known", "use --backend zfs or --backend qcow2");
+    };
+  }
+
+  /** Runs a checked change; when a step fails, undoes what this run created and rethrows. */
+  int run(KvmService.Change change, boolean dryRun) {
+    try {
+      return cli.runPlan(change.plan(), dryRun, OutputFormat.TABLE).code();
+    } catch (RuntimeException e) {
+      if (!dryRun) {
+        change.undo().run();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    hypervisor.close();
+  }
+}

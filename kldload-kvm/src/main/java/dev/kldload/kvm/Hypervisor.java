@@ -1,0 +1,60 @@
+package dev.kldload.kvm;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The port to the virtualisation engine. Domain names are plain strings here because the engine may
+ * hold domains we did not create; commands validate their own input as {@code VmName}. Lookups
+ * return {@link Optional}; every failure is a {@code KldloadException} whose message names the
+ * domain. Implementations: {@code LibvirtHypervisor} (real) and {@code InMemoryHypervisor} (tests);
+ * both pass {@code HypervisorContract}.
+ */
+public interface Hypervisor extends AutoCloseable {
+
+  /** The connection URI, for messages. */
+  String uri();
+
+  /** Every defined or running domain, sorted by name. */
+  List<VmDomain> domains();
+
+  Optional<VmDomain> domain(String name);
+
+  /**
+   * Defines (persistently) the domain described by {@code xml}. A new name is created; an existing
+   * name is only updated when the XML carries that domain's uuid, otherwise it is a conflict.
+   */
+  VmDomain define(String xml);
+
+  void start(String name);
+
+  void suspend(String name);
+
+  void resume(String name);
+
+  /** Stops the guest at once (libvirt's {@code destroy}); the definition stays. */
+  void powerOff(String name);
+
+  /** Asks the guest to shut down (ACPI); returns without waiting. */
+  void shutdown(String name);
+
+  /** Removes the definition together with its snapshot metadata and UEFI vars. */
+  void undefine(String name);
+
+  /** The domain's snapshots, oldest first (parents before children when times tie). */
+  List<SnapshotInfo> snapshots(String domain);
+
+  SnapshotInfo createSnapshot(String domain, String snapshot, String description);
+
+  void revertToSnapshot(String domain, String snapshot);
+
+  void deleteSnapshot(String domain, String snapshot);
+
+  List<NetworkInfo> networks();
+
+  /** The guest's addresses from one source; empty when the source knows none yet. */
+  List<GuestAddress> addresses(String domain, AddressSource source);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,24 @@
+package dev.kldload.kvm.disk;
+
+import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.SnapshotInfo;
+import java.util.List;
+
+/**
+ * A backend whose own snapshots are the VM's snapshots (ZFS: {@code rpool/vms/<vm>@<snap>}). For
+ * other backends {@code kvm-snap} uses libvirt's snapshots; raw zvols have none of their own.
+ */
+public interface DiskSnapshots {
+
+  /** Takes a snapshot of the VM's disk (the same operation clones start from). */
+  DiskBackend.DiskSnapshot snapshot(VmName vm, String name);
+
+  /** The VM disk's snapshots, oldest first. */
+  List<SnapshotInfo> snapshots(VmName vm);
+
+  /** Rolls the disk back to {@code snapshot}, which must be its newest (CONFLICT otherwise). */
+  void rollback(VmName vm, String snapshot);
+
+  /** Destroys one snapshot; refused (CONFLICT naming them) while clones depend on it. */
+  void destroySnapshot(VmName vm, String snapshot);
+}

@@ -1,0 +1,285 @@
+package dev.kldload.kvm.disk;
+
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.core.process.ProcessSpec;
+import dev.kldload.core.value.ByteSize;
+import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.xml.DomainSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * qcow2 files in one directory: {@code <vm>.qcow2} is the disk the domain writes, {@code
+ * <vm>@<snap>.qcow2} a frozen point. A snapshot renames the disk to its frozen name and puts a new
+ * empty overlay (backed by it) under the old name, so the domain's definition does not change; a
+ * clone is another overlay on the frozen file ({@code qemu-img create -f qcow2 -b BASE -F qcow2}).
+ * Because a running QEMU keeps writing to the renamed file, snapshots need the domain shut off.
+ */
+public final class Qcow2Backend implements DiskBackend {
+  private static final Pattern FILE =
+      Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,62}?)(?:@([A-Za-z0-9_.-]+))?\\.qcow2");
+  private static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
+
+  private final Path dir;
+  private final ProcessRunner runner;
+
+  public Qcow2Backend(Path dir, ProcessRunner runner) {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.runner = runner;
+  }
+
+  @Override
+  public String name() {
+    return "qcow2";
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  private Path file(VmName vm) {
+    return dir.resolve(vm.value() + ".qcow2");
+  }
+
+  private Path frozen(VmName vm, String snap) {
+    return dir.resolve(vm.value() + "@" + snap + ".qcow2");
+  }
+
+  @Override
+  public DomainSpec.Disk diskOf(VmName vm) {
+    return new DomainSpec.Disk(DomainSpec.DiskKind.QCOW2, file(vm));
+  }
+
+  @Override
+  public Optional<VmName> owner(Path path) {
+    Path p = path.toAbsolutePath().normalize();
+    if (!dir.equals(p.getParent())) {
+      return Optional.empty();
+    }
+    Matcher m = FILE.matcher(p.getFileName().toString());
+    return m.matches() && m.group(2) == null
+        ? Optional.of(VmName.of(m.group(1)))
+        : Optional.empty();
+  }
+
+  @Override
+  public boolean exists(VmName vm) {
+    return Files.exists(file(vm));
+  }
+
+  @Override
+  public void create(VmName vm, ByteSize size) {
+    mkdirs();
+    runner.check(
+        ProcessSpec.of(
+                "qemu-img",
+                "create",
+                "-q",
+                "-f",
+                "qcow2",
+                file(vm).toString(),
+                Long.toString(size.bytes()))
+            .build());
+  }
+
+  @Override
+  public void createFromImage(VmName vm, Path image, ByteSize size) {
+    mkdirs();
+    Path target = file(vm);
+    runner.check(
+        ProcessSpec.of(
+                "qemu-img", "convert", "-q", "-O", "qcow2", image.toString(), target.toString())
+            .timeout(COPY_TIMEOUT)
+            .build());
+    if (!runner.mutates()) {
+      return;
+    }
+    long current = Qcow2Header.read(target).map(Qcow2Header::virtualSize).orElse(0L);
+    if (current < size.bytes()) {
+      runner.check(
+          ProcessSpec.of(
+                  "qemu-img",
+                  "resize",
+                  "-q",
+                  "-f",
+                  "qcow2",
+                  target.toString(),
+                  Long.toString(size.bytes()))
+              .build());
+    }
+  }
+
+  @Override
+  public DiskSnapshot snapshot(VmName vm, String name) {
+    Path disk = file(vm);
+    Path frozen = frozen(vm, name);
+    if (Files.exists(frozen)) {
+      throw KldloadException.conflict(
+          "VM " + vm + ": disk snapshot " + frozen.getFileName() + " already exists",
+          "choose another snapshot name");
+    }
+    if (runner.mutates()) {
+      try {
+        Files.move(disk, frozen, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    try {
+      overlay(frozen, disk);
+    } catch (RuntimeException e) {
+      // put the disk back: the domain must keep a disk at its path
+      try {
+        if (runner.mutates() && !Files.exists(disk)) {
+          Files.move(frozen, disk, StandardCopyOption.ATOMIC_MOVE);
+        }
+      } catch (IOException restore) {
+        e.addSuppressed(restore);
+      }
+      throw e;
+    }
+    return new DiskSnapshot(vm, name, frozen.toString());
+  }
+
+  @Override
+  public Optional<DiskSnapshot> findSnapshot(VmName vm, String name) {
+    Path frozen = frozen(vm, name);
+    return Files.exists(frozen)
+        ? Optional.of(new DiskSnapshot(vm, name, frozen.toString()))
+        : Optional.empty();
+  }
+
+  @Override
+  public void cloneFrom(DiskSnapshot snapshot, VmName target) {
+    overlay(Path.of(snapshot.id()), file(target));
+  }
+
+  private void overlay(Path base, Path disk) {
+    runner.check(
+        ProcessSpec.of(
+                "qemu-img",
+                "create",
+                "-q",
+                "-f",
+                "qcow2",
+                "-b",
+                base.toString(),
+                "-F",
+                "qcow2",
+                disk.toString())
+            .build());
+  }
+
+  @Override
+  public List<String> dependents(VmName vm) {
+    List<String> out = new ArrayList<>();
+    for (Path file : files()) {
+      Matcher m = FILE.matcher(file.getFileName().toString());
+      if (!m.matches() || m.group(1).equals(vm.value())) {
+        continue;
+      }
+      Optional<String> backing = Qcow2Header.read(file).flatMap(Qcow2Header::backingFile);
+      if (backing.isEmpty()) {
+        continue;
+      }
+      Path base = dir.resolve(backing.get()).normalize();
+      Matcher b = FILE.matcher(base.getFileName().toString());
+      if (dir.equals(base.getParent()) && b.matches() && b.group(1).equals(vm.value())) {
+        out.add(m.group(1) + " (" + file + ")");
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String detachAdvice(String dependent) {
+    String file = dependent.substring(dependent.indexOf('(') + 1, dependent.length() - 1);
+    return "delete the clone, or make it independent with 'qemu-img rebase -f qcow2 -b \"\" "
+        + file
+        + "'";
+  }
+
+  @Override
+  public void destroy(VmName vm) {
+    for (Path file : files()) {
+      Matcher m = FILE.matcher(file.getFileName().toString());
+      if (m.matches() && m.group(1).equals(vm.value())) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
+  /** A qcow2 origin is a frozen layer of its source's own chain: it stays with the source. */
+  @Override
+  public List<String> releaseOrigin(String origin) {
+    return List.of();
+  }
+
+  @Override
+  public boolean liveSnapshots() {
+    return false;
+  }
+
+  /** Reads each file's header: the virtual size, and the file's size as the space it uses. */
+  @Override
+  public Map<Path, DiskUsage> usage(Collection<Path> disks) {
+    Map<Path, DiskUsage> out = new LinkedHashMap<>();
+    for (Path disk : disks) {
+      if (owner(disk).isEmpty()) {
+        continue;
+      }
+      Qcow2Header.read(disk)
+          .ifPresent(
+              h -> {
+                long used;
+                try {
+                  used = Files.size(disk);
+                } catch (IOException e) {
+                  used = 0;
+                }
+                out.put(disk, new DiskUsage(h.virtualSize(), used));
+              });
+    }
+    return out;
+  }
+
+  private List<Path> files() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.filter(p -> p.getFileName().toString().endsWith(".qcow2")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void mkdirs() {
+    if (!runner.mutates()) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

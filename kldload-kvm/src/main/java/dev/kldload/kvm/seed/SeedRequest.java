@@ -1,0 +1,24 @@
+package dev.kldload.kvm.seed;
+
+import dev.kldload.core.value.HostName;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything one VM's NoCloud seed carries: identity (instance id, hostname, host keys), access
+ * (the admin public key for root; no password anywhere) and files a caller adds.
+ */
+public record SeedRequest(
+    String instanceId,
+    HostName hostname,
+    String adminPublicKey,
+    HostKeys hostKeys,
+    List<SeedFile> files) {
+  public SeedRequest {
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(adminPublicKey, "adminPublicKey");
+    Objects.requireNonNull(hostKeys, "hostKeys");
+    files = List.copyOf(files);
+  }
+}

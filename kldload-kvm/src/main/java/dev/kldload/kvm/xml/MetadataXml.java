@@ -1,0 +1,80 @@
+package dev.kldload.kvm.xml;
+
+import java.util.Optional;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/** Reads and writes our {@code <metadata>} element, leaving other tools' metadata untouched. */
+public final class MetadataXml {
+  private MetadataXml() {}
+
+  /** Replaces our element (and only ours) under {@code <metadata>}, creating it if needed. */
+  public static void set(Element domain, DomainMetadata metadata) {
+    Document doc = domain.getOwnerDocument();
+    Element meta =
+        Xml.first(domain, "metadata")
+            .orElseGet(
+                () -> {
+                  Element created = doc.createElement("metadata");
+                  Node after = Xml.first(domain, "uuid").or(() -> Xml.first(domain, "name")).get();
+                  domain.insertBefore(created, after.getNextSibling());
+                  return created;
+                });
+    ours(meta).ifPresent(meta::removeChild);
+    Element root =
+        doc.createElementNS(
+            DomainMetadata.NAMESPACE, DomainMetadata.PREFIX + ":" + DomainMetadata.ELEMENT);
+    add(root, "owner", Optional.of(metadata.owner()));
+    add(root, "role", Optional.of(metadata.role()));
+    add(root, "cluster", metadata.cluster());
+    add(root, "clone-origin", metadata.cloneOrigin());
+    meta.appendChild(root);
+  }
+
+  /** Our mark on a parsed definition, if it has one. */
+  public static Optional<DomainMetadata> read(Element domain) {
+    return Xml.first(domain, "metadata")
+        .flatMap(MetadataXml::ours)
+        .map(
+            root ->
+                new DomainMetadata(
+                    value(root, "owner").orElse(""),
+                    value(root, "role").orElse(""),
+                    value(root, "cluster"),
+                    value(root, "clone-origin")));
+  }
+
+  private static Optional<Element> ours(Element meta) {
+    for (Node n = meta.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e
+          && DomainMetadata.NAMESPACE.equals(e.getNamespaceURI())
+          && DomainMetadata.ELEMENT.equals(e.getLocalName())) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void add(Element root, String name, Optional<String> value) {
+    value.ifPresent(
+        v -> {
+          Element e =
+              root.getOwnerDocument()
+                  .createElementNS(DomainMetadata.NAMESPACE, DomainMetadata.PREFIX + ":" + name);
+          e.setTextContent(v);
+          root.appendChild(e);
+        });
+  }
+
+  private static Optional<String> value(Element root, String name) {
+    for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e
+          && DomainMetadata.NAMESPACE.equals(e.getNamespaceURI())
+          && name.equals(e.getLocalName())) {
+        return Optional.of(e.getTextContent().strip());
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,202 @@
+package dev.kldload.kvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.value.ByteSize;
+import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.xml.DomainDefinition;
+import dev.kldload.kvm.xml.DomainMetadata;
+import dev.kldload.kvm.xml.DomainSpec;
+import dev.kldload.kvm.xml.DomainXmlWriter;
+import dev.kldload.kvm.xml.Xml;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Hypervisor} must do; run against the in-memory fake and against libvirt's test
+ * driver. Names are unique per test because libvirt's test driver shares state within a process.
+ */
+public abstract class HypervisorContract {
+  protected Hypervisor hypervisor;
+  private String prefix;
+
+  /** A fresh (or shared, for libvirt) hypervisor for one test. */
+  protected abstract Hypervisor open();
+
+  @BeforeEach
+  void setUp() {
+    hypervisor = open();
+    prefix = "c" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @AfterEach
+  void tearDown() {
+    for (VmDomain d : hypervisor.domains()) {
+      if (d.name().startsWith(prefix)) {
+        if (d.state().active()) {
+          hypervisor.powerOff(d.name());
+        }
+        hypervisor.undefine(d.name());
+      }
+    }
+    hypervisor.close();
+  }
+
+  protected String name(String suffix) {
+    return prefix + "-" + suffix;
+  }
+
+  protected static String xml(String name, int vcpus) {
+    return DomainXmlWriter.write(
+        new DomainSpec(
+            VmName.of(name),
+            "qemu",
+            ByteSize.ofMegabytes(256),
+            vcpus,
+            new DomainSpec.Bios(),
+            List.of(
+                new DomainSpec.Disk(DomainSpec.DiskKind.QCOW2, Path.of("/tmp/" + name + ".qcow2"))),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(new DomainSpec.Nic(DomainSpec.NicKind.NETWORK, "default")),
+            "127.0.0.1",
+            DomainMetadata.vm("contract")));
+  }
+
+  @Test
+  @DisplayName("a defined domain is shut off, listed, and keeps its memory, vCPUs and our metadata")
+  void defineAndRead() {
+    String name = name("a");
+    VmDomain defined = hypervisor.define(xml(name, 2));
+    assertThat(defined.name()).isEqualTo(name);
+    assertThat(defined.state()).isEqualTo(DomainState.SHUT_OFF);
+    assertThat(defined.uuid()).isNotBlank();
+    VmDomain read = hypervisor.domain(name).orElseThrow();
+    assertThat(read.memoryKib()).isEqualTo(256 * 1024);
+    assertThat(read.vcpus()).isEqualTo(2);
+    DomainDefinition def = DomainDefinition.parse(read.xml());
+    assertThat(def.metadata()).contains(DomainMetadata.vm("contract"));
+    assertThat(def.uuid()).contains(read.uuid());
+    assertThat(hypervisor.domains()).extracting(VmDomain::name).contains(name);
+  }
+
+  @Test
+  @DisplayName("domains() is sorted by name")
+  void sorted() {
+    hypervisor.define(xml(name("b"), 1));
+    hypervisor.define(xml(name("a"), 1));
+    List<String> names = hypervisor.domains().stream().map(VmDomain::name).toList();
+    assertThat(names).isSorted();
+  }
+
+  @Test
+  @DisplayName("defining a taken name without its uuid is a conflict; with the uuid it updates")
+  void redefine() {
+    String name = name("r");
+    VmDomain first = hypervisor.define(xml(name, 1));
+    assertThatThrownBy(() -> hypervisor.define(xml(name, 3)))
+        .isInstanceOf(KldloadException.class)
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
+        .hasMessageContaining(name);
+    var doc = Xml.parse(first.xml());
+    Xml.first(doc.getDocumentElement(), "vcpu").orElseThrow().setTextContent("3");
+    hypervisor.define(Xml.write(doc));
+    assertThat(hypervisor.domain(name).orElseThrow().vcpus()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName(
+      "lifecycle: start, pause, resume, power off; starting a running domain is a conflict")
+  void lifecycle() {
+    String name = name("l");
+    hypervisor.define(xml(name, 1));
+    hypervisor.start(name);
+    assertThat(state(name)).isEqualTo(DomainState.RUNNING);
+    assertThatThrownBy(() -> hypervisor.start(name))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
+        .hasMessageContaining(name);
+    hypervisor.suspend(name);
+    assertThat(state(name)).isEqualTo(DomainState.PAUSED);
+    hypervisor.resume(name);
+    assertThat(state(name)).isEqualTo(DomainState.RUNNING);
+    hypervisor.powerOff(name);
+    assertThat(state(name)).isEqualTo(DomainState.SHUT_OFF);
+  }
+
+  @Test
+  @DisplayName("an unknown domain is empty on lookup and NOT_FOUND, named, on actions")
+  void missing() {
+    String name = name("missing");
+    assertThat(hypervisor.domain(name)).isEmpty();
+    assertThatThrownBy(() -> hypervisor.start(name))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND))
+        .hasMessageContaining(name);
+  }
+
+  @Test
+  @DisplayName("undefine removes the domain")
+  void undefine() {
+    String name = name("u");
+    hypervisor.define(xml(name, 1));
+    hypervisor.undefine(name);
+    assertThat(hypervisor.domain(name)).isEmpty();
+    assertThat(hypervisor.domains()).extracting(VmDomain::name).doesNotContain(name);
+  }
+
+  @Test
+  @DisplayName("snapshots: ordered oldest first with parents; duplicates conflict; revert; delete")
+  void snapshots() {
+    String name = name("s");
+    hypervisor.define(xml(name, 1));
+    hypervisor.createSnapshot(name, "one", "first");
+    hypervisor.start(name);
+    hypervisor.createSnapshot(name, "two", "second");
+    List<SnapshotInfo> list = hypervisor.snapshots(name);
+    assertThat(list).extracting(SnapshotInfo::name).containsExactly("one", "two");
+    assertThat(list.get(1).parent()).contains("one");
+    assertThat(list.get(0).state()).isEqualTo(DomainState.SHUT_OFF);
+    assertThat(list.get(1).state()).isEqualTo(DomainState.RUNNING);
+    assertThat(list.get(0).description()).isEqualTo("first");
+    assertThatThrownBy(() -> hypervisor.createSnapshot(name, "one", ""))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT));
+    hypervisor.revertToSnapshot(name, "one");
+    assertThat(state(name)).isEqualTo(DomainState.SHUT_OFF);
+    hypervisor.deleteSnapshot(name, "one");
+    assertThat(hypervisor.snapshots(name)).extracting(SnapshotInfo::name).containsExactly("two");
+    assertThat(hypervisor.snapshots(name).get(0).parent()).isEmpty();
+    assertThatThrownBy(() -> hypervisor.revertToSnapshot(name, "nope"))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  @Test
+  @DisplayName("the default network is listed and active")
+  void networks() {
+    assertThat(hypervisor.networks())
+        .anySatisfy(
+            n -> {
+              assertThat(n.name()).isEqualTo("default");
+              assertThat(n.active()).isTrue();
+            });
+  }
+
+  @Test
+  @DisplayName("a shut-off domain has no addresses")
+  void noAddresses() {
+    String name = name("n");
+    hypervisor.define(xml(name, 1));
+    assertThat(hypervisor.addresses(name, AddressSource.LEASE)).isEmpty();
+  }
+
+  private DomainState state(String name) {
+    return hypervisor.domain(name).orElseThrow().state();
+  }
+}

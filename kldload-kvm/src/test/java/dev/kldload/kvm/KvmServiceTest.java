@@ -1,0 +1,164 @@
+package dev.kldload.kvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.plan.Conditions;
+import dev.kldload.core.plan.PlanEngine;
+import dev.kldload.core.plan.PlanResult;
+import dev.kldload.core.process.SystemProcessRunner;
+import dev.kldload.core.value.ByteSize;
+import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.disk.Qcow2Backend;
+import dev.kldload.kvm.xml.DomainMetadata;
+import dev.kldload.kvm.xml.DomainSpec;
+import dev.kldload.kvm.xml.DomainXmlWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Service rules on the in-memory hypervisor; no disk is touched by these cases. */
+class KvmServiceTest {
+  @TempDir Path tmp;
+  InMemoryHypervisor hypervisor;
+  KvmService service;
+
+  @BeforeEach
+  void setUp() {
+    hypervisor = new InMemoryHypervisor();
+    service =
+        new KvmService(
+            hypervisor,
+            List.of(new Qcow2Backend(tmp.resolve("images"), new SystemProcessRunner())),
+            new SystemProcessRunner(),
+            new KvmService.Settings(
+                tmp.resolve("images"),
+                tmp.resolve("state"),
+                "qemu",
+                tmp.resolve("code.fd"),
+                tmp.resolve("vars.fd")),
+            Clock.systemUTC());
+  }
+
+  private void define(String name, DomainMetadata metadata) {
+    hypervisor.define(
+        DomainXmlWriter.write(
+            new DomainSpec(
+                VmName.of(name),
+                "qemu",
+                ByteSize.ofMegabytes(512),
+                1,
+                new DomainSpec.Bios(),
+                List.of(
+                    new DomainSpec.Disk(
+                        DomainSpec.DiskKind.QCOW2, tmp.resolve("images/" + name + ".qcow2"))),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                "127.0.0.1",
+                metadata)));
+  }
+
+  @Test
+  @DisplayName("a snapshot of a running VM is taken paused, and the VM runs again afterwards")
+  void snapshotPausesAndResumes() {
+    define("web01", DomainMetadata.vm("kvm-create"));
+    hypervisor.start("web01");
+    PlanResult result =
+        PlanEngine.quiet(1)
+            .run(service.snapshot(VmName.of("web01"), Optional.of("s1")).plan(), false);
+    result.throwIfFailed();
+    assertThat(hypervisor.snapshots("web01"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.state()).isEqualTo(DomainState.PAUSED));
+    assertThat(hypervisor.domain("web01").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+  }
+
+  @Test
+  @DisplayName(
+      "list: memory in bytes, our mark and clone origin; foreign domains are listed unmanaged")
+  void list() {
+    define("web02", DomainMetadata.vm("kvm-clone").withCloneOrigin("golden@clone-1"));
+    hypervisor.define(
+        "<domain type='qemu'><name>other</name><memory unit='KiB'>1024</memory><vcpu>1</vcpu>"
+            + "<os><type>hvm</type></os></domain>");
+    assertThat(service.list())
+        .containsExactly(
+            new VmView("other", "shut-off", 1024 * 1024, 1, null, null, null, false),
+            new VmView("web02", "shut-off", 512L << 20, 1, null, null, "golden@clone-1", true));
+  }
+
+  @Test
+  @DisplayName("rollback to an older snapshot names the newer ones and refuses without the flag")
+  void rollbackRefuses() {
+    define("db", DomainMetadata.vm("kvm-create"));
+    hypervisor.createSnapshot("db", "a", "");
+    hypervisor.createSnapshot("db", "b", "");
+    hypervisor.createSnapshot("db", "c", "");
+    assertThatThrownBy(() -> service.rollback(VmName.of("db"), Optional.of("a"), false))
+        .isInstanceOf(KldloadException.class)
+        .hasMessageContaining("b, c")
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT));
+    assertThat(hypervisor.snapshots("db")).hasSize(3);
+    PlanEngine.quiet(1)
+        .run(service.rollback(VmName.of("db"), Optional.of("a"), true).plan(), false)
+        .throwIfFailed();
+    assertThat(hypervisor.snapshots("db")).extracting(SnapshotInfo::name).containsExactly("a");
+  }
+
+  @Test
+  @DisplayName("snapshot names with separators or a leading '-' are invalid input")
+  void snapshotNames() {
+    for (String bad : List.of("-x", "a/b", "a;b", "a b", "..", "x".repeat(64))) {
+      assertThatThrownBy(() -> KvmService.validateSnapshotName(bad))
+          .isInstanceOf(KldloadException.class)
+          .satisfies(
+              e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.INVALID_INPUT));
+    }
+    assertThat(KvmService.validateSnapshotName("before-upgrade_2.1"))
+        .isEqualTo("before-upgrade_2.1");
+  }
+
+  @Test
+  @DisplayName("delete refuses a foreign domain without force, and a running one without force")
+  void deleteRefusals() {
+    hypervisor.define(
+        "<domain type='qemu'><name>other</name><memory unit='KiB'>1024</memory><os><type>hvm</type></os></domain>");
+    assertThatThrownBy(() -> service.delete(VmName.of("other"), false))
+        .satisfies(
+            e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.PRECONDITION));
+    define("web03", DomainMetadata.vm("kvm-create"));
+    hypervisor.start("web03");
+    assertThatThrownBy(() -> service.delete(VmName.of("web03"), false))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
+        .hasMessageContaining("running");
+    assertThat(hypervisor.domain("web03").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+    assertThatThrownBy(() -> service.delete(VmName.of("nothing"), true))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  @Test
+  @DisplayName("address: the lease's IPv4 (not loopback, not IPv6); a deadline when none comes")
+  void address() throws InterruptedException {
+    define("web04", DomainMetadata.vm("kvm-create"));
+    Conditions fast =
+        new Conditions(
+            Conditions.SYSTEM, new CancellationToken(), Duration.ofMillis(1), Duration.ofMillis(5));
+    assertThatThrownBy(() -> service.awaitAddress(VmName.of("web04"), Duration.ofMillis(30), fast))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.TIMEOUT))
+        .hasMessageContaining("web04");
+    hypervisor.lease("web04", new GuestAddress("vnet0", "52:54:00:00:00:01", "fe80::1", 64));
+    hypervisor.lease("web04", new GuestAddress("vnet0", "52:54:00:00:00:01", "192.168.122.50", 24));
+    assertThat(service.awaitAddress(VmName.of("web04"), Duration.ofSeconds(1), fast).address())
+        .isEqualTo("192.168.122.50");
+  }
+}

@@ -1,0 +1,179 @@
+package dev.kldload.kvm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.plan.PlanEngine;
+import dev.kldload.core.process.SystemProcessRunner;
+import dev.kldload.core.testing.Requirements;
+import dev.kldload.core.value.ByteSize;
+import dev.kldload.core.value.DatasetName;
+import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.disk.ZvolBackend;
+import dev.kldload.kvm.xml.DomainSpec;
+import dev.kldload.zfs.InMemoryZfs;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Create, clone a running source and delete on the zvol backend, with both fakes (the real ZFS path
+ * is a lab test) and real seeds (ssh-keygen, xorriso).
+ */
+class KvmServiceZfsIT {
+  @TempDir Path tmp;
+
+  @Test
+  @DisplayName("clone of a running source: paused for the snapshot, resumed; delete order enforced")
+  void cloneOnZvols() {
+    for (String tool : List.of("xorriso", "ssh-keygen")) {
+      Requirements.require(Requirements.onPath(tool), tool);
+    }
+    SystemProcessRunner runner = new SystemProcessRunner();
+    InMemoryHypervisor hypervisor = new InMemoryHypervisor();
+    InMemoryZfs zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.ofGigabytes(100));
+    zfs.createFilesystem(DatasetName.of("rpool/vms"), Map.of());
+    ZvolBackend zvols =
+        new ZvolBackend(
+            zfs,
+            DatasetName.of("rpool/vms"),
+            runner,
+            Clock.systemUTC(),
+            "64K",
+            p -> true,
+            new CancellationToken());
+    KvmService service =
+        new KvmService(
+            hypervisor,
+            List.of(zvols),
+            runner,
+            new KvmService.Settings(
+                tmp.resolve("images"),
+                tmp.resolve("state"),
+                "qemu",
+                tmp.resolve("c"),
+                tmp.resolve("v")),
+            Clock.systemUTC());
+    VmName golden = VmName.of("golden");
+    PlanEngine.quiet(1)
+        .run(
+            service
+                .create(
+                    new CreateRequest(
+                        golden,
+                        ByteSize.ofMegabytes(512),
+                        1,
+                        ByteSize.ofGigabytes(20),
+                        Optional.empty(),
+                        Optional.empty(),
+                        new DomainSpec.Nic(DomainSpec.NicKind.NETWORK, "default"),
+                        "127.0.0.1",
+                        false,
+                        false,
+                        Optional.empty()),
+                    zvols)
+                .plan(),
+            false)
+        .throwIfFailed();
+    hypervisor.start("golden");
+    PlanEngine.quiet(1)
+        .run(
+            service
+                .clone(
+                    new CloneRequest(
+                        golden, VmName.of("web01"), Optional.empty(), false, Optional.empty()))
+                .plan(),
+            false)
+        .throwIfFailed();
+    assertThat(hypervisor.domain("golden").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+    VmView web =
+        service.list().stream().filter(v -> v.name().equals("web01")).findFirst().orElseThrow();
+    assertThat(web.origin()).startsWith("golden@clone-");
+    assertThat(web.diskBytes()).isEqualTo(20L << 30);
+    assertThat(web.managed()).isTrue();
+
+    assertThatThrownBy(() -> service.delete(golden, true))
+        .isInstanceOf(KldloadException.class)
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
+        .hasMessageContaining("zfs promote rpool/vms/web01");
+    PlanEngine.quiet(1)
+        .run(service.delete(VmName.of("web01"), false).plan(), false)
+        .throwIfFailed();
+    // the clone's origin snapshot went with it: nothing else used it
+    assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).isEmpty();
+    PlanEngine.quiet(1).run(service.delete(golden, true).plan(), false).throwIfFailed();
+    assertThat(zfs.datasets(DatasetName.of("rpool/vms"), 1)).hasSize(1);
+    assertThat(hypervisor.domains()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a clone that fails after its snapshot removes the clone and the snapshot it took")
+  void failedCloneUndo() throws Exception {
+    Requirements.require(Requirements.onPath("ssh-keygen"), "ssh-keygen");
+    SystemProcessRunner runner = new SystemProcessRunner();
+    InMemoryHypervisor hypervisor = new InMemoryHypervisor();
+    InMemoryZfs zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.ofGigabytes(100));
+    zfs.createFilesystem(DatasetName.of("rpool/vms"), Map.of());
+    ZvolBackend zvols =
+        new ZvolBackend(
+            zfs,
+            DatasetName.of("rpool/vms"),
+            runner,
+            Clock.systemUTC(),
+            "64K",
+            p -> true,
+            new CancellationToken());
+    KvmService service =
+        new KvmService(
+            hypervisor,
+            List.of(zvols),
+            runner,
+            new KvmService.Settings(
+                tmp.resolve("images"),
+                tmp.resolve("state"),
+                "qemu",
+                tmp.resolve("c"),
+                tmp.resolve("v")),
+            Clock.systemUTC());
+    zvols.create(VmName.of("golden"), ByteSize.ofGigabytes(1));
+    hypervisor.define(
+        dev.kldload.kvm.xml.DomainXmlWriter.write(
+            new DomainSpec(
+                VmName.of("golden"),
+                "qemu",
+                ByteSize.ofMegabytes(512),
+                1,
+                new DomainSpec.Bios(),
+                List.of(zvols.diskOf(VmName.of("golden"))),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                "127.0.0.1",
+                dev.kldload.kvm.xml.DomainMetadata.vm("kvm-create"))));
+    Path key = tmp.resolve("admin.pub");
+    java.nio.file.Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin a@b\n");
+    KvmService.Change change =
+        service.clone(
+            new CloneRequest(
+                VmName.of("golden"),
+                VmName.of("web01"),
+                Optional.empty(),
+                false,
+                Optional.of(key)));
+    java.nio.file.Files.delete(key);
+    assertThat(PlanEngine.quiet(1).run(change.plan(), false).exitCode().code()).isNotZero();
+    assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).hasSize(1);
+    change.undo().run();
+    assertThat(zvols.exists(VmName.of("web01"))).isFalse();
+    assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).isEmpty();
+    assertThat(hypervisor.domain("web01")).isEmpty();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.kldload.kvm.disk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.process.SystemProcessRunner;
+import dev.kldload.core.testing.Requirements;
+import dev.kldload.core.value.ByteSize;
+import dev.kldload.core.value.VmName;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The qcow2 backend with the real qemu-img. */
+class Qcow2BackendIT {
+  @TempDir Path dir;
+  Qcow2Backend backend;
+  final VmName src = VmName.of("golden");
+  final VmName clone = VmName.of("web01");
+
+  @BeforeEach
+  void setUp() {
+    Requirements.require(Requirements.onPath("qemu-img"), "qemu-img (apt-get install qemu-utils)");
+    backend = new Qcow2Backend(dir, new SystemProcessRunner());
+  }
+
+  @Test
+  @DisplayName("create → snapshot → clone: the clone is an overlay on the frozen source")
+  void snapshotAndClone() {
+    backend.create(src, ByteSize.ofGigabytes(2));
+    assertThat(backend.exists(src)).isTrue();
+    assertThat(
+            backend
+                .usage(List.of(dir.resolve("golden.qcow2")))
+                .get(dir.resolve("golden.qcow2"))
+                .capacityBytes())
+        .isEqualTo(2L << 30);
+    DiskBackend.DiskSnapshot snap = backend.snapshot(src, "clone-1");
+    assertThat(backend.findSnapshot(src, "clone-1")).contains(snap);
+    // the source keeps its path, now an overlay on the frozen file
+    assertThat(Qcow2Header.read(dir.resolve("golden.qcow2")).orElseThrow().backingFile())
+        .contains(dir.resolve("golden@clone-1.qcow2").toString());
+    backend.cloneFrom(snap, clone);
+    assertThat(Qcow2Header.read(dir.resolve("web01.qcow2")).orElseThrow().backingFile())
+        .contains(snap.id());
+    assertThat(
+            backend
+                .usage(List.of(dir.resolve("web01.qcow2")))
+                .get(dir.resolve("web01.qcow2"))
+                .capacityBytes())
+        .isEqualTo(2L << 30);
+    assertThat(backend.dependents(src)).singleElement().asString().startsWith("web01 (");
+    assertThat(backend.dependents(clone)).isEmpty();
+    assertThat(backend.owner(dir.resolve("web01.qcow2"))).contains(clone);
+    assertThat(backend.owner(dir.resolve("golden@clone-1.qcow2"))).isEmpty();
+    assertThat(backend.owner(Path.of("/elsewhere/web01.qcow2"))).isEmpty();
+    assertThatThrownBy(() -> backend.snapshot(src, "clone-1")).isInstanceOf(KldloadException.class);
+    backend.destroy(clone);
+    assertThat(backend.dependents(src)).isEmpty();
+    backend.destroy(src);
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  @DisplayName("an image is copied and grown to the requested size")
+  void fromImage() throws Exception {
+    backend.create(VmName.of("img"), ByteSize.ofMegabytes(64));
+    Path image = dir.resolve("base-image.img");
+    Files.move(dir.resolve("img.qcow2"), image);
+    backend.createFromImage(src, image, ByteSize.ofGigabytes(1));
+    assertThat(
+            backend
+                .usage(List.of(dir.resolve("golden.qcow2")))
+                .get(dir.resolve("golden.qcow2"))
+                .capacityBytes())
+        .isEqualTo(1L << 30);
+    assertThat(Qcow2Header.read(dir.resolve("golden.qcow2")).orElseThrow().backingFile()).isEmpty();
+  }
+}
