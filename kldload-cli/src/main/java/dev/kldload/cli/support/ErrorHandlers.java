@@ -89,6 +89,13 @@ public final class ErrorHandlers {
       PrintWriter err = cmd.getErr();
       Throwable cause = ex.getCause();
       String message = cause instanceof KldloadException k ? k.getMessage() : ex.getMessage();
+      // "kvm-clone --bogus" should complain about --bogus, not about the missing operand after it
+      if (ex instanceof CommandLine.MissingParameterException) {
+        java.util.Optional<String> unknown = unknownOption(cmd.getCommandSpec(), args);
+        if (unknown.isPresent()) {
+          message = "Unknown option: '" + unknown.get() + "'";
+        }
+      }
       err.println("error: " + cmd.getCommandName() + ": " + message);
       if (cause instanceof KldloadException k && k.hint().isPresent()) {
         err.println("hint: " + k.hint().get());
@@ -99,6 +106,27 @@ public final class ErrorHandlers {
       }
       err.flush();
       return ExitCode.USAGE.code();
+    }
+
+    /** The first argument that looks like an option this command does not have. */
+    static java.util.Optional<String> unknownOption(
+        CommandLine.Model.CommandSpec spec, String[] args) {
+      for (String arg : args) {
+        if (arg.equals("--")) {
+          break;
+        }
+        if (!arg.startsWith("-") || arg.length() < 2 || Character.isDigit(arg.charAt(1))) {
+          continue;
+        }
+        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+        boolean clustered =
+            !name.startsWith("--")
+                && name.chars().skip(1).allMatch(c -> spec.findOption((char) c) != null);
+        if (spec.findOption(name) == null && !clustered) {
+          return java.util.Optional.of(name);
+        }
+      }
+      return java.util.Optional.empty();
     }
 
     private static List<String> fullName(CommandLine cmd) {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public record ByteSize(long bytes) implements Comparable<ByteSize> {
   private static final Pattern FORM =
       Pattern.compile(
-          "(\\d{1,15})(?:\\.(\\d{1,3}))?\\s*([KMGTP]?)(?:I?B)?", Pattern.CASE_INSENSITIVE);
+          "(\\d{1,15})(?:\\.(\\d{1,3}))?\\s*([KMGTP]?)(I?B)?", Pattern.CASE_INSENSITIVE);
   private static final String HINT = "write a size such as 4096M, 40G or 1T (a plain number is MB)";
 
   public ByteSize {
@@ -42,7 +42,15 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     if (!m.matches()) {
       throw KldloadException.invalid("size '" + Names.printable(text) + "' is not valid", HINT);
     }
-    String unit = m.group(3).isEmpty() ? "M" : m.group(3).toUpperCase(Locale.ROOT);
+    String suffix = m.group(4) == null ? "" : m.group(4).toUpperCase(Locale.ROOT);
+    if (m.group(3).isEmpty() && suffix.equals("IB")) {
+      throw KldloadException.invalid("size '" + Names.printable(text) + "' is not valid", HINT);
+    }
+    // "512B" is bytes; a bare number is megabytes, as the original tools' --ram
+    String unit =
+        m.group(3).isEmpty()
+            ? (suffix.equals("B") ? "B" : "M")
+            : m.group(3).toUpperCase(Locale.ROOT);
     int shift = "BKMGTP".indexOf(unit) * 10;
     try {
       long whole = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);

@@ -20,7 +20,8 @@ public final class GoldenFiles {
     try {
       if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
         if (!Boolean.getBoolean("golden.update") && "true".equalsIgnoreCase(System.getenv("CI"))) {
-          throw new AssertionError("golden file " + file + " is missing (run with -Dgolden.update=true)");
+          throw new AssertionError(
+              "golden file " + file + " is missing (run with -Dgolden.update=true)");
         }
         Files.createDirectories(file.getParent());
         Files.writeString(file, actual, StandardCharsets.UTF_8);

@@ -4,9 +4,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Test tiers that need a real engine (root, libvirt, wireguard-go, sshd) call {@link #require}: on a
- * laptop a missing engine skips the test with the reason; with {@code CI=true} it fails, so CI can
- * never pass by skipping.
+ * Test tiers that need a real engine (root, libvirt, wireguard-go, sshd) call {@link #require}: on
+ * a laptop a missing engine skips the test with the reason; with {@code CI=true} it fails, so CI
+ * can never pass by skipping.
  */
 public final class Requirements {
   private Requirements() {}
