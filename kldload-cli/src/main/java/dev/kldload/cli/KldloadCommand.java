@@ -1,6 +1,7 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.kube.KubeSetupCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {DoctorCommand.class, CompletionCommand.class},
+    subcommands = {DoctorCommand.class, CompletionCommand.class, KubeSetupCommand.class},
     footer = {
       "",
       "Example:",

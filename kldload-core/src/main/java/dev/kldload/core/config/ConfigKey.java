@@ -14,7 +14,10 @@ public enum ConfigKey {
   LIBVIRT_URI("libvirt.uri", "qemu:///system", "libvirt connection URI"),
   KVM_BACKEND("kvm.backend", "zfs", "disk backend for VMs: zfs or qcow2"),
   KVM_IMAGES_DIR("kvm.images-dir", "/var/lib/libvirt/images", "qcow2 disks and seed ISOs"),
-  ZFS_VM_PARENT("zfs.vm-parent", "rpool/vms", "parent dataset of VM zvols");
+  ZFS_VM_PARENT("zfs.vm-parent", "rpool/vms", "parent dataset of VM zvols"),
+  NODE_ROOT("node.root", "/", "file system root the node-side kube tools work on (a chroot, tests)"),
+  KUBE_BUNDLE(
+      "kube.bundle", "/root/darksite", "offline bundle (darksite) with the stack lock and packages");
 
   private final String key;
   private final String defaultValue;
