@@ -1,6 +1,7 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.kube.KubeJoinCommand;
 import dev.kldload.cli.kube.KubeSetupCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
@@ -20,7 +21,12 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {DoctorCommand.class, CompletionCommand.class, KubeSetupCommand.class},
+    subcommands = {
+      DoctorCommand.class,
+      CompletionCommand.class,
+      KubeSetupCommand.class,
+      KubeJoinCommand.class
+    },
     footer = {
       "",
       "Example:",
