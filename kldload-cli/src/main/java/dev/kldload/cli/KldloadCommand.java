@@ -5,6 +5,10 @@ import dev.kldload.cli.kube.KubeJoinCommand;
 import dev.kldload.cli.kube.KubeSetupCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
+import dev.kldload.cli.zfs.KcloneCommand;
+import dev.kldload.cli.zfs.KdfCommand;
+import dev.kldload.cli.zfs.KsnapCommand;
+import dev.kldload.cli.zfs.KstCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +28,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
       DoctorCommand.class,
       CompletionCommand.class,
+      KsnapCommand.class,
+      KcloneCommand.class,
+      KdfCommand.class,
+      KstCommand.class,
       KubeSetupCommand.class,
       KubeJoinCommand.class
     },
