@@ -2,6 +2,8 @@ package dev.kldload.cli;
 
 import dev.kldload.cli.doctor.DoctorCommand;
 import dev.kldload.cli.kube.KubeJoinCommand;
+import dev.kldload.cli.kube.KubeLoadImagesCommand;
+import dev.kldload.cli.kube.KubeResetCommand;
 import dev.kldload.cli.kube.KubeSetupCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
@@ -33,7 +35,9 @@ import picocli.CommandLine.Spec;
       KdfCommand.class,
       KstCommand.class,
       KubeSetupCommand.class,
-      KubeJoinCommand.class
+      KubeJoinCommand.class,
+      KubeResetCommand.class,
+      KubeLoadImagesCommand.class
     },
     footer = {
       "",

@@ -315,19 +315,7 @@ public final class KubeSetup {
     if (request.zfsParent().isPresent()) {
       return request.zfsParent();
     }
-    return rootDataset().map(ds -> DatasetName.of(ds.pool()));
-  }
-
-  Optional<DatasetName> rootDataset() {
-    Optional<String> root = Optional.empty();
-    for (String line :
-        sys.read("/proc/self/mounts").map(String::lines).orElse(Stream.empty()).toList()) {
-      String[] f = line.split("\\s+");
-      if (f.length >= 3 && f[1].equals("/")) {
-        root = f[2].equals("zfs") ? Optional.of(f[0]) : Optional.empty();
-      }
-    }
-    return root.map(DatasetName::of);
+    return sys.rootDataset().map(ds -> DatasetName.of(ds.pool()));
   }
 
   private static final String PROPS =

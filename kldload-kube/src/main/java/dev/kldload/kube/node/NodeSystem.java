@@ -69,6 +69,19 @@ public final class NodeSystem {
     }
   }
 
+  /** The dataset mounted at / when the root file system is ZFS (from /proc/self/mounts). */
+  public Optional<dev.kldload.core.value.DatasetName> rootDataset() {
+    Optional<String> root = Optional.empty();
+    for (String line :
+        read("/proc/self/mounts").map(s -> s.lines().toList()).orElse(java.util.List.of())) {
+      String[] f = line.split("\\s+");
+      if (f.length >= 3 && f[1].equals("/")) {
+        root = f[2].equals("zfs") ? Optional.of(f[0]) : Optional.empty();
+      }
+    }
+    return root.map(dev.kldload.core.value.DatasetName::of);
+  }
+
   /** Whether the file exists with exactly this content and mode. */
   public boolean matches(String absolute, String content, int mode) {
     Optional<String> current = read(absolute);
