@@ -7,6 +7,7 @@ import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.kube.node.ApiEndpoint;
 import dev.kldload.kube.node.KubeJoin;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -81,7 +82,12 @@ public final class KubeJoinCommand implements Callable<Integer> {
             Optional.ofNullable(advertise).map(Cidr::parseAddress));
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-join", dryRun);
-    var plan = new KubeJoin(NodeTools.system(cli, dryRun)).plan(request);
+    var plan =
+        new KubeJoin(
+                NodeTools.system(cli, dryRun),
+                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+                cli.clock().instant())
+            .plan(request);
     if (dryRun) {
       return cli.runPlan(plan, true, OutputFormat.TABLE).code();
     }

@@ -31,9 +31,14 @@ public final class KubeJoin {
       Optional<InetAddress> advertiseAddress) {}
 
   private final NodeSystem sys;
+  private final java.util.function.Supplier<dev.kldload.zfs.Zfs> zfs;
+  private final java.time.Instant now;
 
-  public KubeJoin(NodeSystem sys) {
+  public KubeJoin(
+      NodeSystem sys, java.util.function.Supplier<dev.kldload.zfs.Zfs> zfs, java.time.Instant now) {
     this.sys = sys;
+    this.zfs = zfs;
+    this.now = now;
   }
 
   /**
@@ -82,8 +87,22 @@ public final class KubeJoin {
     }
     Optional<JoinCommand.ControlPlane> controlPlane = cp;
     Plan.Builder plan = Plan.builder("kube-join");
+    java.util.List<String> first = new java.util.ArrayList<>();
+    Optional<dev.kldload.core.value.DatasetName> root = sys.rootDataset();
+    if (root.isPresent()) {
+      // a failed safety snapshot is reported (exit 3) but does not stop the join
+      Step snap =
+          PreOpSnapshot.step(
+              zfs.get(),
+              dev.kldload.core.value.DatasetName.of(root.get().pool()),
+              "kube-join",
+              now);
+      plan.add(nonCritical(snap));
+      first.add(snap.id());
+    }
     plan.add(
         Step.named("kubeadm-join")
+            .after(first)
             .description(join + (request.controlPlane() ? " as a control plane" : " as a worker"))
             .doneWhen(ctx -> sys.exists(KUBELET_CONF))
             .apply(
@@ -132,6 +151,14 @@ public final class KubeJoin {
                           0600)));
     }
     return plan.build();
+  }
+
+  private static Step nonCritical(Step step) {
+    return Step.named(step.id())
+        .description(step.description())
+        .nonCritical()
+        .doneWhen(step::isDone)
+        .apply(step::apply);
   }
 
   private static String readSecret(Path file, String what) {
