@@ -1,6 +1,7 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.kube.KubeInitCommand;
 import dev.kldload.cli.kube.KubeJoinCommand;
 import dev.kldload.cli.kube.KubeLoadImagesCommand;
 import dev.kldload.cli.kube.KubeResetCommand;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
       KubeSetupCommand.class,
       KubeJoinCommand.class,
       KubeResetCommand.class,
-      KubeLoadImagesCommand.class
+      KubeLoadImagesCommand.class,
+      KubeInitCommand.class
     },
     footer = {
       "",

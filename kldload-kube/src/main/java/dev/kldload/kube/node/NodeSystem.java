@@ -69,6 +69,25 @@ public final class NodeSystem {
     }
   }
 
+  /**
+   * Whether {@code program} is installed on the node: on PATH for the real root, else in the usual
+   * bin directories under the node's root.
+   */
+  public boolean has(String program) {
+    if (isRealRoot()) {
+      return dev.kldload.core.process.Programs.which(program).isPresent();
+    }
+    for (String dir :
+        java.util.List.of(
+            "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
+      Path candidate = path(dir + "/" + program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The dataset mounted at / when the root file system is ZFS (from /proc/self/mounts). */
   public Optional<dev.kldload.core.value.DatasetName> rootDataset() {
     Optional<String> root = Optional.empty();

@@ -23,10 +23,19 @@ import java.util.regex.Pattern;
  *   - {name: kubelet, version: 1.32.3-1.1, file: debs/kubelet_1.32.3-1.1_amd64.deb, sha256: …}
  * tools:               # CLI archives: the named binary is installed to /usr/local/bin
  *   - {name: helm, version: v3.17.0, file: bin/helm.tar.gz, sha256: …, binary: linux-amd64/helm}
+ * charts:              # Helm charts kube-init installs: cilium, metallb, zfs-localpv, metrics-server
+ *   - {name: cilium, version: 1.16.5, file: helm-charts/cilium-1.16.5.tgz, sha256: …}
+ * manifests:           # plain manifests kube-init applies: gateway-api
+ *   - {name: gateway-api, version: v1.2.1, file: k8s-manifests/gateway-api.yaml, sha256: …}
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record StackLock(String kubernetes, List<Artifact> packages, List<Artifact> tools) {
+public record StackLock(
+    String kubernetes,
+    List<Artifact> packages,
+    List<Artifact> tools,
+    List<Artifact> charts,
+    List<Artifact> manifests) {
   private static final Pattern VERSION = Pattern.compile("v?[0-9][0-9A-Za-z.+~:-]*");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.+-]*");
@@ -39,6 +48,20 @@ public record StackLock(String kubernetes, List<Artifact> packages, List<Artifac
   public StackLock {
     packages = packages == null ? List.of() : List.copyOf(packages);
     tools = tools == null ? List.of() : List.copyOf(tools);
+    charts = charts == null ? List.of() : List.copyOf(charts);
+    manifests = manifests == null ? List.of() : List.copyOf(manifests);
+  }
+
+  /** The chart or manifest named {@code name}; PRECONDITION when the lock does not pin it. */
+  public Artifact require(List<Artifact> from, String what, String name) {
+    return from.stream()
+        .filter(a -> a.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                KldloadException.precondition(
+                    "the stack lock pins no " + what + " named " + name,
+                    "add it (name, version, file, sha256) to the stack lock"));
   }
 
   public static StackLock load(Path file) {
@@ -73,6 +96,12 @@ public record StackLock(String kubernetes, List<Artifact> packages, List<Artifac
     }
     for (Artifact a : packages) {
       check(where, "package", a);
+    }
+    for (Artifact a : charts) {
+      check(where, "chart", a);
+    }
+    for (Artifact a : manifests) {
+      check(where, "manifest", a);
     }
     for (Artifact a : tools) {
       check(where, "tool", a);
