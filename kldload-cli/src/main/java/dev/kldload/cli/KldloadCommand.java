@@ -6,6 +6,7 @@ import dev.kldload.cli.kube.KubeJoinCommand;
 import dev.kldload.cli.kube.KubeLoadImagesCommand;
 import dev.kldload.cli.kube.KubeResetCommand;
 import dev.kldload.cli.kube.KubeSetupCommand;
+import dev.kldload.cli.kube.KubeStatusCommand;
 import dev.kldload.cli.support.GlobalOptions;
 import dev.kldload.cli.support.VersionProvider;
 import dev.kldload.cli.zfs.KcloneCommand;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
       KubeJoinCommand.class,
       KubeResetCommand.class,
       KubeLoadImagesCommand.class,
-      KubeInitCommand.class
+      KubeInitCommand.class,
+      KubeStatusCommand.class
     },
     footer = {
       "",

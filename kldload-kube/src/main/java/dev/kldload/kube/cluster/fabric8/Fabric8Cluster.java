@@ -65,6 +65,9 @@ public final class Fabric8Cluster implements Cluster {
     }
     Kubeconfigs.parse(text, kubeconfig.toString());
     Config config = Config.fromKubeconfig(context.orElse(null), text, kubeconfig.toString());
+    // a command answers "unreachable" in seconds; waits with deadlines are the caller's business
+    config.setRequestRetryBackoffLimit(1);
+    config.setConnectionTimeout(5_000);
     return new Fabric8Cluster(new KubernetesClientBuilder().withConfig(config).build(), conditions);
   }
 
@@ -399,6 +402,14 @@ public final class Fabric8Cluster implements Cluster {
         e.getStatus() != null && e.getStatus().getMessage() != null
             ? e.getStatus().getMessage()
             : String.valueOf(e.getMessage());
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof IOException) {
+        code = 0;
+        reason =
+            t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        break;
+      }
+    }
     return switch (code) {
       case 404 ->
           new KldloadException(ErrorKind.NOT_FOUND, what + ": not found: " + reason, null, e);
