@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 /** {@code kube-status}: nodes, system pods and add-ons of the cluster this node belongs to. */
 @Command(
     name = "kube-status",
-    header = "Show the cluster's nodes, system pods and add-ons (exit 3 when not all are ready).",
+    header = "Show the cluster's nodes, system pods and add-ons.",
     description = {
       "Reads the cluster through /etc/kubernetes/admin.conf (or ~/.kube/config, or --kubeconfig).",
       "Exit 7 when no API server answers; 3 when a node or an installed add-on is not ready."
