@@ -109,6 +109,37 @@ public final class KubeSetup {
     List<String> before = new ArrayList<>(List.of("modules-load"));
     Optional<DatasetName> parent = datasetParent(request);
     if (parent.isPresent()) {
+      // the shared parents get their own step: the three dataset steps run in parallel and
+      // would otherwise race to create them (found in the lab VM)
+      List<DatasetName> parents =
+          List.of(parent.get().child("var"), parent.get().child("var").child("lib"));
+      plan.add(
+          Step.named("dataset-parents")
+              .description(
+                  "ZFS datasets "
+                      + parents.get(0)
+                      + " and "
+                      + parents.get(1)
+                      + " (canmount=off: they only hold the hierarchy)")
+              .doneWhen(ctx -> parents.stream().allMatch(p -> datasetProps(p).isPresent()))
+              .apply(
+                  ctx -> {
+                    for (DatasetName p : parents) {
+                      if (datasetProps(p).isEmpty()) {
+                        sys.runner()
+                            .check(
+                                ProcessSpec.of(
+                                        "zfs",
+                                        "create",
+                                        "-o",
+                                        "canmount=off",
+                                        "-o",
+                                        "com.kldload:owner=" + OWNER,
+                                        p.value())
+                                    .build());
+                      }
+                    }
+                  }));
       for (DatasetSpec spec : DATASETS) {
         DatasetName ds = parent.get().child("var").child("lib").child(spec.leaf());
         String id = "dataset-" + spec.leaf();
@@ -124,6 +155,7 @@ public final class KubeSetup {
                             ? ", recordsize " + spec.recordsize() / 1024 + "K"
                             : "")
                         + ")")
+                .after("dataset-parents")
                 .creates(ds.value())
                 .doneWhen(ctx -> datasetReady(ds, spec))
                 .apply(ctx -> ensureDataset(ds, spec)));
@@ -382,22 +414,6 @@ public final class KubeSetup {
               spec.mountpoint() + " already holds data; mounting " + ds + " there would hide it",
               "move the data away (or run kube-reset) before kube-setup");
         }
-      }
-    }
-    // parents exist only to carry the hierarchy: never mounted, so they cannot shadow /var
-    for (DatasetName p : List.of(ds.parent().get().parent().get(), ds.parent().get())) {
-      if (datasetProps(p).isEmpty()) {
-        sys.runner()
-            .check(
-                ProcessSpec.of(
-                        "zfs",
-                        "create",
-                        "-o",
-                        "canmount=off",
-                        "-o",
-                        "com.kldload:owner=" + OWNER,
-                        p.value())
-                    .build());
       }
     }
     List<String> argv =

@@ -159,6 +159,7 @@ class KubeSetupTest {
         .isEqualTo(
             "ZFS dataset rpool/var/lib/etcd at /var/lib/etcd (lz4, atime off, recordsize 8K)");
     assertThat(plan.step("containerd-config").dependsOn()).contains("dataset-containerd");
+    assertThat(plan.step("dataset-etcd").dependsOn()).containsExactly("dataset-parents");
     Plan explicit = new KubeSetup(sys).plan(request(lock, Optional.of(DatasetName.of("tank/k8s"))));
     assertThat(explicit.step("dataset-kubelet").description())
         .startsWith("ZFS dataset tank/k8s/var/lib/kubelet");
