@@ -1,6 +1,12 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.kube.KubeInitCommand;
+import dev.kldload.cli.kube.KubeJoinCommand;
+import dev.kldload.cli.kube.KubeLoadImagesCommand;
+import dev.kldload.cli.kube.KubeResetCommand;
+import dev.kldload.cli.kube.KubeSetupCommand;
+import dev.kldload.cli.kube.KubeStatusCommand;
 import dev.kldload.cli.kvm.KvmCloneCommand;
 import dev.kldload.cli.kvm.KvmCreateCommand;
 import dev.kldload.cli.kvm.KvmDeleteCommand;
@@ -37,7 +43,13 @@ final class Tools {
           new Tool("kvm-snap", KvmSnapCommand.class),
           new Tool("kvm-list", KvmListCommand.class),
           new Tool("kvm-delete", KvmDeleteCommand.class),
-          new Tool("kube-network", KubeNetworkCommand.class));
+          new Tool("kube-network", KubeNetworkCommand.class),
+          new Tool("kube-setup", KubeSetupCommand.class),
+          new Tool("kube-init", KubeInitCommand.class),
+          new Tool("kube-join", KubeJoinCommand.class),
+          new Tool("kube-reset", KubeResetCommand.class),
+          new Tool("kube-status", KubeStatusCommand.class),
+          new Tool("kube-load-images", KubeLoadImagesCommand.class));
 
   /** Root options that take a separate value: their value is not a tool name. */
   private static final Set<String> ROOT_OPTIONS_WITH_VALUE =

@@ -34,7 +34,13 @@ public enum ConfigKey {
   NET_BOOT_UNITS(
       "net.boot-units", "true", "enable wg-quick@ units so the planes come back after reboot"),
   NET_KUBELET_DEFAULTS(
-      "net.kubelet-defaults", "/etc/default/kubelet", "kubelet environment file (pin-kubelet)");
+      "net.kubelet-defaults", "/etc/default/kubelet", "kubelet environment file (pin-kubelet)"),
+  NODE_ROOT(
+      "node.root", "/", "file system root the node-side kube tools work on (a chroot, tests)"),
+  KUBE_BUNDLE(
+      "kube.bundle",
+      "/root/darksite",
+      "offline bundle (darksite) with the stack lock and packages");
 
   private final String key;
   private final String defaultValue;

@@ -1,0 +1,188 @@
+package dev.kldload.cli.kube;
+
+import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.core.config.ConfigKey;
+import dev.kldload.core.lock.HostLock;
+import dev.kldload.core.output.OutputFormat;
+import dev.kldload.core.plan.Conditions;
+import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.HostName;
+import dev.kldload.kube.KubeNetwork;
+import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import dev.kldload.kube.node.KubeInit;
+import dev.kldload.kube.node.NodeSystem;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kube-init}: set up the first control plane on this node. */
+@Command(
+    name = "kube-init",
+    header = "Set up the first control plane: kubeadm, Cilium, MetalLB, ZFS storage, metrics.",
+    description = {
+      "Renders the kubeadm configuration (no kube-proxy; pod and service networks from the plan;",
+      "API certificate for both WireGuard addresses, the node address and the VIP), Cilium values",
+      "(kube-proxy replacement, MTU 1370 over WireGuard, Hubble relay and UI, Gateway API), the MetalLB",
+      "pool, ZFS LocalPV StorageClasses zfs (128k) and zfs-db (8k) and metrics-server values into",
+      "/etc/kldload/kube-init/ - shown by --dry-run - then installs them with the node's kubeadm,",
+      "helm and kubectl from the offline bundle (checksums verified) and writes the join command",
+      "(0600). Refuses a node that already runs a control plane."
+    },
+    mixinStandardHelpOptions = true,
+    footer = {
+      "",
+      "Example:",
+      "  kube-init --node-ip 192.168.122.10 --dry-run",
+      "  kube-init --node-ip 192.168.122.10 --vip 192.168.122.240"
+    })
+public final class KubeInitCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Mixin MutationOptions mutation;
+
+  @Option(
+      names = "--node-ip",
+      required = true,
+      paramLabel = "IP",
+      description = "This node's address on the host network.")
+  String nodeIp;
+
+  @Option(
+      names = "--id",
+      paramLabel = "N",
+      description = "Node id in the address plan (default: ${DEFAULT-VALUE}).")
+  Integer id = 1;
+
+  @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
+      description = "Kubernetes node name (default: /etc/hostname).")
+  String nodeName;
+
+  @Option(
+      names = "--cluster-name",
+      paramLabel = "NAME",
+      description = "Cluster name (default: ${DEFAULT-VALUE}).")
+  String clusterName = "kldload";
+
+  @Option(
+      names = "--host-network",
+      paramLabel = "CIDR",
+      description = "Host network; MetalLB uses .200-.220 of it (default: ${DEFAULT-VALUE}).")
+  String hostNetwork = "192.168.122.0/24";
+
+  @Option(
+      names = "--vip",
+      paramLabel = "IP",
+      description = "API virtual address (control-plane endpoint) for HA.")
+  String vip;
+
+  @Option(
+      names = "--pod-cidr",
+      paramLabel = "CIDR",
+      description = "Pod network (default: ${DEFAULT-VALUE}).")
+  String podCidr = "10.244.0.0/16";
+
+  @Option(
+      names = "--service-cidr",
+      paramLabel = "CIDR",
+      description = "Service network (default: ${DEFAULT-VALUE}).")
+  String serviceCidr = "10.96.0.0/16";
+
+  @Option(
+      names = "--bundle",
+      paramLabel = "DIR",
+      description = "Offline bundle (default: config kube.bundle).")
+  Path bundle;
+
+  @Option(
+      names = "--lock",
+      paramLabel = "FILE",
+      description = "Stack lock (default: BUNDLE/k8s-stack.lock.yaml).")
+  Path lock;
+
+  KubeInitCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    boolean dryRun = mutation.dryRun();
+    Cidr host = Cidr.parse(hostNetwork);
+    InetAddress address = Cidr.parseAddress(nodeIp);
+    KubeNetwork defaults =
+        KubeNetwork.defaults(host, address, dev.kldload.core.value.NodeId.of(id).value(), false);
+    KubeNetwork network =
+        new KubeNetwork(
+            address,
+            defaults.wgMgmtAddress(),
+            defaults.wgK8sAddress(),
+            Cidr.parse(podCidr),
+            Cidr.parse(serviceCidr),
+            Optional.ofNullable(vip).map(Cidr::parseAddress),
+            6443,
+            defaults.metallbFirst(),
+            defaults.metallbLast(),
+            KubeNetwork.CILIUM_MTU_OVER_WIREGUARD);
+    NodeSystem sys = NodeTools.system(cli, dryRun);
+    HostName node =
+        HostName.of(
+            nodeName != null
+                ? nodeName
+                : sys.read("/etc/hostname").map(String::strip).orElse("kldload-cp-1"));
+    Path bundleDir = bundle != null ? bundle : Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE));
+    KubeInit.Request request =
+        new KubeInit.Request(
+            node,
+            dev.kldload.core.value.ClusterName.of(clusterName).value(),
+            network,
+            lock != null ? lock : bundleDir.resolve("k8s-stack.lock.yaml"),
+            bundleDir);
+    NodeTools.requireRoot(cli, "kube-init", dryRun);
+    Supplier<Cluster> cluster =
+        memo(
+            () ->
+                Fabric8Cluster.open(
+                    sys.path("/etc/kubernetes/admin.conf"),
+                    Optional.empty(),
+                    Conditions.system(cli.cancellation())));
+    var plan =
+        new KubeInit(
+                sys,
+                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+                cluster,
+                cli.clock().instant())
+            .plan(request);
+    if (dryRun) {
+      int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
+      NodeTools.printRendered(cli, sys);
+      return code;
+    }
+    try (HostLock held = cli.lock("kube-node", "kube-init")) {
+      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
+    }
+  }
+
+  /** Opens the cluster on first use only (after kubeadm init wrote admin.conf), then reuses it. */
+  private static <T> Supplier<T> memo(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
+  }
+}

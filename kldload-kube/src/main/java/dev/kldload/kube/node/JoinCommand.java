@@ -1,0 +1,110 @@
+package dev.kldload.kube.node;
+
+import dev.kldload.core.KldloadException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A kubeadm join command, parsed strictly and never evaluated: the first non-empty line must be
+ * exactly {@code kubeadm join HOST:PORT --token [a-z0-9]{6}.[a-z0-9]{16}
+ * --discovery-token-ca-cert-hash sha256:<64 hex>}. Anything else (an extra word, a different flag,
+ * a token of the wrong shape, a shell metacharacter) is refused, and kldload builds the argument
+ * list it runs itself.
+ */
+public record JoinCommand(ApiEndpoint endpoint, String token, String caCertHash) {
+  static final Pattern TOKEN = Pattern.compile("[a-z0-9]{6}\\.[a-z0-9]{16}");
+  static final Pattern CA_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
+  static final Pattern CERT_KEY = Pattern.compile("[0-9a-f]{64}");
+  private static final String HINT =
+      "expected: kubeadm join HOST:PORT --token abcdef.0123456789abcdef"
+          + " --discovery-token-ca-cert-hash sha256:<64 hex digits>";
+
+  public JoinCommand {
+    if (token == null || !TOKEN.matcher(token).matches()) {
+      throw KldloadException.invalid(
+          "join command: the token does not have the form [a-z0-9]{6}.[a-z0-9]{16}", HINT);
+    }
+    if (caCertHash == null || !CA_HASH.matcher(caCertHash).matches()) {
+      throw KldloadException.invalid(
+          "join command: the CA certificate hash is not sha256:<64 hex digits>", HINT);
+    }
+  }
+
+  public static JoinCommand parse(String text, String source) {
+    String line = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+    if (line.isEmpty()) {
+      throw KldloadException.invalid(source + ": no join command in it", HINT);
+    }
+    String[] w = line.split("[ \\t]+");
+    if (w.length != 7) {
+      throw KldloadException.invalid(
+          source + ": the join command has " + w.length + " words, not 7", HINT);
+    }
+    if (!w[0].equals("kubeadm")
+        || !w[1].equals("join")
+        || !w[3].equals("--token")
+        || !w[5].equals("--discovery-token-ca-cert-hash")) {
+      throw KldloadException.invalid(
+          source + ": not a kubeadm join command of the expected form", HINT);
+    }
+    if (!w[2].matches(".*:[0-9]{1,5}")) {
+      throw KldloadException.invalid(source + ": the join command's endpoint has no port", HINT);
+    }
+    ApiEndpoint endpoint;
+    try {
+      endpoint = ApiEndpoint.parse(w[2], 6443);
+    } catch (KldloadException e) {
+      throw KldloadException.invalid(source + ": " + e.getMessage(), HINT);
+    }
+    try {
+      return new JoinCommand(endpoint, w[4], w[6]);
+    } catch (KldloadException e) {
+      throw KldloadException.invalid(source + ": " + e.getMessage(), HINT);
+    }
+  }
+
+  /** Parses a certificate key for a control-plane join: exactly 64 lowercase hex digits. */
+  public static String certificateKey(String text, String source) {
+    String key = text.strip();
+    if (!CERT_KEY.matcher(key).matches()) {
+      throw KldloadException.invalid(
+          source + ": the certificate key is not 64 hex digits",
+          "mint a fresh one on a control plane: kubeadm init phase upload-certs --upload-certs");
+    }
+    return key;
+  }
+
+  /** The argument list kldload runs (the token is in it: never log it). */
+  public List<String> argv(Optional<ControlPlane> controlPlane) {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "kubeadm",
+                "join",
+                endpoint.toString(),
+                "--token",
+                token,
+                "--discovery-token-ca-cert-hash",
+                caCertHash));
+    controlPlane.ifPresent(
+        cp ->
+            argv.addAll(
+                List.of(
+                    "--control-plane",
+                    "--certificate-key",
+                    cp.certificateKey(),
+                    "--apiserver-advertise-address",
+                    cp.advertiseAddress())));
+    return argv;
+  }
+
+  /** What a control-plane join adds. */
+  public record ControlPlane(String certificateKey, String advertiseAddress) {}
+
+  @Override
+  public String toString() {
+    return "kubeadm join " + endpoint + " (token hidden)";
+  }
+}

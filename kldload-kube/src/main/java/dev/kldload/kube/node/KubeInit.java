@@ -1,0 +1,401 @@
+package dev.kldload.kube.node;
+
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.Step;
+import dev.kldload.core.process.ProcessResult;
+import dev.kldload.core.process.ProcessSpec;
+import dev.kldload.core.value.DatasetName;
+import dev.kldload.core.value.HostName;
+import dev.kldload.kube.KubeNetwork;
+import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.NodeInfo;
+import dev.kldload.kube.cluster.WorkloadStatus;
+import dev.kldload.kube.render.ControlPlaneArtifacts;
+import dev.kldload.zfs.Ownership;
+import dev.kldload.zfs.Zfs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code kube-init}: the first control plane. Every file it installs is rendered by us into {@code
+ * /etc/kldload/kube-init/} (reviewable with {@code --dry-run}); kubeadm, Helm and kubectl come from
+ * the node and charts from the offline bundle, each verified against the stack lock's SHA-256.
+ * Refuses a node where a control plane is already set up.
+ */
+public final class KubeInit {
+  static final String DIR = "/etc/kldload/kube-init";
+  static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
+  static final String APISERVER_MANIFEST = "/etc/kubernetes/manifests/kube-apiserver.yaml";
+  static final String JOIN_COMMAND = "/etc/kubernetes/join-command.sh";
+  static final String CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
+  static final Duration WAIT = Duration.ofMinutes(5);
+
+  /** What to initialise. */
+  public record Request(
+      HostName node, String clusterName, KubeNetwork network, Path lock, Path bundle) {}
+
+  private final NodeSystem sys;
+  private final Supplier<Zfs> zfs;
+  private final Supplier<Cluster> cluster;
+  private final Instant now;
+
+  public KubeInit(NodeSystem sys, Supplier<Zfs> zfs, Supplier<Cluster> cluster, Instant now) {
+    this.sys = sys;
+    this.zfs = zfs;
+    this.cluster = cluster;
+    this.now = now;
+  }
+
+  public Plan plan(Request request) {
+    if (sys.exists(APISERVER_MANIFEST)) {
+      throw KldloadException.conflict(
+          "a control plane is already set up on this node (" + APISERVER_MANIFEST + " exists)",
+          "run kube-reset --yes first to start over");
+    }
+    StackLock lock = StackLock.load(request.lock());
+    ControlPlaneArtifacts artifacts =
+        new ControlPlaneArtifacts(
+            request.node(), request.clusterName(), lock.kubernetes(), request.network());
+    Optional<DatasetName> root = sys.rootDataset();
+    Optional<DatasetName> volumes = root.map(r -> DatasetName.of(r.pool()).child("k8s-volumes"));
+
+    Plan.Builder plan = Plan.builder("kube-init");
+    plan.add(
+        Step.named("preflight")
+            .description("kubeadm, kubectl and helm are installed (kube-setup installs them)")
+            .doneWhen(ctx -> missingPrograms().isEmpty())
+            .apply(
+                ctx -> {
+                  throw KldloadException.precondition(
+                      "missing " + String.join(", ", missingPrograms()), "run kube-setup first");
+                }));
+    List<String> files = new ArrayList<>();
+    files.add(file(plan, "kubeadm", "kubeadm.yaml", artifacts.kubeadmConfig()));
+    files.add(file(plan, "cilium-values", "cilium-values.yaml", artifacts.ciliumValues()));
+    files.add(file(plan, "gatewayclass", "gatewayclass.yaml", artifacts.gatewayClass()));
+    files.add(file(plan, "metallb", "metallb.yaml", artifacts.metallb()));
+    files.add(
+        file(
+            plan,
+            "metrics-server-values",
+            "metrics-server-values.yaml",
+            ControlPlaneArtifacts.metricsServerValues()));
+    volumes.ifPresent(
+        v ->
+            files.add(
+                file(
+                    plan, "zfs-storage", "zfs-storage.yaml", ControlPlaneArtifacts.zfsStorage(v))));
+    List<String> before = new ArrayList<>(files);
+    before.add("preflight");
+    if (root.isPresent()) {
+      Step snap =
+          PreOpSnapshot.step(zfs.get(), DatasetName.of(root.get().pool()), "kube-init", now);
+      plan.add(
+          Step.named(snap.id())
+              .description(snap.description())
+              .nonCritical()
+              .doneWhen(snap::isDone)
+              .apply(snap::apply));
+      before.add(snap.id());
+    }
+    plan.add(
+        Step.named("kubeadm-init")
+            .description("kubeadm init --config " + DIR + "/kubeadm.yaml --upload-certs")
+            .after(before)
+            .doneWhen(ctx -> sys.exists(ADMIN_CONF))
+            .apply(
+                ctx ->
+                    run(
+                        Duration.ofMinutes(15),
+                        "kubeadm",
+                        "init",
+                        "--config",
+                        path("kubeadm.yaml"),
+                        "--upload-certs")));
+    plan.add(
+        Step.named("admin-kubeconfig")
+            .description("copy " + ADMIN_CONF + " to /root/.kube/config (0600)")
+            .after("kubeadm-init")
+            .doneWhen(
+                ctx ->
+                    sys.read(ADMIN_CONF)
+                        .map(c -> sys.matches("/root/.kube/config", c, 0600))
+                        .orElse(false))
+            .apply(
+                ctx -> sys.write("/root/.kube/config", sys.read(ADMIN_CONF).orElseThrow(), 0600)));
+    String node = request.node().value();
+    plan.add(
+        Step.named("untaint")
+            .description("let workloads run on " + node + " (remove the control-plane taint)")
+            .after("kubeadm-init")
+            .doneWhen(
+                ctx ->
+                    cluster
+                        .get()
+                        .node(node)
+                        .map(
+                            n ->
+                                n.taints().stream()
+                                    .noneMatch(t -> t.key().equals(CONTROL_PLANE_TAINT)))
+                        .orElse(false))
+            .apply(ctx -> cluster.get().untaint(node, CONTROL_PLANE_TAINT, Optional.empty())));
+    plan.add(
+        helm("cilium", lock, request.bundle(), "kube-system", "cilium-values.yaml", "kubeadm-init")
+            .doneWhen(ctx -> ready(WorkloadStatus.Kind.DAEMON_SET, "kube-system", "cilium"))
+            .apply(
+                ctx -> {
+                  helmInstall(
+                      "cilium", lock, request.bundle(), "kube-system", "cilium-values.yaml");
+                  cluster
+                      .get()
+                      .awaitWorkloadReady(
+                          WorkloadStatus.Kind.DAEMON_SET, "kube-system", "cilium", WAIT);
+                  cluster.get().awaitNodeReady(node, WAIT);
+                }));
+    StackLock.Artifact gatewayApi = lock.require(lock.manifests(), "manifest", "gateway-api");
+    plan.add(
+        Step.named("gateway-api")
+            .description("Gateway API CRDs " + gatewayApi.version() + " and GatewayClass cilium")
+            .after("helm-cilium")
+            .nonCritical()
+            .doneWhen(ctx -> kubectlReads("get", "gatewayclass", "cilium"))
+            .apply(
+                ctx -> {
+                  Path manifest =
+                      KubeSetup.verified(request.bundle(), gatewayApi, List.of(gatewayApi));
+                  run(
+                      WAIT,
+                      "kubectl",
+                      "--kubeconfig",
+                      sys.path(ADMIN_CONF).toString(),
+                      "apply",
+                      "-f",
+                      manifest.toString());
+                  cluster.get().apply(artifacts.gatewayClass());
+                }));
+    plan.add(
+        helm("metallb", lock, request.bundle(), "metallb-system", null, "helm-cilium")
+            .nonCritical()
+            .doneWhen(
+                ctx ->
+                    kubectlReads(
+                        "get",
+                        "-n",
+                        "metallb-system",
+                        "ipaddresspool",
+                        ControlPlaneArtifacts.METALLB_POOL))
+            .apply(
+                ctx -> {
+                  helmInstall("metallb", lock, request.bundle(), "metallb-system", null);
+                  cluster
+                      .get()
+                      .awaitWorkloadReady(
+                          WorkloadStatus.Kind.DEPLOYMENT,
+                          "metallb-system",
+                          "metallb-controller",
+                          WAIT);
+                  cluster.get().apply(artifacts.metallb());
+                }));
+    volumes.ifPresent(
+        v ->
+            plan.add(
+                helm("zfs-localpv", lock, request.bundle(), "openebs", null, "helm-cilium")
+                    .nonCritical()
+                    .doneWhen(ctx -> kubectlReads("get", "storageclass", "zfs-db"))
+                    .apply(
+                        ctx -> {
+                          if (!zfs.get().exists(v)) {
+                            zfs.get()
+                                .createFilesystem(
+                                    v,
+                                    Map.of(
+                                        "mountpoint",
+                                        "none",
+                                        "compression",
+                                        "lz4",
+                                        Ownership.OWNER,
+                                        "kube-init"));
+                          }
+                          helmInstall("zfs-localpv", lock, request.bundle(), "openebs", null);
+                          cluster.get().apply(ControlPlaneArtifacts.zfsStorage(v));
+                        })));
+    plan.add(
+        helm(
+                "metrics-server",
+                lock,
+                request.bundle(),
+                "kube-system",
+                "metrics-server-values.yaml",
+                "helm-cilium")
+            .nonCritical()
+            .doneWhen(ctx -> ready(WorkloadStatus.Kind.DEPLOYMENT, "kube-system", "metrics-server"))
+            .apply(
+                ctx -> {
+                  approveServingCertificates();
+                  helmInstall(
+                      "metrics-server",
+                      lock,
+                      request.bundle(),
+                      "kube-system",
+                      "metrics-server-values.yaml");
+                }));
+    plan.add(
+        Step.named("join-command")
+            .description("mint a join command into " + JOIN_COMMAND + " (0600)")
+            .after("helm-cilium")
+            .doneWhen(ctx -> sys.read(JOIN_COMMAND).map(KubeInit::parses).orElse(false))
+            .apply(
+                ctx -> {
+                  ProcessResult r =
+                      sys.runner()
+                          .run(
+                              ProcessSpec.of("kubeadm", "token", "create", "--print-join-command")
+                                  .build());
+                  if (!r.ok()) {
+                    throw new KldloadException(
+                        ErrorKind.FAILED,
+                        "kubeadm token create exited " + r.exitCode() + ": " + r.errorTail(),
+                        null);
+                  }
+                  JoinCommand join = JoinCommand.parse(r.stdout(), "kubeadm token create");
+                  sys.write(
+                      JOIN_COMMAND, String.join(" ", join.argv(Optional.empty())) + "\n", 0600);
+                }));
+    return plan.build();
+  }
+
+  private String file(Plan.Builder plan, String id, String name, String content) {
+    plan.add(sys.fileStep("file-" + id, DIR + "/" + name, content, 0644));
+    return "file-" + id;
+  }
+
+  private String path(String name) {
+    return sys.path(DIR + "/" + name).toString();
+  }
+
+  private static boolean parses(String text) {
+    try {
+      JoinCommand.parse(text, "join command");
+      return true;
+    } catch (KldloadException e) {
+      return false;
+    }
+  }
+
+  private List<String> missingPrograms() {
+    return List.of("kubeadm", "kubectl", "helm").stream().filter(p -> !sys.has(p)).toList();
+  }
+
+  private boolean ready(WorkloadStatus.Kind kind, String ns, String name) {
+    if (!sys.exists(ADMIN_CONF)) {
+      return false;
+    }
+    Optional<WorkloadStatus> s =
+        kind == WorkloadStatus.Kind.DAEMON_SET
+            ? cluster.get().daemonSet(ns, name)
+            : cluster.get().deployment(ns, name);
+    return s.map(WorkloadStatus::complete).orElse(false);
+  }
+
+  private boolean kubectlReads(String... args) {
+    if (!sys.exists(ADMIN_CONF)) {
+      return false;
+    }
+    List<String> argv =
+        new ArrayList<>(List.of("kubectl", "--kubeconfig", sys.path(ADMIN_CONF).toString()));
+    argv.addAll(List.of(args));
+    return sys.runner().run(ProcessSpec.of(argv).readOnly().build()).ok();
+  }
+
+  private dev.kldload.core.plan.StepBuilder helm(
+      String chart, StackLock lock, Path bundle, String namespace, String values, String after) {
+    StackLock.Artifact a = lock.require(lock.charts(), "chart", chart);
+    return Step.named("helm-" + chart)
+        .description(
+            "helm install "
+                + chart
+                + " "
+                + a.version()
+                + " into "
+                + namespace
+                + (values == null ? "" : " with " + DIR + "/" + values))
+        .after(after);
+  }
+
+  private void helmInstall(
+      String chart, StackLock lock, Path bundle, String namespace, String values)
+      throws java.io.IOException {
+    StackLock.Artifact a = lock.require(lock.charts(), "chart", chart);
+    Path archive = KubeSetup.verified(bundle, a, List.of(a));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "helm",
+                "upgrade",
+                "--install",
+                chart,
+                archive.toString(),
+                "--kubeconfig",
+                sys.path(ADMIN_CONF).toString(),
+                "--namespace",
+                namespace,
+                "--create-namespace",
+                "--wait",
+                "--timeout",
+                "5m"));
+    if (values != null) {
+      argv.addAll(List.of("--values", path(values)));
+    }
+    run(Duration.ofMinutes(6), argv.toArray(String[]::new));
+  }
+
+  /** Approves pending kubelet serving certificates of this cluster's nodes (serverTLSBootstrap). */
+  private void approveServingCertificates() {
+    List<String> nodes = cluster.get().nodes().stream().map(NodeInfo::name).toList();
+    ProcessResult r =
+        sys.runner()
+            .check(
+                ProcessSpec.of(
+                        "kubectl",
+                        "--kubeconfig",
+                        sys.path(ADMIN_CONF).toString(),
+                        "get",
+                        "csr",
+                        "-o",
+                        "jsonpath={range .items[?(@.spec.signerName==\"kubernetes.io/kubelet-serving\")]}"
+                            + "{.metadata.name} {.spec.username}{\"\\n\"}{end}")
+                    .readOnly()
+                    .build());
+    for (String line : r.stdout().lines().toList()) {
+      String[] f = line.strip().split(" ");
+      if (f.length == 2 && nodes.stream().anyMatch(n -> f[1].equals("system:node:" + n))) {
+        run(
+            Duration.ofMinutes(1),
+            "kubectl",
+            "--kubeconfig",
+            sys.path(ADMIN_CONF).toString(),
+            "certificate",
+            "approve",
+            f[0]);
+      }
+    }
+  }
+
+  private void run(Duration timeout, String... argv) {
+    ProcessResult r = sys.runner().run(ProcessSpec.of(argv).timeout(timeout).build());
+    if (!r.ok()) {
+      throw new KldloadException(
+          ErrorKind.FAILED,
+          argv[0] + " " + argv[1] + " exited " + r.exitCode() + ": " + r.errorTail(),
+          "fix the cause and re-run kube-init; finished steps are skipped");
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.kldload.kube.node;
+
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.Step;
+import dev.kldload.core.process.ProcessResult;
+import dev.kldload.core.process.ProcessSpec;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@code kube-join}: joins this node to a cluster with a freshly minted join command (and, for a
+ * control plane, a fresh certificate key) that the orchestrator placed on the node. Inputs are
+ * parsed strictly before anything runs; a node that already belongs to a cluster is refused.
+ */
+public final class KubeJoin {
+  static final String KUBELET_CONF = "/etc/kubernetes/kubelet.conf";
+  static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
+  static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
+
+  /** What to join; {@code controlPlane} needs the certificate key file and advertise address. */
+  public record Request(
+      ApiEndpoint endpoint,
+      Path joinCommandFile,
+      boolean controlPlane,
+      Optional<Path> certificateKeyFile,
+      Optional<InetAddress> advertiseAddress) {}
+
+  private final NodeSystem sys;
+  private final java.util.function.Supplier<dev.kldload.zfs.Zfs> zfs;
+  private final java.time.Instant now;
+
+  public KubeJoin(
+      NodeSystem sys, java.util.function.Supplier<dev.kldload.zfs.Zfs> zfs, java.time.Instant now) {
+    this.sys = sys;
+    this.zfs = zfs;
+    this.now = now;
+  }
+
+  /**
+   * Validates everything (bad input → INVALID_INPUT, already joined → CONFLICT) and returns the
+   * plan; nothing has run when this throws.
+   */
+  public Plan plan(Request request) {
+    JoinCommand join =
+        JoinCommand.parse(
+            readSecret(request.joinCommandFile(), "join command"),
+            request.joinCommandFile().toString());
+    if (!join.endpoint().equals(request.endpoint())) {
+      throw KldloadException.invalid(
+          "the join command is for " + join.endpoint() + ", not " + request.endpoint(),
+          "mint the join command on the cluster you are joining");
+    }
+    Optional<JoinCommand.ControlPlane> cp = Optional.empty();
+    if (request.controlPlane()) {
+      Path keyFile =
+          request
+              .certificateKeyFile()
+              .orElseThrow(
+                  () ->
+                      KldloadException.invalid(
+                          "--control-plane needs --certificate-key-file",
+                          "mint one on a control plane: kubeadm init phase upload-certs --upload-certs"));
+      InetAddress advertise =
+          request
+              .advertiseAddress()
+              .orElseThrow(
+                  () ->
+                      KldloadException.invalid(
+                          "--control-plane needs --advertise-address",
+                          "give this node's wg-k8s address"));
+      cp =
+          Optional.of(
+              new JoinCommand.ControlPlane(
+                  JoinCommand.certificateKey(
+                      readSecret(keyFile, "certificate key"), keyFile.toString()),
+                  advertise.getHostAddress()));
+    }
+    if (sys.exists(KUBELET_CONF)) {
+      throw KldloadException.conflict(
+          "this node already belongs to a cluster (" + KUBELET_CONF + " exists)",
+          "run kube-reset --yes first if it should join another one");
+    }
+    Optional<JoinCommand.ControlPlane> controlPlane = cp;
+    Plan.Builder plan = Plan.builder("kube-join");
+    java.util.List<String> first = new java.util.ArrayList<>();
+    Optional<dev.kldload.core.value.DatasetName> root = sys.rootDataset();
+    if (root.isPresent()) {
+      // a failed safety snapshot is reported (exit 3) but does not stop the join
+      Step snap =
+          PreOpSnapshot.step(
+              zfs.get(),
+              dev.kldload.core.value.DatasetName.of(root.get().pool()),
+              "kube-join",
+              now);
+      plan.add(nonCritical(snap));
+      first.add(snap.id());
+    }
+    plan.add(
+        Step.named("kubeadm-join")
+            .after(first)
+            .description(join + (request.controlPlane() ? " as a control plane" : " as a worker"))
+            .doneWhen(ctx -> sys.exists(KUBELET_CONF))
+            .apply(
+                ctx -> {
+                  ProcessResult r =
+                      sys.runner()
+                          .run(
+                              ProcessSpec.of(join.argv(controlPlane))
+                                  .timeout(JOIN_TIMEOUT)
+                                  .build());
+                  if (!r.ok()) {
+                    // not ProcessRunner.check: its hint would print the command line, token
+                    // included
+                    throw new KldloadException(
+                        ErrorKind.FAILED,
+                        "kubeadm join "
+                            + join.endpoint()
+                            + " exited "
+                            + r.exitCode()
+                            + ": "
+                            + r.errorTail(),
+                        "see journalctl -u kubelet; run kube-reset --yes before trying again");
+                  }
+                }));
+    if (request.controlPlane()) {
+      plan.add(
+          Step.named("admin-kubeconfig")
+              .description("copy " + ADMIN_CONF + " to /root/.kube/config (0600)")
+              .after("kubeadm-join")
+              .doneWhen(
+                  ctx ->
+                      sys.read(ADMIN_CONF)
+                          .map(c -> sys.matches("/root/.kube/config", c, 0600))
+                          .orElse(false))
+              .apply(
+                  ctx ->
+                      sys.write(
+                          "/root/.kube/config",
+                          sys.read(ADMIN_CONF)
+                              .orElseThrow(
+                                  () ->
+                                      new KldloadException(
+                                          ErrorKind.FAILED,
+                                          "kubeadm join left no " + ADMIN_CONF,
+                                          "check the kubeadm output; run kube-reset --yes and retry")),
+                          0600)));
+    }
+    return plan.build();
+  }
+
+  private static Step nonCritical(Step step) {
+    return Step.named(step.id())
+        .description(step.description())
+        .nonCritical()
+        .doneWhen(step::isDone)
+        .apply(step::apply);
+  }
+
+  private static String readSecret(Path file, String what) {
+    if (!Files.isRegularFile(file)) {
+      throw KldloadException.notFound(
+          what + " file " + file + " does not exist",
+          "the orchestrator writes it (0600) before calling kube-join; or give the path");
+    }
+    try {
+      if (Files.size(file) > 4096) {
+        throw KldloadException.invalid(
+            what + " file " + file + " is too large", "it holds one line");
+      }
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new KldloadException(
+          ErrorKind.FAILED, "cannot read " + file + ": " + e.getMessage(), null, e);
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.kldload.kube.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kldload.core.ExitCode;
+import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.plan.Conditions;
+import dev.kldload.core.plan.PlanEngine;
+import dev.kldload.core.plan.PlanResult;
+import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.HostName;
+import dev.kldload.kube.KubeNetwork;
+import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kube-init's whole sequence on a scratch root: kubeadm, helm and kubectl are scripted, the cluster
+ * is fabric8's KubernetesMockServer in CRUD mode (a mock: the test writes the status a controller
+ * would, e.g. a ready Cilium DaemonSet).
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubeInitMockServerTest {
+  static final String TOKEN = "abcdef.0123456789abcdef";
+  static final String HASH = "sha256:" + "0123456789abcdef".repeat(4);
+
+  KubernetesClient client;
+  @TempDir Path root;
+
+  void write(String rel, String content) {
+    try {
+      Files.createDirectories(root.resolve(rel).getParent());
+      Files.writeString(root.resolve(rel), content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "runs kubeadm, installs the charts from the bundle, applies our manifests, mints the join command")
+  void wholeSequence() throws Exception {
+    for (String p : List.of("kubeadm", "kubectl", "helm")) {
+      write("usr/bin/" + p, "");
+      Files.setPosixFilePermissions(
+          root.resolve("usr/bin/" + p), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    StringBuilder lock = new StringBuilder("kubernetes: v1.32.3\ncharts:\n");
+    for (String chart : List.of("cilium", "metallb", "zfs-localpv", "metrics-server")) {
+      write("bundle/helm-charts/" + chart + ".tgz", chart);
+      lock.append("  - {name: ")
+          .append(chart)
+          .append(", version: 1.0.0, file: helm-charts/")
+          .append(chart)
+          .append(".tgz, sha256: ")
+          .append(KubeSetup.sha256(root.resolve("bundle/helm-charts/" + chart + ".tgz")))
+          .append("}\n");
+    }
+    write("bundle/k8s-manifests/gateway-api.yaml", "crds");
+    lock.append(
+            "manifests:\n  - {name: gateway-api, version: v1.2.1, file: k8s-manifests/gateway-api.yaml, sha256: ")
+        .append(KubeSetup.sha256(root.resolve("bundle/k8s-manifests/gateway-api.yaml")))
+        .append("}\n");
+    write("lock.yaml", lock.toString());
+
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("cp-1")
+                .endMetadata()
+                .withNewSpec()
+                .addNewTaint()
+                .withKey("node-role.kubernetes.io/control-plane")
+                .withEffect("NoSchedule")
+                .endTaint()
+                .endSpec()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+    client
+        .apps()
+        .deployments()
+        .inNamespace("metallb-system")
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("metallb-controller")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .endSpec()
+                .withNewStatus()
+                .withReadyReplicas(1)
+                .withUpdatedReplicas(1)
+                .withAvailableReplicas(1)
+                .endStatus()
+                .build())
+        .create();
+
+    ScriptedRunner runner =
+        new ScriptedRunner()
+            .on(
+                "kubeadm",
+                a -> {
+                  if (a.get(1).equals("init")) {
+                    write("etc/kubernetes/admin.conf", "apiVersion: v1\nkind: Config\n");
+                  }
+                  return 0;
+                })
+            .output(
+                "kubeadm",
+                a ->
+                    a.get(1).equals("token")
+                        ? "kubeadm join 10.251.0.1:6443 --token "
+                            + TOKEN
+                            + " --discovery-token-ca-cert-hash "
+                            + HASH
+                            + "\n"
+                        : "")
+            .on(
+                "helm",
+                a -> {
+                  // what the chart's pods do once they run: the mock has no controllers
+                  if (a.get(3).equals("cilium")) {
+                    client
+                        .apps()
+                        .daemonSets()
+                        .inNamespace("kube-system")
+                        .resource(
+                            new DaemonSetBuilder()
+                                .withNewMetadata()
+                                .withName("cilium")
+                                .endMetadata()
+                                .withNewStatus()
+                                .withDesiredNumberScheduled(1)
+                                .withNumberReady(1)
+                                .withUpdatedNumberScheduled(1)
+                                .withNumberAvailable(1)
+                                .endStatus()
+                                .build())
+                        .create();
+                  }
+                  return 0;
+                })
+            .on("kubectl", a -> a.contains("get") && !a.contains("csr") ? 1 : 0)
+            .output(
+                "kubectl",
+                a ->
+                    a.contains("csr")
+                        ? "csr-1 system:node:cp-1\ncsr-2 system:node:stranger\n"
+                        : "");
+    NodeSystem sys = new NodeSystem(root, runner);
+    KubeNetwork network =
+        KubeNetwork.defaults(
+            Cidr.parse("192.168.122.0/24"), Cidr.parseAddress("192.168.122.10"), 1, false);
+    Conditions fast =
+        new Conditions(
+            Conditions.SYSTEM,
+            new CancellationToken(),
+            Duration.ofMillis(20),
+            Duration.ofMillis(100));
+    Fabric8Cluster cluster = new Fabric8Cluster(client, fast);
+    KubeInit init =
+        new KubeInit(
+            sys,
+            () -> {
+              throw new AssertionError("/ is not on ZFS here");
+            },
+            () -> cluster,
+            Instant.now());
+    PlanResult result =
+        PlanEngine.quiet(2)
+            .run(
+                init.plan(
+                    new KubeInit.Request(
+                        HostName.of("cp-1"),
+                        "kldload",
+                        network,
+                        root.resolve("lock.yaml"),
+                        root.resolve("bundle"))),
+                false);
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.OK);
+    assertThat(runner.calls)
+        .contains(
+            List.of(
+                "kubeadm",
+                "init",
+                "--config",
+                root.resolve("etc/kldload/kube-init/kubeadm.yaml").toString(),
+                "--upload-certs"));
+    assertThat(runner.calls.stream().filter(c -> c.get(0).equals("helm")).map(c -> c.get(3)))
+        .containsExactlyInAnyOrder("cilium", "metallb", "metrics-server");
+    assertThat(runner.calls)
+        .contains(
+            List.of(
+                "kubectl",
+                "--kubeconfig",
+                root.resolve("etc/kubernetes/admin.conf").toString(),
+                "certificate",
+                "approve",
+                "csr-1"));
+    assertThat(runner.calls.stream().filter(c -> c.contains("approve"))).hasSize(1);
+    assertThat(Files.readString(root.resolve("etc/kldload/kube-init/cilium-values.yaml")))
+        .contains("MTU: 1370");
+    assertThat(cluster.node("cp-1").orElseThrow().taints()).isEmpty();
+    assertThat(
+            client
+                .genericKubernetesResources(
+                    new ResourceDefinitionContext.Builder()
+                        .withGroup("metallb.io")
+                        .withVersion("v1beta1")
+                        .withKind("IPAddressPool")
+                        .withPlural("ipaddresspools")
+                        .withNamespaced(true)
+                        .build())
+                .inNamespace("metallb-system")
+                .withName("kldload-pool")
+                .get())
+        .isNotNull();
+    Path join = root.resolve("etc/kubernetes/join-command.sh");
+    assertThat(Files.readString(join))
+        .isEqualTo(
+            "kubeadm join 10.251.0.1:6443 --token "
+                + TOKEN
+                + " --discovery-token-ca-cert-hash "
+                + HASH
+                + "\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(join)))
+        .isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(root.resolve("root/.kube/config"))))
+        .isEqualTo("rw-------");
+  }
+}

@@ -1,0 +1,233 @@
+package dev.kldload.kube.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.ExitCode;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.PlanEngine;
+import dev.kldload.core.plan.PlanResult;
+import dev.kldload.core.plan.Step;
+import dev.kldload.core.plan.StepOutcome;
+import dev.kldload.core.plan.StepStatus;
+import dev.kldload.core.testing.GoldenFiles;
+import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.DatasetName;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KubeSetupTest {
+  @TempDir Path root;
+  ScriptedRunner runner;
+  NodeSystem sys;
+
+  static final String PAUSE = "registry.k8s.io/pause:3.10";
+
+  @BeforeEach
+  void machine() throws IOException {
+    write("proc/self/mounts", "/dev/vda1 / ext4 rw 0 0\nproc /proc proc rw 0 0\n");
+    write("proc/swaps", "Filename Type Size Used Priority\n/dev/vda2 partition 1000 0 -2\n");
+    write("etc/fstab", "/dev/vda1 / ext4 defaults 0 1\n/dev/vda2 none swap sw 0 0\n");
+    for (String[] s : KubeSetup.SYSCTLS) {
+      write("proc/sys/" + s[0].replace('.', '/'), "9\n");
+    }
+    runner =
+        new ScriptedRunner()
+            .on("modprobe", a -> mkdir("sys/module/" + a.get(1)))
+            .on(
+                "sysctl",
+                a -> {
+                  for (String[] s : KubeSetup.SYSCTLS) {
+                    write("proc/sys/" + s[0].replace('.', '/'), s[1] + "\n");
+                  }
+                  return 0;
+                })
+            .on("swapoff", a -> write("proc/swaps", "Filename Type Size Used Priority\n"))
+            .on("dpkg-query", a -> 1);
+    sys = new NodeSystem(root, runner);
+  }
+
+  int write(String rel, String content) {
+    try {
+      Files.createDirectories(root.resolve(rel).getParent());
+      Files.writeString(root.resolve(rel), content);
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int mkdir(String rel) {
+    try {
+      Files.createDirectories(root.resolve(rel));
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Path lock(String packagesYaml) throws IOException {
+    Path lock = root.resolve("lock.yaml");
+    Files.writeString(lock, "kubernetes: v1.32.3\npackages:\n" + packagesYaml);
+    return lock;
+  }
+
+  static final String KUBELET =
+      "  - name: kubelet\n    version: 1.32.3-1.1\n    file: debs/kubelet.deb\n"
+          + "    sha256: %s\n";
+
+  KubeSetup.Request request(Path lock, Optional<DatasetName> parent) {
+    return new KubeSetup.Request(
+        lock,
+        root.resolve("darksite"),
+        Optional.of(Cidr.parseAddress("10.251.0.1")),
+        parent,
+        PAUSE);
+  }
+
+  @Test
+  @DisplayName(
+      "without a package source: configures everything else, stops at packages with exit 6")
+  void stopsAtPackages() throws Exception {
+    Plan plan =
+        new KubeSetup(sys).plan(request(lock(KUBELET.formatted("a".repeat(64))), Optional.empty()));
+    PlanResult first = PlanEngine.quiet(1).run(plan, false);
+    assertThat(first.exitCode()).isEqualTo(ExitCode.PRECONDITION);
+    StepOutcome packages =
+        first.outcomes().stream().filter(o -> o.stepId().equals("packages")).findFirst().get();
+    assertThat(packages.errorMessage())
+        .contains("no package source", "darksite does not exist", "kubelet 1.32.3-1.1");
+    assertThat(first.withStatus(StepStatus.FAILED)).hasSize(1);
+
+    assertThat(Files.readString(root.resolve("etc/containerd/config.toml")))
+        .contains("SystemdCgroup = true", "bin_dir = \"/opt/cni/bin\"");
+    assertThat(Files.readString(root.resolve("etc/fstab")))
+        .contains("#kldload-swapoff# /dev/vda2 none swap sw 0 0")
+        .contains("/dev/vda1 / ext4 defaults 0 1\n");
+    assertThat(Files.readSymbolicLink(root.resolve("etc/systemd/system/swap.target")))
+        .isEqualTo(Path.of("/dev/null"));
+    assertThat(Files.readString(root.resolve("etc/default/kubelet")))
+        .isEqualTo("KUBELET_EXTRA_ARGS=--node-ip=10.251.0.1\n");
+    assertThat(root.resolve("opt/cni/bin")).isDirectory();
+
+    int callsBefore = runner.calls.size();
+    PlanResult second =
+        PlanEngine.quiet(1)
+            .run(
+                new KubeSetup(sys).plan(request(root.resolve("lock.yaml"), Optional.empty())),
+                false);
+    assertThat(second.exitCode()).isEqualTo(ExitCode.PRECONDITION);
+    assertThat(second.withStatus(StepStatus.APPLIED)).isEmpty();
+    assertThat(second.outcomes())
+        .filteredOn(o -> !List.of("packages", "tools").contains(o.stepId()))
+        .allSatisfy(o -> assertThat(o.status()).isEqualTo(StepStatus.ALREADY_DONE));
+    // the second run only observed: no modprobe, sysctl or swapoff
+    assertThat(runner.calls.subList(callsBefore, runner.calls.size()))
+        .allSatisfy(c -> assertThat(c.get(0)).isEqualTo("dpkg-query"));
+  }
+
+  @Test
+  @DisplayName("rendered files match their golden copies")
+  void goldenFiles() {
+    GoldenFiles.assertMatches(
+        "kube-setup/containerd-config.toml", KubeSetup.containerdConfig(PAUSE));
+    GoldenFiles.assertMatches("kube-setup/crictl.yaml", KubeSetup.crictlConfig());
+    GoldenFiles.assertMatches("kube-setup/modules-load.conf", KubeSetup.modulesFile());
+    GoldenFiles.assertMatches("kube-setup/sysctl.conf", KubeSetup.sysctlFile());
+  }
+
+  @Test
+  @DisplayName("ZFS datasets are planned only when / is on ZFS (or a parent is given)")
+  void datasetsOnlyOnZfs() throws Exception {
+    Path lock = lock("");
+    List<String> ids = ids(new KubeSetup(sys).plan(request(lock, Optional.empty())));
+    assertThat(ids).noneMatch(id -> id.startsWith("dataset-"));
+    write("proc/self/mounts", "rpool/ROOT/debian / zfs rw 0 0\n");
+    Plan plan = new KubeSetup(sys).plan(request(lock, Optional.empty()));
+    assertThat(ids(plan)).contains("dataset-etcd", "dataset-containerd", "dataset-kubelet");
+    assertThat(plan.step("dataset-etcd").description())
+        .isEqualTo(
+            "ZFS dataset rpool/var/lib/etcd at /var/lib/etcd (lz4, atime off, recordsize 8K)");
+    assertThat(plan.step("containerd-config").dependsOn()).contains("dataset-containerd");
+    assertThat(plan.step("dataset-etcd").dependsOn()).containsExactly("dataset-parents");
+    Plan explicit = new KubeSetup(sys).plan(request(lock, Optional.of(DatasetName.of("tank/k8s"))));
+    assertThat(explicit.step("dataset-kubelet").description())
+        .startsWith("ZFS dataset tank/k8s/var/lib/kubelet");
+  }
+
+  @Test
+  @DisplayName("installs packages only after verifying SHA-256; a mismatch stops the install")
+  void checksums() throws Exception {
+    Files.createDirectories(root.resolve("darksite/debs"));
+    Files.writeString(root.resolve("darksite/debs/kubelet.deb"), "deb bytes");
+    String good = KubeSetup.sha256(root.resolve("darksite/debs/kubelet.deb"));
+    runner.on("dpkg", a -> 0).on("apt-mark", a -> 0);
+
+    PlanResult bad =
+        PlanEngine.quiet(1)
+            .run(
+                new KubeSetup(sys)
+                    .plan(request(lock(KUBELET.formatted("b".repeat(64))), Optional.empty())),
+                false);
+    assertThat(bad.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(runner.mutatingCalls("dpkg")).isEmpty();
+
+    PlanEngine.quiet(1)
+        .run(
+            new KubeSetup(sys).plan(request(lock(KUBELET.formatted(good)), Optional.empty())),
+            false);
+    assertThat(runner.mutatingCalls("dpkg"))
+        .containsExactly(
+            List.of(
+                "dpkg",
+                "--force-confold",
+                "-i",
+                root.resolve("darksite/debs/kubelet.deb").toString()));
+    assertThat(runner.mutatingCalls("apt-mark"))
+        .containsExactly(List.of("apt-mark", "hold", "kubelet"));
+  }
+
+  @Test
+  @DisplayName("the stack lock refuses artefacts without a checksum and unpinned versions")
+  void lockValidation() throws Exception {
+    assertThatThrownBy(
+            () ->
+                StackLock.load(
+                    lock("  - {name: kubelet, version: 1.32.3-1.1, file: debs/k.deb}\n")))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT))
+        .hasMessageContaining("has no SHA-256 checksum");
+    assertThatThrownBy(
+            () ->
+                StackLock.load(
+                    lock(
+                        "  - {name: kubelet, version: latest, file: debs/k.deb, sha256: "
+                            + "a".repeat(64)
+                            + "}\n")))
+        .hasMessageContaining("has no pinned version");
+    Path latest = root.resolve("latest.yaml");
+    Files.writeString(latest, "kubernetes: latest\n");
+    assertThatThrownBy(() -> StackLock.load(latest))
+        .hasMessageContaining("is not a pinned version");
+    assertThatThrownBy(() -> StackLock.load(root.resolve("absent.yaml")))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION));
+    Path unknown = root.resolve("unknown.yaml");
+    Files.writeString(unknown, "kubernetes: v1.32.3\nextra: 1\n");
+    assertThatThrownBy(() -> StackLock.load(unknown)).hasMessageContaining("is not valid");
+  }
+
+  static List<String> ids(Plan plan) {
+    return plan.ordered().stream().map(Step::id).toList();
+  }
+}
