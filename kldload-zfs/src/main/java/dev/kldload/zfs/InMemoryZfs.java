@@ -285,7 +285,7 @@ public final class InMemoryZfs implements Zfs {
   }
 
   @Override
-  public synchronized Dataset clone(
+  public synchronized void clone(
       SnapshotName origin, DatasetName target, Map<String, String> properties) {
     if (!snapshots.containsKey(origin.toString())) {
       throw ZfsErrors.notFound(origin);
@@ -300,7 +300,6 @@ public final class InMemoryZfs implements Zfs {
     n.origin = origin;
     n.props.putAll(properties);
     datasets.put(target.value(), n);
-    return view(target.value(), n);
   }
 
   @Override

@@ -100,9 +100,10 @@ public interface Zfs {
   /**
    * Creates a copy-on-write clone of {@code origin} named {@code target} (same pool) with the given
    * properties. CONFLICT if the target exists; NOT_FOUND if the origin or the target's parent is
-   * missing.
+   * missing. Returns nothing: reading the clone back would cost a {@code zfs} process per clone,
+   * which is most of the time of a bulk clone; callers that need it look it up.
    */
-  Dataset clone(SnapshotName origin, DatasetName target, Map<String, String> properties);
+  void clone(SnapshotName origin, DatasetName target, Map<String, String> properties);
 
   /**
    * Destroys a filesystem or volume (unmounting it first). Without {@code recursive} it must have

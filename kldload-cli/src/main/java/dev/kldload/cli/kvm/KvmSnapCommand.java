@@ -45,7 +45,8 @@ public final class KvmSnapCommand implements Callable<Integer> {
   @Mixin MutationOptions mutation;
   @Mixin ConnectOption connect;
 
-  @Parameters(index = "0", paramLabel = "VM", description = "The VM.")
+  // optional to the parser so that 'kvm-snap list --help' shows the verb's help; vm() requires it
+  @Parameters(index = "0", arity = "0..1", paramLabel = "VM", description = "The VM.")
   String vm;
 
   @Parameters(
@@ -60,6 +61,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
   }
 
   VmName vm() {
+    if (vm == null) {
+      throw dev.kldload.core.KldloadException.invalid(
+          "missing VM",
+          "name the VM first: kvm-snap VM [NAME] | VM list | VM rollback | VM delete");
+    }
     return VmName.of(vm);
   }
 

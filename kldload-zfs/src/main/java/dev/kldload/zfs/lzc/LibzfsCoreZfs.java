@@ -339,7 +339,7 @@ public final class LibzfsCoreZfs implements Zfs {
   }
 
   @Override
-  public Dataset clone(SnapshotName origin, DatasetName target, Map<String, String> properties) {
+  public void clone(SnapshotName origin, DatasetName target, Map<String, String> properties) {
     if (!origin.dataset().pool().equals(target.pool())) {
       throw ZfsErrors.crossPool(origin, target);
     }
@@ -356,7 +356,6 @@ public final class LibzfsCoreZfs implements Zfs {
         default -> ZfsErrors.fromErrno(e.errno(), "cannot clone " + origin + " to", target.value());
       };
     }
-    return dataset(target).orElseThrow(() -> ZfsErrors.notFound(target));
   }
 
   @Override
