@@ -65,8 +65,9 @@ public final class NftRuleset {
     sb.append("\t\ttype filter hook input priority filter; policy drop;\n");
     sb.append("\t\tct state established,related accept\n");
     sb.append("\t\tiif \"lo\" accept\n");
-    // IPv6 needs ICMPv6 for neighbour discovery once the inet table drops by default
-    sb.append("\t\tmeta l4proto { icmp, ipv6-icmp } accept\n");
+    // IPv6 needs ICMPv6 for neighbour discovery once the inet table drops by default. Protocol
+    // numbers, not names: nft resolves names through /etc/protocols, which minimal nodes lack
+    sb.append("\t\tmeta l4proto { 1, 58 } accept comment \"icmp, ipv6-icmp\"\n");
     sb.append("\t\ttcp dport 22 accept\n");
     sb.append("\t\tudp dport { ")
         .append(plan.mgmt().port())

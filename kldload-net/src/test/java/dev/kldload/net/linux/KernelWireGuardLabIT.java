@@ -98,7 +98,9 @@ class KernelWireGuardLabIT {
     assertThat(nodes.netns.in(nodes.ns(1), "wg", "show", k8s, "peers").stdout().strip())
         .isEqualTo(nodes.node(2).keys().k8sPublicKey());
     assertThat(handshake(1, k8s, "10.251.0.2")).as("k8s plane handshake 1→2").isTrue();
-    assertThat(handshake(2, mgmt, "10.250.0.1")).as("mgmt plane handshake 2→1").isTrue();
+    // interface names differ per node (wireguard-go needs unique ones on one machine)
+    String mgmtOfNode2 = nodes.plans.get(1).mgmt().interfaceName();
+    assertThat(handshake(2, mgmtOfNode2, "10.250.0.1")).as("mgmt plane handshake 2→1").isTrue();
   }
 
   @Test
