@@ -2,8 +2,8 @@ package dev.kldload.core.lab;
 
 import static dev.kldload.core.lab.LabCommands.IN_LAB_VM;
 import static dev.kldload.core.lab.LabCommands.run;
+import static dev.kldload.core.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +22,7 @@ class KernelNetworkingLabIT {
 
   @BeforeEach
   void onlyInTheLabVm() {
-    assumeTrue(
-        IN_LAB_VM, "lab tests run only inside the lab VM (src-test-fixtures/labvm/lab-tests)");
+    require(IN_LAB_VM, "lab tests run only inside the lab VM (src-test-fixtures/labvm/lab-tests)");
   }
 
   @Test

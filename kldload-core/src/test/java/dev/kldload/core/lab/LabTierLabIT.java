@@ -3,8 +3,8 @@ package dev.kldload.core.lab;
 import static dev.kldload.core.lab.LabCommands.IN_LAB_VM;
 import static dev.kldload.core.lab.LabCommands.POOL_DEVICE;
 import static dev.kldload.core.lab.LabCommands.run;
+import static dev.kldload.core.testing.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +35,7 @@ class LabTierLabIT {
 
   @BeforeAll
   void createPool() {
-    assumeTrue(
-        IN_LAB_VM, "lab tests run only inside the lab VM (src-test-fixtures/labvm/lab-tests)");
+    require(IN_LAB_VM, "lab tests run only inside the lab VM (src-test-fixtures/labvm/lab-tests)");
     run("modprobe", "zfs").ok();
     assertThat(Paths.get("/dev/zfs")).exists();
     assertThat(POOL_DEVICE).as("the lab VM's pool disk").exists();
