@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,18 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KvmServiceZfsIT {
   @TempDir Path tmp;
+  private final SystemProcessRunner runner = new SystemProcessRunner();
+  private final InMemoryHypervisor hypervisor = new InMemoryHypervisor();
+  private InMemoryZfs zfs;
+  private ZvolBackend zvols;
+  private KvmService service;
 
-  @Test
-  @DisplayName("clone of a running source: paused for the snapshot, resumed; delete order enforced")
-  void cloneOnZvols() {
-    for (String tool : List.of("xorriso", "ssh-keygen")) {
-      Requirements.require(Requirements.onPath(tool), tool);
-    }
-    SystemProcessRunner runner = new SystemProcessRunner();
-    InMemoryHypervisor hypervisor = new InMemoryHypervisor();
-    InMemoryZfs zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.ofGigabytes(100));
+  /** The service on the in-memory hypervisor and ZFS, with real seed tools, as each test needs. */
+  @BeforeEach
+  void service() {
+    zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.ofGigabytes(100));
     zfs.createFilesystem(DatasetName.of("rpool/vms"), Map.of());
-    ZvolBackend zvols =
+    zvols =
         new ZvolBackend(
             zfs,
             DatasetName.of("rpool/vms"),
@@ -50,7 +51,7 @@ class KvmServiceZfsIT {
             "64K",
             p -> true,
             new CancellationToken());
-    KvmService service =
+    service =
         new KvmService(
             hypervisor,
             List.of(zvols),
@@ -62,6 +63,14 @@ class KvmServiceZfsIT {
                 tmp.resolve("c"),
                 tmp.resolve("v")),
             Clock.systemUTC());
+  }
+
+  @Test
+  @DisplayName("clone of a running source: paused for the snapshot, resumed; delete order enforced")
+  void cloneOnZvols() {
+    for (String tool : List.of("xorriso", "ssh-keygen")) {
+      Requirements.require(Requirements.onPath(tool), tool);
+    }
     VmName golden = VmName.of("golden");
     PlanEngine.quiet(1)
         .run(
@@ -118,31 +127,6 @@ class KvmServiceZfsIT {
   @DisplayName("a clone that fails after its snapshot removes the clone and the snapshot it took")
   void failedCloneUndo() throws Exception {
     Requirements.require(Requirements.onPath("ssh-keygen"), "ssh-keygen");
-    SystemProcessRunner runner = new SystemProcessRunner();
-    InMemoryHypervisor hypervisor = new InMemoryHypervisor();
-    InMemoryZfs zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.ofGigabytes(100));
-    zfs.createFilesystem(DatasetName.of("rpool/vms"), Map.of());
-    ZvolBackend zvols =
-        new ZvolBackend(
-            zfs,
-            DatasetName.of("rpool/vms"),
-            runner,
-            Clock.systemUTC(),
-            "64K",
-            p -> true,
-            new CancellationToken());
-    KvmService service =
-        new KvmService(
-            hypervisor,
-            List.of(zvols),
-            runner,
-            new KvmService.Settings(
-                tmp.resolve("images"),
-                tmp.resolve("state"),
-                "qemu",
-                tmp.resolve("c"),
-                tmp.resolve("v")),
-            Clock.systemUTC());
     zvols.create(VmName.of("golden"), ByteSize.ofGigabytes(1));
     hypervisor.define(
         dev.kldload.kvm.xml.DomainXmlWriter.write(
