@@ -38,6 +38,18 @@ public interface Hypervisor extends AutoCloseable {
   /** Asks the guest to shut down (ACPI); returns without waiting. */
   void shutdown(String name);
 
+  /**
+   * Writes the guest's memory to disk and stops it (libvirt's managed save); the next {@link
+   * #start} resumes the guest where it was. CONFLICT when the domain is not running or paused.
+   */
+  void saveState(String name);
+
+  /** Whether a {@link #saveState} image waits for the next start. */
+  boolean hasSavedState(String name);
+
+  /** Drops the saved image, so the next start boots afresh; nothing when there is none. */
+  void discardSavedState(String name);
+
   /** Removes the definition together with its snapshot metadata and UEFI vars. */
   void undefine(String name);
 

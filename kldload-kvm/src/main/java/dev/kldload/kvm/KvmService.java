@@ -18,6 +18,7 @@ import dev.kldload.kvm.xml.DomainDefinition;
 import dev.kldload.kvm.xml.DomainMetadata;
 import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.DomainXmlWriter;
+import dev.kldload.kvm.xml.MacAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The KVM tools' logic: each mutating operation is checked completely first (so bad input or a
@@ -134,6 +136,17 @@ public final class KvmService {
     }
     r.installer().ifPresent(p -> requireReadable(vm, p, "ISO"));
     r.image().ifPresent(p -> requireReadable(vm, p, "image"));
+    r.directBoot()
+        .ifPresent(
+            boot -> {
+              requireReadable(vm, boot.kernel(), "kernel");
+              boot.initrd().ifPresent(p -> requireReadable(vm, p, "initrd"));
+            });
+    if (r.directBoot().isPresent() && r.installer().isPresent()) {
+      throw KldloadException.invalid(
+          "VM " + vm + ": --kernel and --iso exclude each other",
+          "boot the installer ISO, or a kernel with an image");
+    }
     if (r.installer().isPresent() && r.image().isPresent()) {
       throw KldloadException.invalid(
           "VM " + vm + ": --iso and --image exclude each other", "give one of them");
@@ -144,6 +157,7 @@ public final class KvmService {
     }
     r.adminKey().ifPresent(p -> readPublicKey(vm, p));
     Optional<Path> seed = r.image().map(i -> seedPath(vm));
+    DomainSpec.Nic nic = r.nic().withMac(MacAddress.random());
     DomainSpec spec =
         new DomainSpec(
             vm,
@@ -154,9 +168,11 @@ public final class KvmService {
             List.of(backend.diskOf(vm)),
             seed,
             r.installer(),
-            List.of(r.nic()),
+            List.of(nic),
             r.vncListen(),
-            DomainMetadata.vm("kvm-create"));
+            DomainMetadata.vm("kvm-create"),
+            r.directBoot(),
+            r.os());
     String xml = DomainXmlWriter.write(spec);
     Created created = new Created();
 
@@ -194,7 +210,7 @@ public final class KvmService {
                 }));
     List<String> defineAfter = new ArrayList<>(List.of("disk"));
     if (seed.isPresent()) {
-      addSeedSteps(plan, vm, r.adminKey(), created);
+      addSeedSteps(plan, vm, r.adminKey(), created, List.of(nic.mac().orElseThrow()));
       defineAfter.add("seed");
     }
     plan.add(
@@ -252,17 +268,6 @@ public final class KvmService {
           "source VM " + source + " has no disk snapshot " + snap,
           "see 'kvm-snap " + source + " list', or omit --snap to take one");
     }
-    if (takeSnapshot && src.state().active() && !backend.liveSnapshots()) {
-      throw KldloadException.precondition(
-          "source VM "
-              + source
-              + " is "
-              + src.state().label()
-              + "; the "
-              + backend.name()
-              + " backend snapshots a shut-off disk only",
-          "shut it down first, or clone from an existing snapshot with --snap");
-    }
     String origin = source + "@" + snap;
     Optional<Path> nvram = def.nvram().map(p -> varsPath(target));
     Path seed = seedPath(target);
@@ -272,12 +277,14 @@ public final class KvmService {
             def.metadata().map(DomainMetadata::role).filter(x -> !x.equals("golden")).orElse("vm"),
             def.metadata().flatMap(DomainMetadata::cluster),
             Optional.of(origin));
+    List<MacAddress> macs = Stream.generate(MacAddress::random).limit(def.nics()).toList();
     String xml =
         CloneEditor.edit(
             src.xml(),
             target,
             Map.of(sourceDisk, backend.diskOf(target).path()),
             nvram,
+            macs,
             Optional.of(seed),
             metadata);
     Created created = new Created();
@@ -291,12 +298,12 @@ public final class KvmService {
                       + source
                       + " as "
                       + snap
-                      + (src.state().active() ? " (paused meanwhile)" : ""))
+                      + quiesceNote(src.state(), backend.liveSnapshots()))
               .doneWhen(c -> backend.findSnapshot(source, snap).isPresent())
               .apply(
                   c -> {
                     created.snapshot = true;
-                    snapshotPaused(source, () -> backend.snapshot(source, snap));
+                    quiesced(source, backend.liveSnapshots(), () -> backend.snapshot(source, snap));
                   }));
       diskAfter.add("snapshot");
     }
@@ -336,7 +343,7 @@ public final class KvmService {
                   }));
       defineAfter.add("vars");
     }
-    addSeedSteps(plan, target, r.adminKey(), created);
+    addSeedSteps(plan, target, r.adminKey(), created, macs);
     plan.add(
         defineStep(
             target, xml, created, "define domain " + target + " from " + source, defineAfter));
@@ -358,20 +365,38 @@ public final class KvmService {
         });
   }
 
-  /** Pauses a running domain around {@code action}; always resumes what it paused. */
-  private void snapshotPaused(VmName vm, Runnable action) {
-    boolean running =
-        hypervisor.domain(vm.value()).map(d -> d.state() == DomainState.RUNNING).orElse(false);
-    if (running) {
+  /**
+   * Runs {@code action} on a disk that is not changing: a running domain is paused when the backend
+   * snapshots a live disk consistently (ZFS); otherwise its memory is saved and QEMU stopped (a
+   * qcow2 file must not change under it), and the guest resumes from the saved state afterwards.
+   * Always resumes what it stopped.
+   */
+  private void quiesced(VmName vm, boolean live, Runnable action) {
+    DomainState state =
+        hypervisor.domain(vm.value()).map(VmDomain::state).orElse(DomainState.SHUT_OFF);
+    boolean pause = live && state == DomainState.RUNNING;
+    boolean save = !live && state.active();
+    if (pause) {
       hypervisor.suspend(vm.value());
+    } else if (save) {
+      hypervisor.saveState(vm.value());
     }
     try {
       action.run();
     } finally {
-      if (running) {
+      if (pause) {
         hypervisor.resume(vm.value());
+      } else if (save) {
+        hypervisor.start(vm.value());
       }
     }
+  }
+
+  private static String quiesceNote(DomainState state, boolean live) {
+    if (!state.active()) {
+      return "";
+    }
+    return live ? " (paused meanwhile)" : " (memory saved, restored afterwards)";
   }
 
   // ---------------------------------------------------------------- delete
@@ -530,12 +555,14 @@ public final class KvmService {
                             + vm
                             + " as "
                             + snap
-                            + (d.state() == DomainState.RUNNING ? " (paused meanwhile)" : ""))
+                            + quiesceNote(
+                                d.state(), disk.map(DiskSnapshots::liveSnapshots).orElse(true)))
                     .doneWhen(c -> snapshots(vm).stream().anyMatch(s -> s.name().equals(snap)))
                     .apply(
                         c ->
-                            snapshotPaused(
+                            quiesced(
                                 vm,
+                                disk.map(DiskSnapshots::liveSnapshots).orElse(true),
                                 () -> {
                                   if (disk.isPresent()) {
                                     disk.get().snapshot(vm, snap);
@@ -604,7 +631,12 @@ public final class KvmService {
               .description("roll the disk of " + vm + " back to " + target)
               .after(after)
               .doneWhen(c -> false)
-              .apply(c -> disk.get().rollback(vm, target)));
+              .apply(
+                  c -> {
+                    // a saved memory image belongs to the disk as it was: resuming it would corrupt
+                    hypervisor.discardSavedState(vm.value());
+                    disk.get().rollback(vm, target);
+                  }));
       last = "rollback";
     } else {
       plan.add(
@@ -648,7 +680,11 @@ public final class KvmService {
                     .apply(
                         c -> {
                           if (disk.isPresent()) {
-                            disk.get().destroySnapshot(vm, snap);
+                            // merging a qcow2 layer rewrites the file QEMU writes to
+                            quiesced(
+                                vm,
+                                disk.get().liveSnapshots(),
+                                () -> disk.get().destroySnapshot(vm, snap));
                           } else {
                             hypervisor.deleteSnapshot(vm.value(), snap);
                           }
@@ -707,7 +743,11 @@ public final class KvmService {
   // ---------------------------------------------------------------- shared steps and checks
 
   private void addSeedSteps(
-      Plan.Builder plan, VmName vm, Optional<Path> adminKey, Created created) {
+      Plan.Builder plan,
+      VmName vm,
+      Optional<Path> adminKey,
+      Created created,
+      List<MacAddress> macs) {
     Path generated = settings.stateDir().resolve("keys").resolve("admin_ed25519");
     Path publicKey = adminKey.orElse(generated.resolveSibling("admin_ed25519.pub"));
     List<String> after = new ArrayList<>();
@@ -760,6 +800,7 @@ public final class KvmService {
                           HostName.of(vm.value()),
                           readPublicKey(vm, publicKey),
                           keys,
+                          macs,
                           List.of());
                   new NoCloudSeed(runner).writeIso(request, iso);
                 }));

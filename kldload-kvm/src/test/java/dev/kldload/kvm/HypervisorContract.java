@@ -11,6 +11,7 @@ import dev.kldload.kvm.xml.DomainDefinition;
 import dev.kldload.kvm.xml.DomainMetadata;
 import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.DomainXmlWriter;
+import dev.kldload.kvm.xml.OsVariant;
 import dev.kldload.kvm.xml.Xml;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,7 +70,9 @@ public abstract class HypervisorContract {
             Optional.empty(),
             List.of(new DomainSpec.Nic(DomainSpec.NicKind.NETWORK, "default")),
             "127.0.0.1",
-            DomainMetadata.vm("contract")));
+            DomainMetadata.vm("contract"),
+            Optional.empty(),
+            OsVariant.GENERIC));
   }
 
   @Test
@@ -130,6 +133,32 @@ public abstract class HypervisorContract {
     assertThat(state(name)).isEqualTo(DomainState.RUNNING);
     hypervisor.powerOff(name);
     assertThat(state(name)).isEqualTo(DomainState.SHUT_OFF);
+  }
+
+  @Test
+  @DisplayName(
+      "saved state: a running guest stops with its memory saved, start resumes it, discard forgets")
+  void savedState() {
+    String name = name("s");
+    hypervisor.define(xml(name, 1));
+    assertThatThrownBy(() -> hypervisor.saveState(name))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
+        .hasMessageContaining(name);
+    hypervisor.start(name);
+    hypervisor.saveState(name);
+    assertThat(state(name)).isEqualTo(DomainState.SHUT_OFF);
+    assertThat(hypervisor.hasSavedState(name)).isTrue();
+    hypervisor.start(name);
+    assertThat(state(name)).isEqualTo(DomainState.RUNNING);
+    assertThat(hypervisor.hasSavedState(name)).isFalse();
+    hypervisor.saveState(name);
+    hypervisor.discardSavedState(name);
+    assertThat(hypervisor.hasSavedState(name)).isFalse();
+    hypervisor.discardSavedState(name);
+    hypervisor.start(name);
+    hypervisor.saveState(name);
+    hypervisor.undefine(name);
+    assertThat(hypervisor.domain(name)).isEmpty();
   }
 
   @Test

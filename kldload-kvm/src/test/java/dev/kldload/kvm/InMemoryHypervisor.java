@@ -23,6 +23,7 @@ public final class InMemoryHypervisor implements Hypervisor {
     String xml;
     String uuid;
     DomainState state = DomainState.SHUT_OFF;
+    boolean saved;
     final Map<String, SnapshotInfo> snapshots = new LinkedHashMap<>();
     Optional<String> current = Optional.empty();
   }
@@ -116,6 +117,28 @@ public final class InMemoryHypervisor implements Hypervisor {
   @Override
   public synchronized void start(String name) {
     transition(name, "start", DomainState.SHUT_OFF, DomainState.RUNNING);
+    require(name).saved = false;
+  }
+
+  @Override
+  public synchronized void saveState(String name) {
+    Dom d = require(name);
+    if (!d.state.active()) {
+      throw KldloadException.conflict(
+          "domain " + name + " is not running: there is no state to save", null);
+    }
+    d.state = DomainState.SHUT_OFF;
+    d.saved = true;
+  }
+
+  @Override
+  public synchronized boolean hasSavedState(String name) {
+    return require(name).saved;
+  }
+
+  @Override
+  public synchronized void discardSavedState(String name) {
+    require(name).saved = false;
   }
 
   @Override

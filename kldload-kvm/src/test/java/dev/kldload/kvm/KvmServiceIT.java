@@ -11,6 +11,7 @@ import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.xml.DomainSpec;
+import dev.kldload.kvm.xml.OsVariant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +33,7 @@ class KvmServiceIT {
     }
     SystemProcessRunner runner = new SystemProcessRunner();
     InMemoryHypervisor hypervisor = new InMemoryHypervisor();
-    Qcow2Backend backend = new Qcow2Backend(tmp.resolve("images"), runner);
+    Qcow2Backend backend = new Qcow2Backend(tmp.resolve("images"), runner, Clock.systemUTC());
     KvmService service =
         new KvmService(
             hypervisor,
@@ -64,7 +65,9 @@ class KvmServiceIT {
                 "127.0.0.1",
                 false,
                 false,
-                Optional.of(key)),
+                Optional.of(key),
+                Optional.empty(),
+                OsVariant.GENERIC),
             backend);
     Files.delete(key); // checked above, gone by the time the seed step reads it
     PlanResult result = PlanEngine.quiet(1).run(change.plan(), false);

@@ -7,15 +7,18 @@ import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
+import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.process.SystemProcessRunner;
+import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.xml.DomainMetadata;
 import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.DomainXmlWriter;
+import dev.kldload.kvm.xml.OsVariant;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +41,9 @@ class KvmServiceTest {
     service =
         new KvmService(
             hypervisor,
-            List.of(new Qcow2Backend(tmp.resolve("images"), new SystemProcessRunner())),
+            List.of(
+                new Qcow2Backend(
+                    tmp.resolve("images"), new SystemProcessRunner(), Clock.systemUTC())),
             new SystemProcessRunner(),
             new KvmService.Settings(
                 tmp.resolve("images"),
@@ -50,6 +55,10 @@ class KvmServiceTest {
   }
 
   private void define(String name, DomainMetadata metadata) {
+    define(name, metadata, tmp.resolve("images/" + name + ".qcow2"));
+  }
+
+  private void define(String name, DomainMetadata metadata, Path disk) {
     hypervisor.define(
         DomainXmlWriter.write(
             new DomainSpec(
@@ -58,20 +67,21 @@ class KvmServiceTest {
                 ByteSize.ofMegabytes(512),
                 1,
                 new DomainSpec.Bios(),
-                List.of(
-                    new DomainSpec.Disk(
-                        DomainSpec.DiskKind.QCOW2, tmp.resolve("images/" + name + ".qcow2"))),
+                List.of(new DomainSpec.Disk(DomainSpec.DiskKind.QCOW2, disk)),
                 Optional.empty(),
                 Optional.empty(),
                 List.of(),
                 "127.0.0.1",
-                metadata)));
+                metadata,
+                Optional.empty(),
+                OsVariant.GENERIC)));
   }
 
   @Test
-  @DisplayName("a snapshot of a running VM is taken paused, and the VM runs again afterwards")
+  @DisplayName(
+      "a running VM on a disk no backend owns: a libvirt snapshot taken paused, then it runs again")
   void snapshotPausesAndResumes() {
-    define("web01", DomainMetadata.vm("kvm-create"));
+    define("web01", DomainMetadata.vm("kvm-create"), tmp.resolve("elsewhere/web01.qcow2"));
     hypervisor.start("web01");
     PlanResult result =
         PlanEngine.quiet(1)
@@ -81,6 +91,27 @@ class KvmServiceTest {
         .singleElement()
         .satisfies(s -> assertThat(s.state()).isEqualTo(DomainState.PAUSED));
     assertThat(hypervisor.domain("web01").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+  }
+
+  @Test
+  @DisplayName(
+      "a running VM on qcow2: memory saved, disk frozen, then it resumes; no libvirt snapshot")
+  void qcow2SnapshotSavesAndRestores() {
+    Requirements.require(Requirements.onPath("qemu-img"), "qemu-img (apt-get install qemu-utils)");
+    new Qcow2Backend(tmp.resolve("images"), new SystemProcessRunner(), Clock.systemUTC())
+        .create(VmName.of("web03"), ByteSize.ofMegabytes(64));
+    define("web03", DomainMetadata.vm("kvm-create"));
+    hypervisor.start("web03");
+    Plan plan = service.snapshot(VmName.of("web03"), Optional.of("s1")).plan();
+    assertThat(plan.step("snapshot").description()).contains("memory saved");
+    PlanEngine.quiet(1).run(plan, false).throwIfFailed();
+    assertThat(tmp.resolve("images/web03@s1.qcow2")).exists();
+    assertThat(service.snapshots(VmName.of("web03")))
+        .extracting(SnapshotInfo::name)
+        .containsExactly("s1");
+    assertThat(hypervisor.snapshots("web03")).isEmpty();
+    assertThat(hypervisor.domain("web03").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
+    assertThat(hypervisor.hasSavedState("web03")).isFalse();
   }
 
   @Test
@@ -100,7 +131,7 @@ class KvmServiceTest {
   @Test
   @DisplayName("rollback to an older snapshot names the newer ones and refuses without the flag")
   void rollbackRefuses() {
-    define("db", DomainMetadata.vm("kvm-create"));
+    define("db", DomainMetadata.vm("kvm-create"), tmp.resolve("elsewhere/db.qcow2"));
     hypervisor.createSnapshot("db", "a", "");
     hypervisor.createSnapshot("db", "b", "");
     hypervisor.createSnapshot("db", "c", "");

@@ -14,6 +14,7 @@ import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.disk.ZvolBackend;
 import dev.kldload.kvm.xml.DomainSpec;
+import dev.kldload.kvm.xml.OsVariant;
 import dev.kldload.zfs.InMemoryZfs;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -87,7 +88,9 @@ class KvmServiceZfsIT {
                         "127.0.0.1",
                         false,
                         false,
-                        Optional.empty()),
+                        Optional.empty(),
+                        Optional.empty(),
+                        OsVariant.GENERIC),
                     zvols)
                 .plan(),
             false)
@@ -141,7 +144,9 @@ class KvmServiceZfsIT {
                 Optional.empty(),
                 List.of(),
                 "127.0.0.1",
-                dev.kldload.kvm.xml.DomainMetadata.vm("kvm-create"))));
+                dev.kldload.kvm.xml.DomainMetadata.vm("kvm-create"),
+                Optional.empty(),
+                OsVariant.GENERIC)));
     Path key = tmp.resolve("admin.pub");
     java.nio.file.Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin a@b\n");
     KvmService.Change change =

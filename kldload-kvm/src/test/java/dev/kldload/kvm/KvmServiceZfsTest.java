@@ -15,6 +15,7 @@ import dev.kldload.kvm.disk.ZvolBackend;
 import dev.kldload.kvm.xml.DomainMetadata;
 import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.DomainXmlWriter;
+import dev.kldload.kvm.xml.OsVariant;
 import dev.kldload.zfs.InMemoryZfs;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,7 +75,9 @@ class KvmServiceZfsTest {
                 Optional.empty(),
                 List.of(),
                 "127.0.0.1",
-                DomainMetadata.vm("kvm-create"))));
+                DomainMetadata.vm("kvm-create"),
+                Optional.empty(),
+                OsVariant.GENERIC)));
     hypervisor.start("db01");
   }
 

@@ -7,7 +7,10 @@ import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CreateRequest;
+import dev.kldload.kvm.xml.DirectBoot;
 import dev.kldload.kvm.xml.DomainSpec;
+import dev.kldload.kvm.xml.OsVariant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +32,9 @@ import picocli.CommandLine.Parameters;
       "",
       "Example:",
       "  kvm-create web01 --image debian-12-genericcloud-amd64.qcow2 --backend qcow2 --start",
-      "  kvm-create lab --iso debian-12.iso --ram 4096 --cpus 4 --disk 40G"
+      "  kvm-create lab --iso debian-12.iso --ram 4096 --cpus 4 --disk 40G",
+      "  kvm-create rescue --image rootfs.qcow2 --kernel vmlinuz --initrd initrd.img \\",
+      "      --cmdline 'root=/dev/vda console=ttyS0' --os debian12 --firmware bios"
     })
 public final class KvmCreateCommand implements Callable<Integer> {
   private final Cli cli;
@@ -99,6 +104,27 @@ public final class KvmCreateCommand implements Callable<Integer> {
       description = "Admin public key for the seed (default: generated under the state directory).")
   String sshKey;
 
+  @Option(
+      names = "--os",
+      paramLabel = "VARIANT",
+      description = "Guest OS, recorded for virt-manager and inventory (default generic).")
+  String os = "generic";
+
+  @Option(
+      names = "--kernel",
+      paramLabel = "PATH",
+      description = "Boot this kernel directly (for images without a boot loader).")
+  String kernel;
+
+  @Option(names = "--initrd", paramLabel = "PATH", description = "Initrd for --kernel.")
+  String initrd;
+
+  @Option(
+      names = "--cmdline",
+      paramLabel = "ARGS",
+      description = "Kernel command line for --kernel, e.g. 'root=/dev/vda console=ttyS0'.")
+  String cmdline;
+
   @Option(names = "--start", description = "Start the VM once defined.")
   boolean start;
 
@@ -121,6 +147,13 @@ public final class KvmCreateCommand implements Callable<Integer> {
       throw KldloadException.invalid(
           "--firmware '" + firmware + "' is not known", "use uefi or bios");
     }
+    if (kernel == null && (initrd != null || cmdline != null)) {
+      throw KldloadException.invalid(
+          "kvm-create " + vm + ": --initrd and --cmdline need --kernel", "give --kernel PATH");
+    }
+    Optional<DirectBoot> boot =
+        KvmArgs.file(kernel)
+            .map(k -> new DirectBoot(k, KvmArgs.file(initrd), cmdline == null ? "" : cmdline));
     CreateRequest request =
         new CreateRequest(
             vm,
@@ -133,7 +166,9 @@ public final class KvmCreateCommand implements Callable<Integer> {
             KvmArgs.listenAddress(vncListen),
             firmware.equals("uefi"),
             start,
-            KvmArgs.file(sshKey));
+            KvmArgs.file(sshKey),
+            boot,
+            OsVariant.of(os));
     if (request.memory().bytes() < (64L << 20)) {
       throw KldloadException.invalid("--ram " + ram + " is below 64 MB", "give --ram 64 or more");
     }

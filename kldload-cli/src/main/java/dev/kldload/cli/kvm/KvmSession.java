@@ -39,7 +39,8 @@ final class KvmSession implements AutoCloseable {
     Config config = cli.config();
     ProcessRunner runner = cli.processRunner(dryRun);
     this.hypervisor = new LibvirtHypervisor(uri);
-    this.qcow2 = new Qcow2Backend(Path.of(config.require(ConfigKey.KVM_IMAGES_DIR)), runner);
+    this.qcow2 =
+        new Qcow2Backend(Path.of(config.require(ConfigKey.KVM_IMAGES_DIR)), runner, cli.clock());
     // only where ZFS is really there: the libzfs_core adapter must not start on a host without it
     this.zvols =
         Files.exists(Path.of("/dev/zfs"))

@@ -12,7 +12,6 @@ import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.GoldenFiles;
 import dev.kldload.core.testing.Requirements;
-import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
 import dev.kldload.kvm.xml.DomainDefinition;
 import java.io.BufferedReader;
@@ -90,14 +89,7 @@ class KvmCommandsIT {
     if (libvirt == null) {
       return;
     }
-    for (VmDomain d : libvirt.domains()) {
-      if (d.name().startsWith(prefix)) {
-        if (d.state().active()) {
-          libvirt.powerOff(d.name());
-        }
-        libvirt.undefine(d.name());
-      }
-    }
+    KvmTestBed.removeDomains(libvirt, prefix);
     libvirt.close();
   }
 
@@ -242,7 +234,8 @@ class KvmCommandsIT {
 
   @Test
   @DisplayName(
-      "kvm-clone refuses NEW = SOURCE (2), a taken name (5), a missing source (4), a running qcow2 source (6)")
+      "kvm-clone refuses NEW = SOURCE (2), a taken name (5), a missing source (4); a running qcow2"
+          + " source is saved, frozen and resumed")
   void cloneRefusals() {
     String a = name("a");
     String b = name("b");
@@ -253,8 +246,10 @@ class KvmCommandsIT {
     assertThat(run("kvm-clone", name("none"), name("c")).exit()).isEqualTo(4);
     libvirt.start(a);
     Result running = run("kvm-clone", a, name("c"));
-    assertThat(running.exit()).as("%s", running).isEqualTo(6);
-    assertThat(libvirt.domain(name("c"))).isEmpty();
+    assertThat(running.exit()).as("%s", running).isZero();
+    assertThat(running.err()).contains("memory saved");
+    assertThat(libvirt.domain(a).orElseThrow().state().label()).isEqualTo("running");
+    assertThat(libvirt.domain(name("c"))).isPresent();
   }
 
   static Stream<List<String>> badInput() {
@@ -272,6 +267,10 @@ class KvmCommandsIT {
         List.of("kvm-create", "okname", "--volblocksize", "64K"),
         List.of("kvm-create", "okname", "--backend", "lvm"),
         List.of("kvm-create", "okname", "--vnc-listen", "0.0.0.0;x"),
+        List.of("kvm-create", "okname", "--os", "win95"),
+        List.of("kvm-create", "okname", "--cmdline", "console=ttyS0"),
+        List.of("kvm-create", "okname", "--kernel", "/nonexistent/vmlinuz"),
+        List.of("kvm-create", "okname", "--kernel", "/etc/hostname", "--cmdline", "a\nb"),
         List.of("kvm-clone", "okname", "../etc"),
         List.of("kvm-snap", "okname", "bad;snap"),
         List.of("kvm-delete", "a/b", "--yes"));
@@ -290,7 +289,9 @@ class KvmCommandsIT {
   }
 
   @Test
-  @DisplayName("kvm-snap: take two, list, rollback refuses naming the newer one, then destroys it")
+  @DisplayName(
+      "kvm-snap on qcow2: take two (one running), list, rollback refuses naming the newer one, then"
+          + " destroys it")
   void snapshots() throws IOException {
     String vm = name("snap");
     assertThat(run("kvm-create", vm, "--disk", "1G", "--firmware", "bios").exit()).isZero();
@@ -298,7 +299,10 @@ class KvmCommandsIT {
     libvirt.start(vm);
     Result two = run("kvm-snap", vm, "two");
     assertThat(two.exit()).as("%s", two).isZero();
+    assertThat(two.err()).contains("memory saved");
     assertThat(libvirt.domain(vm).orElseThrow().state().label()).isEqualTo("running");
+    assertThat(images.resolve(vm + "@one.qcow2")).exists();
+    assertThat(images.resolve(vm + "@two.qcow2")).exists();
     Result list = run("kvm-snap", vm, "list", "-o", "json");
     assertThat(list.exit()).as("%s", list).isZero();
     JsonNode items = new ObjectMapper().readTree(list.out()).get("items");
@@ -306,13 +310,14 @@ class KvmCommandsIT {
     Result refused = run("kvm-snap", vm, "rollback", "one");
     assertThat(refused.exit()).as("%s", refused).isEqualTo(5);
     assertThat(refused.err()).contains("two", "--destroy-newer");
-    assertThat(libvirt.snapshots(vm)).hasSize(2);
+    assertThat(images.resolve(vm + "@two.qcow2")).exists();
     Result rollback = run("kvm-snap", vm, "rollback", "one", "--destroy-newer");
     assertThat(rollback.exit()).as("%s", rollback).isZero();
-    assertThat(libvirt.snapshots(vm)).extracting(s -> s.name()).containsExactly("one");
+    assertThat(images.resolve(vm + "@two.qcow2")).doesNotExist();
     assertThat(libvirt.domain(vm).orElseThrow().state().label()).isEqualTo("running");
+    assertThat(libvirt.snapshots(vm)).as("disk snapshots, not libvirt's").isEmpty();
     assertThat(run("kvm-snap", vm, "delete", "one").exit()).isZero();
-    assertThat(libvirt.snapshots(vm)).isEmpty();
+    assertThat(images.resolve(vm + "@one.qcow2")).doesNotExist();
     assertThat(run("kvm-snap", vm, "delete", "one").exit()).isEqualTo(4);
   }
 

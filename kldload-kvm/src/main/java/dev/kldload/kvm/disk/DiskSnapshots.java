@@ -5,10 +5,14 @@ import dev.kldload.kvm.SnapshotInfo;
 import java.util.List;
 
 /**
- * A backend whose own snapshots are the VM's snapshots (ZFS: {@code rpool/vms/<vm>@<snap>}). For
- * other backends {@code kvm-snap} uses libvirt's snapshots; raw zvols have none of their own.
+ * A backend whose own snapshots are the VM's snapshots (ZFS: {@code rpool/vms/<vm>@<snap>}; qcow2:
+ * the frozen files of the VM's chain). For disks no backend owns, {@code kvm-snap} uses libvirt's
+ * snapshots.
  */
 public interface DiskSnapshots {
+
+  /** Whether a paused (not stopped) domain's disk can be snapshotted and changed consistently. */
+  boolean liveSnapshots();
 
   /** Takes a snapshot of the VM's disk (the same operation clones start from). */
   DiskBackend.DiskSnapshot snapshot(VmName vm, String name);

@@ -5,13 +5,18 @@ import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.DomainState;
+import dev.kldload.kvm.SnapshotInfo;
 import dev.kldload.kvm.xml.DomainSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -27,19 +32,24 @@ import java.util.stream.Stream;
  * <vm>@<snap>.qcow2} a frozen point. A snapshot renames the disk to its frozen name and puts a new
  * empty overlay (backed by it) under the old name, so the domain's definition does not change; a
  * clone is another overlay on the frozen file ({@code qemu-img create -f qcow2 -b BASE -F qcow2}).
- * Because a running QEMU keeps writing to the renamed file, snapshots need the domain shut off.
+ * A VM's snapshots are the frozen files of its own chain; a frozen file's modification time is set
+ * to the moment it was frozen (nothing writes to a backing file). Because a running QEMU keeps
+ * writing to the renamed file, snapshots need the domain shut off (the service saves and restores a
+ * running one around them). Unlike libvirt's internal snapshots, this works for UEFI guests.
  */
-public final class Qcow2Backend implements DiskBackend {
+public final class Qcow2Backend implements DiskBackend, DiskSnapshots {
   private static final Pattern FILE =
       Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,62}?)(?:@([A-Za-z0-9_.-]+))?\\.qcow2");
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
 
   private final Path dir;
   private final ProcessRunner runner;
+  private final Clock clock;
 
-  public Qcow2Backend(Path dir, ProcessRunner runner) {
+  public Qcow2Backend(Path dir, ProcessRunner runner, Clock clock) {
     this.dir = dir.toAbsolutePath().normalize();
     this.runner = runner;
+    this.clock = clock;
   }
 
   @Override
@@ -152,7 +162,126 @@ public final class Qcow2Backend implements DiskBackend {
       }
       throw e;
     }
+    if (runner.mutates()) {
+      try {
+        Files.setLastModifiedTime(frozen, FileTime.from(clock.instant()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     return new DiskSnapshot(vm, name, frozen.toString());
+  }
+
+  @Override
+  public List<SnapshotInfo> snapshots(VmName vm) {
+    List<SnapshotInfo> out = new ArrayList<>();
+    Optional<String> parent = Optional.empty();
+    for (Path frozen : chain(vm)) {
+      Matcher m = FILE.matcher(frozen.getFileName().toString());
+      m.matches();
+      Instant created;
+      try {
+        created = Files.getLastModifiedTime(frozen).toInstant();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      out.add(new SnapshotInfo(m.group(2), created, DomainState.SHUT_OFF, parent, ""));
+      parent = Optional.of(m.group(2));
+    }
+    return out;
+  }
+
+  /** A fresh overlay on the newest frozen file replaces the disk: everything after it is gone. */
+  @Override
+  public void rollback(VmName vm, String snapshot) {
+    List<Path> chain = chain(vm);
+    Path frozen = frozen(vm, snapshot);
+    if (chain.isEmpty() || !chain.get(chain.size() - 1).equals(frozen)) {
+      throw KldloadException.conflict(
+          "VM " + vm + ": " + snapshot + " is not its newest snapshot",
+          "destroy the newer snapshots first");
+    }
+    Path fresh = dir.resolve("." + vm.value() + ".rollback.qcow2");
+    overlay(frozen, fresh);
+    if (runner.mutates()) {
+      try {
+        Files.move(
+            fresh, file(vm), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Merges the frozen file into the layer above it ({@code qemu-img rebase} in safe mode copies
+   * what that layer still reads from it), then deletes it. Refused while other VMs' disks use it.
+   */
+  @Override
+  public void destroySnapshot(VmName vm, String snapshot) {
+    List<Path> chain = chain(vm);
+    Path frozen = frozen(vm, snapshot);
+    int at = chain.indexOf(frozen);
+    if (at < 0) {
+      throw KldloadException.notFound(
+          "VM " + vm + " has no snapshot " + snapshot, "see 'kvm-snap " + vm + " list'");
+    }
+    List<String> users = new ArrayList<>();
+    for (String dependent : dependents(vm)) {
+      if (backingOf(dependentFile(dependent)).equals(Optional.of(frozen))) {
+        users.add(dependent);
+      }
+    }
+    if (!users.isEmpty()) {
+      throw KldloadException.conflict(
+          "snapshot " + snapshot + " of " + vm + " is the origin of " + String.join(", ", users),
+          detachAdvice(users.get(0)));
+    }
+    Path child = at + 1 < chain.size() ? chain.get(at + 1) : file(vm);
+    Optional<Path> parent = backingOf(frozen);
+    List<String> argv = new ArrayList<>(List.of("qemu-img", "rebase", "-q", "-f", "qcow2"));
+    if (parent.isPresent()) {
+      argv.addAll(List.of("-F", "qcow2", "-b", parent.get().toString()));
+    } else {
+      argv.addAll(List.of("-b", ""));
+    }
+    argv.add(child.toString());
+    runner.check(ProcessSpec.of(argv).timeout(COPY_TIMEOUT).build());
+    if (runner.mutates()) {
+      try {
+        Files.delete(frozen);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** The VM's own frozen files, oldest first, followed from its disk through the backing files. */
+  private List<Path> chain(VmName vm) {
+    List<Path> out = new ArrayList<>();
+    Optional<Path> next = backingOf(file(vm));
+    while (next.isPresent()) {
+      Matcher m = FILE.matcher(next.get().getFileName().toString());
+      if (!dir.equals(next.get().getParent())
+          || !m.matches()
+          || !m.group(1).equals(vm.value())
+          || m.group(2) == null) {
+        break;
+      }
+      out.add(0, next.get());
+      next = backingOf(next.get());
+    }
+    return out;
+  }
+
+  private Optional<Path> backingOf(Path file) {
+    return Qcow2Header.read(file)
+        .flatMap(Qcow2Header::backingFile)
+        .map(b -> file.getParent().resolve(b).normalize());
+  }
+
+  private static Path dependentFile(String dependent) {
+    return Path.of(dependent.substring(dependent.indexOf('(') + 1, dependent.length() - 1));
   }
 
   @Override
@@ -207,9 +336,8 @@ public final class Qcow2Backend implements DiskBackend {
 
   @Override
   public String detachAdvice(String dependent) {
-    String file = dependent.substring(dependent.indexOf('(') + 1, dependent.length() - 1);
     return "delete the clone, or make it independent with 'qemu-img rebase -f qcow2 -b \"\" "
-        + file
+        + dependentFile(dependent)
         + "'";
   }
 

@@ -184,6 +184,31 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   @Override
+  public void saveState(String name) {
+    Domain d = require(name);
+    if (call(name, "read", d::isActive) != 1) {
+      throw KldloadException.conflict(
+          "domain " + name + " is not running: there is no state to save",
+          "check the domain's state with 'kvm-list'");
+    }
+    call(name, "save state", d::managedSave);
+  }
+
+  @Override
+  public boolean hasSavedState(String name) {
+    Domain d = require(name);
+    return call(name, "read", d::hasManagedSaveImage) == 1;
+  }
+
+  @Override
+  public void discardSavedState(String name) {
+    if (hasSavedState(name)) {
+      Domain d = require(name);
+      call(name, "discard saved state", d::managedSaveRemove);
+    }
+  }
+
+  @Override
   public void undefine(String name) {
     Domain d = require(name);
     try {
@@ -196,7 +221,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         throw failure("domain " + name + ": undefine failed", e);
       }
       // drivers without NVRAM support refuse the flag; the plain call still removes the domain
-      run(name, "undefine", () -> d.undefine(UNDEFINE_SNAPSHOTS_METADATA));
+      run(name, "undefine", () -> d.undefine(UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA));
     }
   }
 

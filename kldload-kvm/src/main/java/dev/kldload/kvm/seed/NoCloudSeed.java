@@ -8,6 +8,7 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.Programs;
+import dev.kldload.kvm.xml.MacAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The cloud-init NoCloud seed of one VM: {@code meta-data}, {@code user-data} and {@code
@@ -42,6 +44,14 @@ public final class NoCloudSeed {
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
               .build());
+
+  /**
+   * Every string quoted: YAML 1.1 readers (PyYAML, so cloud-init) take an unquoted MAC made of
+   * digits, such as 52:54:00:12:34:56, for a base-60 number.
+   */
+  private static final ObjectMapper QUOTED_YAML =
+      new ObjectMapper(
+          YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
 
   private final ProcessRunner runner;
 
@@ -91,19 +101,30 @@ public final class NoCloudSeed {
     return "#cloud-config\n" + yaml(config);
   }
 
-  /** DHCP on the first ethernet, whatever the guest names it. */
-  public static String networkConfig() {
+  /**
+   * DHCP on each NIC, matched by MAC (a v2 {@code match: name:} glob is ignored by cloud-init 22.x
+   * on Debian's renderers). Empty when the VM has no NIC we know: cloud-init then falls back to
+   * DHCP on its first NIC by itself.
+   */
+  public static Optional<String> networkConfig(List<MacAddress> macs) {
+    if (macs.isEmpty()) {
+      return Optional.empty();
+    }
     Map<String, Object> ethernets = new LinkedHashMap<>();
-    for (String pattern : List.of("en*", "eth*")) {
+    for (int i = 0; i < macs.size(); i++) {
       Map<String, Object> nic = new LinkedHashMap<>();
-      nic.put("match", Map.of("name", pattern));
+      nic.put("match", Map.of("macaddress", macs.get(i).value()));
       nic.put("dhcp4", true);
-      ethernets.put(pattern.startsWith("en") ? "en" : "eth", nic);
+      ethernets.put("nic" + i, nic);
     }
     Map<String, Object> network = new LinkedHashMap<>();
     network.put("version", 2);
     network.put("ethernets", ethernets);
-    return yaml(network);
+    try {
+      return Optional.of(QUOTED_YAML.writeValueAsString(network));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -122,7 +143,7 @@ public final class NoCloudSeed {
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Path meta = write(dir.resolve("meta-data"), metaData(request));
       Path user = write(dir.resolve("user-data"), userData(request));
-      Path net = write(dir.resolve("network-config"), networkConfig());
+      Optional<String> network = networkConfig(request.macs());
       Path out = dir.resolve("seed.iso");
       List<String> argv = new ArrayList<>(isoTool());
       argv.addAll(
@@ -134,8 +155,10 @@ public final class NoCloudSeed {
               "-joliet",
               "-rock",
               meta.toString(),
-              user.toString(),
-              net.toString()));
+              user.toString()));
+      if (network.isPresent()) {
+        argv.add(write(dir.resolve("network-config"), network.get()).toString());
+      }
       runner.check(ProcessSpec.of(argv).build());
       if (!runner.mutates()) {
         return;

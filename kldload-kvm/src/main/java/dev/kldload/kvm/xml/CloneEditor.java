@@ -10,8 +10,8 @@ import org.w3c.dom.Element;
 
 /**
  * Makes a clone's definition by editing the source's parsed definition: new name, disks and vars
- * file; uuid and MAC addresses removed (libvirt assigns fresh ones); every cdrom of the source
- * dropped (the source's seed must not give the clone its identity) and the clone's own seed
+ * file; uuid removed (libvirt assigns one) and the MAC addresses replaced; every cdrom of the
+ * source dropped (the source's seed must not give the clone its identity) and the clone's own seed
  * attached; metadata set. Never text substitution.
  */
 public final class CloneEditor {
@@ -23,6 +23,7 @@ public final class CloneEditor {
    * @param disks each source disk path mapped to the clone's disk path; every data disk must be
    *     mapped
    * @param nvram the clone's UEFI vars file (used when the source has one)
+   * @param macs the clone's MAC addresses, one per interface in order (the seed names them)
    * @param seed the clone's cloud-init seed
    * @param metadata the clone's mark
    */
@@ -31,6 +32,7 @@ public final class CloneEditor {
       VmName name,
       Map<Path, Path> disks,
       Optional<Path> nvram,
+      List<MacAddress> macs,
       Optional<Path> seed,
       DomainMetadata metadata) {
     var doc = Xml.parse(sourceXml);
@@ -71,8 +73,17 @@ public final class CloneEditor {
       // a qcow2 source may carry a <backingStore> chain; libvirt re-reads it from the new image
       Xml.children(disk, "backingStore").forEach(disk::removeChild);
     }
-    for (Element iface : Xml.children(devices, "interface")) {
+    List<Element> interfaces = Xml.children(devices, "interface");
+    if (macs.size() != interfaces.size()) {
+      throw new IllegalArgumentException(
+          macs.size() + " MAC addresses for " + interfaces.size() + " interfaces");
+    }
+    for (int i = 0; i < interfaces.size(); i++) {
+      Element iface = interfaces.get(i);
       Xml.children(iface, "mac").forEach(iface::removeChild);
+      Element mac = doc.createElement("mac");
+      mac.setAttribute("address", macs.get(i).value());
+      iface.insertBefore(mac, iface.getFirstChild());
       Xml.children(iface, "target").forEach(iface::removeChild);
     }
     // log files and sockets named after the source would clash with the source's

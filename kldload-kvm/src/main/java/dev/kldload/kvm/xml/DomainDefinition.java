@@ -15,7 +15,8 @@ public record DomainDefinition(
     Optional<String> uuid,
     List<DiskEntry> disks,
     Optional<Path> nvram,
-    Optional<DomainMetadata> metadata) {
+    Optional<DomainMetadata> metadata,
+    int nics) {
 
   /** A {@code <disk>}: device ({@code disk} or {@code cdrom}), its source path and target. */
   public record DiskEntry(String device, String type, Optional<Path> source, String target) {
@@ -44,7 +45,8 @@ public record DomainDefinition(
         Xml.text(domain, "uuid"),
         List.copyOf(disks),
         Xml.text(domain, "os/nvram").filter(s -> !s.isEmpty()).map(Path::of),
-        MetadataXml.read(domain));
+        MetadataXml.read(domain),
+        Xml.first(domain, "devices").map(d -> Xml.children(d, "interface").size()).orElse(0));
   }
 
   static Optional<Path> source(Element disk) {

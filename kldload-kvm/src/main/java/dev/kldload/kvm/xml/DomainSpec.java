@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param nics network interfaces, virtio
  * @param vncListen the address VNC binds to (127.0.0.1 unless the operator says otherwise)
  * @param metadata our ownership mark
+ * @param directBoot a host kernel to boot instead of the disk's boot loader
+ * @param os the guest OS, recorded as libosinfo metadata
  */
 public record DomainSpec(
     VmName name,
@@ -35,7 +37,9 @@ public record DomainSpec(
     Optional<Path> installer,
     List<Nic> nics,
     String vncListen,
-    DomainMetadata metadata) {
+    DomainMetadata metadata,
+    Optional<DirectBoot> directBoot,
+    OsVariant os) {
 
   public DomainSpec {
     Objects.requireNonNull(name, "name");
@@ -61,6 +65,8 @@ public record DomainSpec(
     Objects.requireNonNull(vncListen, "vncListen");
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(firmware, "firmware");
+    Objects.requireNonNull(directBoot, "directBoot");
+    Objects.requireNonNull(os, "os");
   }
 
   /** Boot firmware. */
@@ -91,15 +97,27 @@ public record DomainSpec(
     QCOW2
   }
 
-  /** A virtio NIC on a libvirt network or a host bridge. */
-  public record Nic(NicKind kind, String source) {
+  /**
+   * A virtio NIC on a libvirt network or a host bridge, with the MAC address we chose (empty:
+   * libvirt picks one).
+   */
+  public record Nic(NicKind kind, String source, Optional<MacAddress> mac) {
     public Nic {
       Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(mac, "mac");
       if (source == null || !source.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
         throw KldloadException.invalid(
             (kind == NicKind.BRIDGE ? "bridge" : "network") + " name '" + source + "' is not valid",
             "use letters, digits, '.', '_' or '-'");
       }
+    }
+
+    public Nic(NicKind kind, String source) {
+      this(kind, source, Optional.empty());
+    }
+
+    public Nic withMac(MacAddress address) {
+      return new Nic(kind, source, Optional.of(address));
     }
   }
 

@@ -23,6 +23,7 @@ public final class DomainXmlWriter {
     domain.setAttribute("type", spec.virtType());
     child(domain, "name", spec.name().value());
     MetadataXml.set(domain, spec.metadata());
+    MetadataXml.setOs(domain, spec.os());
     attrs(child(domain, "memory", Long.toString(spec.memory().kibibytes())), "unit", "KiB");
     attrs(child(domain, "currentMemory", Long.toString(spec.memory().kibibytes())), "unit", "KiB");
     child(domain, "vcpu", Integer.toString(spec.vcpus()));
@@ -33,13 +34,24 @@ public final class DomainXmlWriter {
       attrs(child(os, "loader", uefi.code().toString()), "readonly", "yes", "type", "pflash");
       attrs(child(os, "nvram", uefi.vars().toString()), "template", uefi.varsTemplate().toString());
     }
+    spec.directBoot()
+        .ifPresent(
+            boot -> {
+              child(os, "kernel", boot.kernel().toString());
+              boot.initrd().ifPresent(initrd -> child(os, "initrd", initrd.toString()));
+              if (!boot.cmdline().isEmpty()) {
+                child(os, "cmdline", boot.cmdline());
+              }
+            });
 
     Element features = child(domain, "features");
     child(features, "acpi");
     child(features, "apic");
-    if (spec.virtType().equals("kvm")) {
-      attrs(child(domain, "cpu"), "mode", "host-passthrough");
-    }
+    // Emulation defaults to qemu64, which lacks x86-64-v2 (RHEL 9 kernels refuse to boot on it).
+    attrs(
+        child(domain, "cpu"),
+        "mode",
+        spec.virtType().equals("kvm") ? "host-passthrough" : "maximum");
     attrs(child(domain, "clock"), "offset", "utc");
     child(domain, "on_poweroff", "destroy");
     child(domain, "on_reboot", "restart");
@@ -111,6 +123,7 @@ public final class DomainXmlWriter {
   private static void nic(Element devices, DomainSpec.Nic nic) {
     boolean bridge = nic.kind() == DomainSpec.NicKind.BRIDGE;
     Element element = attrs(child(devices, "interface"), "type", bridge ? "bridge" : "network");
+    nic.mac().ifPresent(mac -> attrs(child(element, "mac"), "address", mac.value()));
     attrs(child(element, "source"), bridge ? "bridge" : "network", nic.source());
     attrs(child(element, "model"), "type", "virtio");
   }

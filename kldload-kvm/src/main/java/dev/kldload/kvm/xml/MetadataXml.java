@@ -32,6 +32,29 @@ public final class MetadataXml {
     meta.appendChild(root);
   }
 
+  /**
+   * Records the guest OS the way virt-install does ({@code <libosinfo:libosinfo><libosinfo:os
+   * id=…/>}), replacing an earlier record; call after {@link #set}, which creates {@code
+   * <metadata>}.
+   */
+  public static void setOs(Element domain, OsVariant os) {
+    Element meta = Xml.first(domain, "metadata").orElseThrow();
+    for (Node n = meta.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e
+          && OsVariant.NAMESPACE.equals(e.getNamespaceURI())
+          && "libosinfo".equals(e.getLocalName())) {
+        meta.removeChild(e);
+        break;
+      }
+    }
+    Document doc = domain.getOwnerDocument();
+    Element root = doc.createElementNS(OsVariant.NAMESPACE, "libosinfo:libosinfo");
+    Element element = doc.createElementNS(OsVariant.NAMESPACE, "libosinfo:os");
+    element.setAttribute("id", os.osinfoId());
+    root.appendChild(element);
+    meta.appendChild(root);
+  }
+
   /** Our mark on a parsed definition, if it has one. */
   public static Optional<DomainMetadata> read(Element domain) {
     return Xml.first(domain, "metadata")

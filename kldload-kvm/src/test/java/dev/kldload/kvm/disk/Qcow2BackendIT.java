@@ -3,13 +3,17 @@ package dev.kldload.kvm.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.SnapshotInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -26,7 +30,7 @@ class Qcow2BackendIT {
   @BeforeEach
   void setUp() {
     Requirements.require(Requirements.onPath("qemu-img"), "qemu-img (apt-get install qemu-utils)");
-    backend = new Qcow2Backend(dir, new SystemProcessRunner());
+    backend = new Qcow2Backend(dir, new SystemProcessRunner(), Clock.systemUTC());
   }
 
   @Test
@@ -64,6 +68,82 @@ class Qcow2BackendIT {
     assertThat(backend.dependents(src)).isEmpty();
     backend.destroy(src);
     assertThat(dir).isEmptyDirectory();
+  }
+
+  /** Writes 64 KiB of {@code pattern} at offset 0 with qemu-io. */
+  private void write(VmName vm, int pattern) {
+    new SystemProcessRunner()
+        .check(
+            ProcessSpec.of(
+                    "qemu-io",
+                    "-f",
+                    "qcow2",
+                    "-c",
+                    "write -P " + pattern + " 0 64k",
+                    dir.resolve(vm.value() + ".qcow2").toString())
+                .build());
+  }
+
+  /** Whether the first 64 KiB read back as {@code pattern} (qemu-io exits 1 on a mismatch). */
+  private boolean holds(VmName vm, int pattern) {
+    return new SystemProcessRunner()
+        .run(
+            ProcessSpec.of(
+                    "qemu-io",
+                    "-f",
+                    "qcow2",
+                    "-r",
+                    "-c",
+                    "read -P " + pattern + " 0 64k",
+                    dir.resolve(vm.value() + ".qcow2").toString())
+                .build())
+        .ok();
+  }
+
+  @Test
+  @DisplayName(
+      "kvm-snap on qcow2: snapshots in chain order, rollback to the newest, destroy merges down")
+  void snapshotsRollbackDestroy() {
+    Requirements.require(Requirements.onPath("qemu-io"), "qemu-io (apt-get install qemu-utils)");
+    backend.create(src, ByteSize.ofMegabytes(64));
+    write(src, 1);
+    backend.snapshot(src, "one");
+    write(src, 2);
+    backend.snapshot(src, "two");
+    write(src, 3);
+    List<SnapshotInfo> snaps = backend.snapshots(src);
+    assertThat(snaps).extracting(SnapshotInfo::name).containsExactly("one", "two");
+    assertThat(snaps.get(1).parent()).contains("one");
+    assertThat(snaps.get(0).created()).isBeforeOrEqualTo(snaps.get(1).created());
+
+    assertThatThrownBy(() -> backend.rollback(src, "one"))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+    backend.rollback(src, "two");
+    assertThat(holds(src, 2)).isTrue();
+
+    // "one" sits under "two": its blocks move up into "two", then it goes
+    backend.destroySnapshot(src, "one");
+    assertThat(backend.snapshots(src)).extracting(SnapshotInfo::name).containsExactly("two");
+    assertThat(Qcow2Header.read(dir.resolve("golden@two.qcow2")).orElseThrow().backingFile())
+        .isEmpty();
+    assertThat(holds(src, 2)).isTrue();
+
+    backend.cloneFrom(backend.findSnapshot(src, "two").orElseThrow(), clone);
+    assertThatThrownBy(() -> backend.destroySnapshot(src, "two"))
+        .isInstanceOfSatisfying(
+            KldloadException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
+              assertThat(e.getMessage()).contains("web01");
+            });
+    backend.destroy(clone);
+    // the newest snapshot merges into the disk itself
+    write(src, 4);
+    backend.destroySnapshot(src, "two");
+    assertThat(backend.snapshots(src)).isEmpty();
+    assertThat(holds(src, 4)).isTrue();
+    assertThat(dir).isDirectoryNotContaining("glob:**/golden@*");
   }
 
   @Test

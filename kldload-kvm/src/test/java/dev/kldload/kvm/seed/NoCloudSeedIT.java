@@ -7,6 +7,7 @@ import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.HostName;
+import dev.kldload.kvm.xml.MacAddress;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,58 @@ class NoCloudSeedIT {
   }
 
   @Test
+  @DisplayName(
+      "network-config renders through cloud-init's own networkd and eni renderers, matched by MAC")
+  void networkConfigRenders() throws IOException {
+    Requirements.require(
+        Requirements.onPath("cloud-init"), "cloud-init (apt-get install cloud-init)");
+    Path file = dir.resolve("network-config");
+    Files.writeString(
+        file,
+        NoCloudSeed.networkConfig(List.of(new MacAddress("52:54:00:12:34:56"))).orElseThrow());
+    for (String renderer : List.of("networkd", "eni")) {
+      Path out = dir.resolve(renderer);
+      ProcessResult r =
+          new SystemProcessRunner()
+              .run(
+                  ProcessSpec.of(
+                          "cloud-init",
+                          "devel",
+                          "net-convert",
+                          "-p",
+                          file.toString(),
+                          "-k",
+                          "yaml",
+                          "-d",
+                          out.toString(),
+                          "-D",
+                          "debian",
+                          "-O",
+                          renderer)
+                      .build());
+      assertThat(r.exitCode()).as("net-convert %s: %s", renderer, r.stderr()).isZero();
+      try (var files = Files.walk(out)) {
+        String rendered =
+            files
+                .filter(Files::isRegularFile)
+                .map(
+                    p -> {
+                      try {
+                        return Files.readString(p);
+                      } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    })
+                .reduce("", String::concat);
+        assertThat(rendered)
+            .as(renderer)
+            .contains("52:54:00:12:34:56")
+            .containsIgnoringCase("dhcp");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("ssh-keygen makes an ed25519 pair; the ISO is labelled cidata, mode 0600")
   void iso() throws IOException {
     Requirements.require(Requirements.onPath("ssh-keygen"), "ssh-keygen (openssh-client)");
@@ -55,7 +108,12 @@ class NoCloudSeedIT {
     assertThat(keys.privateKey()).contains("OPENSSH PRIVATE KEY");
     SeedRequest request =
         new SeedRequest(
-            "web03-1", HostName.of("web03"), "ssh-ed25519 AAAAadmin a@b", keys, List.of());
+            "web03-1",
+            HostName.of("web03"),
+            "ssh-ed25519 AAAAadmin a@b",
+            keys,
+            List.of(MacAddress.random()),
+            List.of());
     assertSchemaValid(NoCloudSeed.userData(request), dir);
     Path iso = dir.resolve("images").resolve("web03-seed.iso");
     new NoCloudSeed(runner).writeIso(request, iso);

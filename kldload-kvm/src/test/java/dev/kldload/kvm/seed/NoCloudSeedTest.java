@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.testing.GoldenFiles;
 import dev.kldload.core.value.HostName;
+import dev.kldload.kvm.xml.MacAddress;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ class NoCloudSeedTest {
         HostName.of("web02"),
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureAdminKey admin@host\n",
         KEYS,
+        List.of(new MacAddress("52:54:00:12:34:56")),
         List.of(
             SeedFile.secret(
                 "/etc/wireguard/wg-mgmt.conf", "[Interface]\nAddress = 10.250.0.2/24\n")));
@@ -37,7 +39,9 @@ class NoCloudSeedTest {
   @DisplayName("meta-data and network-config match the golden files")
   void metaAndNetworkGolden() {
     GoldenFiles.assertMatches("meta-data.yaml", NoCloudSeed.metaData(request()));
-    GoldenFiles.assertMatches("network-config.yaml", NoCloudSeed.networkConfig());
+    GoldenFiles.assertMatches(
+        "network-config.yaml", NoCloudSeed.networkConfig(request().macs()).orElseThrow());
+    assertThat(NoCloudSeed.networkConfig(List.of())).as("cloud-init's own fallback").isEmpty();
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.kldload.core.value.VmName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +54,12 @@ class DomainXmlValidateIT {
   }
 
   @Test
+  @DisplayName("direct kernel boot + OS metadata validates")
+  void directBoot() throws IOException {
+    assertValid(DomainXmlWriter.write(DomainSpecs.directBootQcow2()), dir);
+  }
+
+  @Test
   @DisplayName("a clone's edited definition validates")
   void cloneDefinition() throws IOException {
     assertValid(
@@ -61,6 +68,7 @@ class DomainXmlValidateIT {
             VmName.of("web02"),
             Map.of(Path.of("/dev/zvol/rpool/vms/web01"), Path.of("/dev/zvol/rpool/vms/web02")),
             Optional.of(Path.of("/var/lib/libvirt/images/web02_VARS.fd")),
+            List.of(MacAddress.random()),
             Optional.of(Path.of("/var/lib/libvirt/images/web02-seed.iso")),
             DomainMetadata.vm("kvm-clone")),
         dir);

@@ -32,6 +32,37 @@ class DomainXmlWriterTest {
   }
 
   @Test
+  @DisplayName("direct kernel boot and the OS variant: matches the golden file")
+  void directBootGolden() {
+    GoldenFiles.assertMatches(
+        "domain-direct-boot.xml", DomainXmlWriter.write(DomainSpecs.directBootQcow2()));
+  }
+
+  @Test
+  @DisplayName("a kernel command line with a newline, or over 2047 characters, is invalid input")
+  void cmdlineValidation() {
+    Path kernel = Path.of("/boot/vmlinuz");
+    for (String bad : List.of("root=/dev/vda\ninit=/bin/sh", "x".repeat(2048))) {
+      assertThatThrownBy(() -> new DirectBoot(kernel, Optional.empty(), bad))
+          .isInstanceOfSatisfying(
+              KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT));
+    }
+  }
+
+  @Test
+  @DisplayName("--os names map to libosinfo ids; an unknown name lists the known ones")
+  void osVariants() {
+    assertThat(OsVariant.of("ubuntu24.04").osinfoId()).isEqualTo("http://ubuntu.com/ubuntu/24.04");
+    assertThatThrownBy(() -> OsVariant.of("win95"))
+        .isInstanceOfSatisfying(
+            KldloadException.class,
+            e ->
+                assertThat(e.getMessage() + e.hint().orElse(""))
+                    .contains("win95")
+                    .contains("debian12"));
+  }
+
+  @Test
   @DisplayName("the written XML reads back: disks, nvram, our metadata; no uuid, VNC on loopback")
   void roundTrip() {
     String xml = DomainXmlWriter.write(DomainSpecs.uefiZvol());
@@ -66,7 +97,9 @@ class DomainXmlWriterTest {
                 spec.installer(),
                 spec.nics(),
                 spec.vncListen(),
-                tricky));
+                tricky,
+                Optional.empty(),
+                OsVariant.GENERIC));
     assertThat(DomainDefinition.parse(xml).metadata()).contains(tricky);
   }
 
@@ -86,7 +119,9 @@ class DomainXmlWriterTest {
                     Optional.of(Path.of("/x.iso")),
                     List.of(),
                     "127.0.0.1",
-                    DomainMetadata.vm("t")))
+                    DomainMetadata.vm("t"),
+                    Optional.empty(),
+                    OsVariant.GENERIC))
         .isInstanceOf(KldloadException.class)
         .satisfies(
             e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.INVALID_INPUT));
@@ -111,13 +146,17 @@ class DomainXmlWriterTest {
             VmName.of("web02"),
             Map.of(Path.of("/dev/zvol/rpool/vms/web01"), Path.of("/dev/zvol/rpool/vms/web02")),
             Optional.of(Path.of("/var/lib/libvirt/images/web02_VARS.fd")),
+            List.of(new MacAddress("52:54:00:44:55:66")),
             Optional.of(Path.of("/var/lib/libvirt/images/web02-seed.iso")),
             DomainSpecs.uefiZvol().metadata().withCloneOrigin("rpool/vms/web01@clone-1"));
     GoldenFiles.assertMatches("domain-clone.xml", clone);
     DomainDefinition def = DomainDefinition.parse(clone);
     assertThat(def.name()).isEqualTo("web02");
     assertThat(def.uuid()).isEmpty();
-    assertThat(clone).doesNotContain("52:54:00:11:22:33").doesNotContain("web01-seed");
+    assertThat(clone)
+        .doesNotContain("52:54:00:11:22:33")
+        .contains("52:54:00:44:55:66")
+        .doesNotContain("web01-seed");
     assertThat(def.nvram()).contains(Path.of("/var/lib/libvirt/images/web02_VARS.fd"));
     assertThat(def.metadata().orElseThrow().cloneOrigin()).contains("rpool/vms/web01@clone-1");
     assertThat(def.disks())
@@ -135,6 +174,7 @@ class DomainXmlWriterTest {
                     VmName.of("web02"),
                     Map.of(),
                     Optional.empty(),
+                    List.of(MacAddress.random()),
                     Optional.empty(),
                     DomainMetadata.vm("t")))
         .isInstanceOf(KldloadException.class)
