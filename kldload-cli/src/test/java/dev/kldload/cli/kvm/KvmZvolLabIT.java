@@ -108,6 +108,7 @@ class KvmZvolLabIT {
     CliHarness.Result cloned = cli.exec("kvm-clone", golden, web);
     assertThat(cloned.exit()).as("%s", cloned).isZero();
     assertThat(cloned.out()).containsPattern("cloned .* in \\d+ ms");
+    System.out.println("zvol backend: " + cloned.out().strip()); // the clone time, for the record
     String webZvol = POOL + "/vms/" + web;
     String origin = zfsGet("origin", webZvol);
     assertThat(origin).startsWith(goldenZvol + "@clone-");
