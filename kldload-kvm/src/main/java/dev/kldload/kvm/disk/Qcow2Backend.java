@@ -227,11 +227,13 @@ public final class Qcow2Backend implements DiskBackend, DiskSnapshots {
           "VM " + vm + " has no snapshot " + snapshot, "see 'kvm-snap " + vm + " list'");
     }
     List<String> users = new ArrayList<>();
-    for (String dependent : dependents(vm)) {
-      if (backingOf(dependentFile(dependent)).equals(Optional.of(frozen))) {
-        users.add(dependent);
-      }
-    }
+    usersOf(vm)
+        .forEach(
+            (file, base) -> {
+              if (base.equals(frozen)) {
+                users.add(describe(file));
+              }
+            });
     if (!users.isEmpty()) {
       throw KldloadException.conflict(
           "snapshot " + snapshot + " of " + vm + " is the origin of " + String.join(", ", users),
@@ -315,23 +317,34 @@ public final class Qcow2Backend implements DiskBackend, DiskSnapshots {
 
   @Override
   public List<String> dependents(VmName vm) {
-    List<String> out = new ArrayList<>();
+    return usersOf(vm).keySet().stream().map(this::describe).toList();
+  }
+
+  /** Other VMs' files backed directly by one of {@code vm}'s files, each with that backing file. */
+  private Map<Path, Path> usersOf(VmName vm) {
+    Map<Path, Path> out = new LinkedHashMap<>();
     for (Path file : files()) {
       Matcher m = FILE.matcher(file.getFileName().toString());
       if (!m.matches() || m.group(1).equals(vm.value())) {
         continue;
       }
-      Optional<String> backing = Qcow2Header.read(file).flatMap(Qcow2Header::backingFile);
-      if (backing.isEmpty()) {
-        continue;
-      }
-      Path base = dir.resolve(backing.get()).normalize();
-      Matcher b = FILE.matcher(base.getFileName().toString());
-      if (dir.equals(base.getParent()) && b.matches() && b.group(1).equals(vm.value())) {
-        out.add(m.group(1) + " (" + file + ")");
-      }
+      backingOf(file)
+          .filter(base -> dir.equals(base.getParent()))
+          .filter(
+              base -> {
+                Matcher b = FILE.matcher(base.getFileName().toString());
+                return b.matches() && b.group(1).equals(vm.value());
+              })
+          .ifPresent(base -> out.put(file, base));
     }
     return out;
+  }
+
+  /** {@code vm (file)}, how a dependent disk is named to the operator. */
+  private String describe(Path file) {
+    Matcher m = FILE.matcher(file.getFileName().toString());
+    m.matches();
+    return m.group(1) + " (" + file + ")";
   }
 
   @Override

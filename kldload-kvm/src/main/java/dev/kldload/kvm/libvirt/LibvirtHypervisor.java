@@ -202,8 +202,8 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public void discardSavedState(String name) {
-    if (hasSavedState(name)) {
-      Domain d = require(name);
+    Domain d = require(name);
+    if (call(name, "read", d::hasManagedSaveImage) == 1) {
       call(name, "discard saved state", d::managedSaveRemove);
     }
   }
