@@ -40,12 +40,10 @@ public interface Hypervisor extends AutoCloseable {
 
   /**
    * Writes the guest's memory to disk and stops it (libvirt's managed save); the next {@link
-   * #start} resumes the guest where it was. CONFLICT when the domain is not running or paused.
+   * #start} resumes the guest where it was, and until then {@link VmDomain#savedState()} is true.
+   * CONFLICT when the domain is not running or paused.
    */
   void saveState(String name);
-
-  /** Whether a {@link #saveState} image waits for the next start. */
-  boolean hasSavedState(String name);
 
   /** Drops the saved image, so the next start boots afresh; nothing when there is none. */
   void discardSavedState(String name);

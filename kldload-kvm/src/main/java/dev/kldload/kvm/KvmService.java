@@ -113,7 +113,7 @@ public final class KvmService {
       out.add(
           new VmView(
               d.name(),
-              d.state().label(),
+              d.stateLabel(),
               d.memoryKib() * 1024,
               d.vcpus(),
               u.map(DiskBackend.DiskUsage::capacityBytes).orElse(null),
@@ -327,7 +327,12 @@ public final class KvmService {
                 }));
     List<String> defineAfter = new ArrayList<>(List.of("disk", "seed"));
     if (nvram.isPresent()) {
-      Path from = def.nvram().get();
+      // the vars that go with the disk: those kept with a named snapshot, else the current ones
+      Path from =
+          r.snapshot()
+              .map(s -> varsSnapshotPath(def.nvram().get(), source, s))
+              .filter(Files::exists)
+              .orElse(def.nvram().get());
       Path to = nvram.get();
       plan.add(
           Step.named("vars")
@@ -472,10 +477,16 @@ public final class KvmService {
               .apply(c -> b.destroy(vm)));
     }
     List<Path> files = new ArrayList<>(List.of(seedPath(vm), varsPath(vm)));
+    files.addAll(varsSnapshots(vm, varsPath(vm)));
+    def.flatMap(DomainDefinition::nvram)
+        .filter(n -> !n.equals(varsPath(vm)))
+        .ifPresent(n -> files.addAll(varsSnapshots(vm, n)));
     Path keys = hostKeyDir(vm);
     plan.add(
         Step.named("files")
-            .description("remove the seed, UEFI vars and pinned host key of " + vm)
+            .description(
+                "remove the seed, UEFI vars (with their snapshot copies) and pinned host key of "
+                    + vm)
             .after(after)
             .doneWhen(c -> files.stream().noneMatch(Files::exists) && !Files.exists(keys))
             .apply(
@@ -542,6 +553,7 @@ public final class KvmService {
     String snap = name.orElseGet(() -> SNAP_STAMP.format(clock.instant()));
     validateSnapshotName(snap);
     Optional<DiskSnapshots> disk = diskSnapshots(d);
+    Optional<Path> nvram = DomainDefinition.parse(d.xml()).nvram();
     if (snapshots(vm).stream().anyMatch(s -> s.name().equals(snap))) {
       throw KldloadException.conflict(
           "VM " + vm + " already has a snapshot " + snap, "choose another name");
@@ -566,6 +578,7 @@ public final class KvmService {
                                 () -> {
                                   if (disk.isPresent()) {
                                     disk.get().snapshot(vm, snap);
+                                    nvram.ifPresent(n -> saveVars(vm, n, snap));
                                   } else {
                                     hypervisor.createSnapshot(vm.value(), snap, "kvm-snap");
                                   }
@@ -581,6 +594,7 @@ public final class KvmService {
   public Change rollback(VmName vm, Optional<String> snap, boolean destroyNewer) {
     VmDomain d = requireDomain(vm);
     Optional<DiskSnapshots> disk = diskSnapshots(d);
+    Optional<Path> nvram = DomainDefinition.parse(d.xml()).nvram();
     List<SnapshotInfo> all = snapshots(vm);
     if (all.isEmpty()) {
       throw KldloadException.notFound(
@@ -623,7 +637,11 @@ public final class KvmService {
                 .description("destroy newer snapshot " + n)
                 .after(after)
                 .doneWhen(c -> snapshots(vm).stream().noneMatch(s -> s.name().equals(n)))
-                .apply(c -> disk.get().destroySnapshot(vm, n)));
+                .apply(
+                    c -> {
+                      disk.get().destroySnapshot(vm, n);
+                      nvram.ifPresent(v -> dropVars(vm, v, n));
+                    }));
         after = List.of(id);
       }
       plan.add(
@@ -636,6 +654,14 @@ public final class KvmService {
                     // a saved memory image belongs to the disk as it was: resuming it would corrupt
                     hypervisor.discardSavedState(vm.value());
                     disk.get().rollback(vm, target);
+                    if (nvram.isPresent() && !restoreVars(vm, nvram.get(), target)) {
+                      c.note(
+                          "no UEFI vars were kept with "
+                              + target
+                              + "; "
+                              + nvram.get()
+                              + " stays as it is");
+                    }
                   }));
       last = "rollback";
     } else {
@@ -670,6 +696,7 @@ public final class KvmService {
   public Change deleteSnapshot(VmName vm, String snap) {
     VmDomain d = requireDomain(vm);
     Optional<DiskSnapshots> disk = diskSnapshots(d);
+    Optional<Path> nvram = DomainDefinition.parse(d.xml()).nvram();
     indexOf(snapshots(vm), vm, snap);
     Plan plan =
         Plan.builder("kvm-snap-delete-" + vm)
@@ -685,6 +712,7 @@ public final class KvmService {
                                 vm,
                                 disk.get().liveSnapshots(),
                                 () -> disk.get().destroySnapshot(vm, snap));
+                            nvram.ifPresent(v -> dropVars(vm, v, snap));
                           } else {
                             hypervisor.deleteSnapshot(vm.value(), snap);
                           }
@@ -954,6 +982,70 @@ public final class KvmService {
 
   public Path varsPath(VmName vm) {
     return settings.imagesDir().resolve(vm.value() + "_VARS.fd");
+  }
+
+  /**
+   * The copy of a VM's UEFI vars kept with its disk snapshot {@code snap}, beside the vars file: a
+   * rollback restores the boot entries the disk was snapshotted with.
+   */
+  static Path varsSnapshotPath(Path nvram, VmName vm, String snap) {
+    return nvram.resolveSibling(vm.value() + "_VARS@" + snap + ".fd");
+  }
+
+  private static List<Path> varsSnapshots(VmName vm, Path nvram) {
+    Path dir = nvram.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    String prefix = vm.value() + "_VARS@";
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(
+              f ->
+                  f.getFileName().toString().startsWith(prefix)
+                      && f.getFileName().toString().endsWith(".fd"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void saveVars(VmName vm, Path nvram, String snap) {
+    if (Files.exists(nvram)) {
+      copyPrivate(nvram, varsSnapshotPath(nvram, vm, snap));
+    }
+  }
+
+  /** Whether vars were kept with {@code snap} (and are now the VM's vars again). */
+  private static boolean restoreVars(VmName vm, Path nvram, String snap) {
+    Path kept = varsSnapshotPath(nvram, vm, snap);
+    if (!Files.exists(kept)) {
+      return false;
+    }
+    copyPrivate(kept, nvram);
+    return true;
+  }
+
+  private static void dropVars(VmName vm, Path nvram, String snap) {
+    try {
+      Files.deleteIfExists(varsSnapshotPath(nvram, vm, snap));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Copies through a temporary file, so the target is never half-written; mode 0600. */
+  private static void copyPrivate(Path from, Path to) {
+    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+    try {
+      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Path hostKeyDir(VmName vm) {

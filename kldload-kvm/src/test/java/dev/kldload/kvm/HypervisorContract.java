@@ -147,13 +147,18 @@ public abstract class HypervisorContract {
     hypervisor.start(name);
     hypervisor.saveState(name);
     assertThat(state(name)).isEqualTo(DomainState.SHUT_OFF);
-    assertThat(hypervisor.hasSavedState(name)).isTrue();
+    assertThat(saved(name)).isTrue();
+    assertThat(hypervisor.domain(name).orElseThrow().stateLabel()).isEqualTo("saved");
+    assertThat(hypervisor.domains())
+        .filteredOn(d -> d.name().equals(name))
+        .singleElement()
+        .satisfies(d -> assertThat(d.savedState()).isTrue());
     hypervisor.start(name);
     assertThat(state(name)).isEqualTo(DomainState.RUNNING);
-    assertThat(hypervisor.hasSavedState(name)).isFalse();
+    assertThat(saved(name)).isFalse();
     hypervisor.saveState(name);
     hypervisor.discardSavedState(name);
-    assertThat(hypervisor.hasSavedState(name)).isFalse();
+    assertThat(saved(name)).isFalse();
     hypervisor.discardSavedState(name);
     hypervisor.start(name);
     hypervisor.saveState(name);
@@ -227,5 +232,9 @@ public abstract class HypervisorContract {
 
   private DomainState state(String name) {
     return hypervisor.domain(name).orElseThrow().state();
+  }
+
+  private boolean saved(String name) {
+    return hypervisor.domain(name).orElseThrow().savedState();
   }
 }

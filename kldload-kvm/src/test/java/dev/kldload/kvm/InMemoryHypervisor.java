@@ -67,7 +67,7 @@ public final class InMemoryHypervisor implements Hypervisor {
     String unit = Xml.path(root, "memory").flatMap(m -> Xml.attr(m, "unit")).orElse("KiB");
     long kib = unit.equals("MiB") ? memory * 1024 : memory;
     int vcpus = Integer.parseInt(Xml.text(root, "vcpu").orElse("1"));
-    return new VmDomain(name, d.uuid, d.state, kib, vcpus, d.xml);
+    return new VmDomain(name, d.uuid, d.state, kib, vcpus, d.xml, d.saved);
   }
 
   private Dom require(String name) {
@@ -129,11 +129,6 @@ public final class InMemoryHypervisor implements Hypervisor {
     }
     d.state = DomainState.SHUT_OFF;
     d.saved = true;
-  }
-
-  @Override
-  public synchronized boolean hasSavedState(String name) {
-    return require(name).saved;
   }
 
   @Override

@@ -111,21 +111,25 @@ class KvmServiceTest {
         .containsExactly("s1");
     assertThat(hypervisor.snapshots("web03")).isEmpty();
     assertThat(hypervisor.domain("web03").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
-    assertThat(hypervisor.hasSavedState("web03")).isFalse();
+    assertThat(hypervisor.domain("web03").orElseThrow().savedState()).isFalse();
   }
 
   @Test
   @DisplayName(
-      "list: memory in bytes, our mark and clone origin; foreign domains are listed unmanaged")
+      "list: memory in bytes, our mark and clone origin, saved memory; foreign domains unmanaged")
   void list() {
     define("web02", DomainMetadata.vm("kvm-clone").withCloneOrigin("golden@clone-1"));
+    define("web04", DomainMetadata.vm("kvm-create"));
+    hypervisor.start("web04");
+    hypervisor.saveState("web04");
     hypervisor.define(
         "<domain type='qemu'><name>other</name><memory unit='KiB'>1024</memory><vcpu>1</vcpu>"
             + "<os><type>hvm</type></os></domain>");
     assertThat(service.list())
         .containsExactly(
             new VmView("other", "shut-off", 1024 * 1024, 1, null, null, null, false),
-            new VmView("web02", "shut-off", 512L << 20, 1, null, null, "golden@clone-1", true));
+            new VmView("web02", "shut-off", 512L << 20, 1, null, null, "golden@clone-1", true),
+            new VmView("web04", "saved", 512L << 20, 1, null, null, null, true));
   }
 
   @Test

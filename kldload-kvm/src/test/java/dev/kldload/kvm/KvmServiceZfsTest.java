@@ -17,7 +17,9 @@ import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.DomainXmlWriter;
 import dev.kldload.kvm.xml.OsVariant;
 import dev.kldload.zfs.InMemoryZfs;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ class KvmServiceZfsTest {
   InMemoryHypervisor hypervisor;
   InMemoryZfs zfs;
   KvmService service;
+  ZvolBackend zfsBackend;
   final VmName vm = VmName.of("db01");
 
   @BeforeEach
@@ -40,7 +43,7 @@ class KvmServiceZfsTest {
     hypervisor = new InMemoryHypervisor();
     zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.ofGigabytes(100));
     zfs.createFilesystem(DatasetName.of("rpool/vms"), Map.of());
-    ZvolBackend zvols =
+    zfsBackend =
         new ZvolBackend(
             zfs,
             DatasetName.of("rpool/vms"),
@@ -52,7 +55,7 @@ class KvmServiceZfsTest {
     service =
         new KvmService(
             hypervisor,
-            List.of(zvols),
+            List.of(zfsBackend),
             new SystemProcessRunner(),
             new KvmService.Settings(
                 tmp.resolve("images"),
@@ -61,16 +64,21 @@ class KvmServiceZfsTest {
                 tmp.resolve("c"),
                 tmp.resolve("v")),
             Clock.systemUTC());
-    zvols.create(vm, ByteSize.ofGigabytes(10));
+    defineOnZvol(vm, new DomainSpec.Bios());
+    hypervisor.start("db01");
+  }
+
+  private void defineOnZvol(VmName name, DomainSpec.Firmware firmware) {
+    zfsBackend.create(name, ByteSize.ofGigabytes(10));
     hypervisor.define(
         DomainXmlWriter.write(
             new DomainSpec(
-                vm,
+                name,
                 "qemu",
                 ByteSize.ofMegabytes(512),
                 1,
-                new DomainSpec.Bios(),
-                List.of(zvols.diskOf(vm)),
+                firmware,
+                List.of(zfsBackend.diskOf(name)),
                 Optional.empty(),
                 Optional.empty(),
                 List.of(),
@@ -78,7 +86,6 @@ class KvmServiceZfsTest {
                 DomainMetadata.vm("kvm-create"),
                 Optional.empty(),
                 OsVariant.GENERIC)));
-    hypervisor.start("db01");
   }
 
   private void run(KvmService.Change change) {
@@ -102,5 +109,38 @@ class KvmServiceZfsTest {
     assertThat(hypervisor.domain("db01").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
     run(service.deleteSnapshot(vm, "one"));
     assertThat(service.snapshots(vm)).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "a UEFI guest's vars are kept with each snapshot, restored on rollback, removed after")
+  void uefiVarsFollowSnapshots() throws Exception {
+    VmName web = VmName.of("web01");
+    Path vars = service.varsPath(web);
+    Files.createDirectories(vars.getParent());
+    Files.writeString(vars, "boot order A");
+    defineOnZvol(web, new DomainSpec.Uefi(tmp.resolve("c"), tmp.resolve("v"), vars));
+    run(service.snapshot(web, Optional.of("one")));
+    Files.writeString(vars, "boot order B");
+    run(service.snapshot(web, Optional.of("two")));
+    Files.writeString(vars, "boot order C");
+    Path keptOne = vars.resolveSibling("web01_VARS@one.fd");
+    Path keptTwo = vars.resolveSibling("web01_VARS@two.fd");
+    assertThat(keptOne).hasContent("boot order A");
+    assertThat(keptTwo).hasContent("boot order B");
+    assertThat(Files.getPosixFilePermissions(keptOne))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+    run(service.rollback(web, Optional.of("one"), true));
+    assertThat(vars).hasContent("boot order A");
+    assertThat(keptTwo).doesNotExist();
+
+    run(service.snapshot(web, Optional.of("three")));
+    run(service.deleteSnapshot(web, "three"));
+    assertThat(vars.resolveSibling("web01_VARS@three.fd")).doesNotExist();
+
+    run(service.delete(web, false));
+    assertThat(vars).doesNotExist();
+    assertThat(keptOne).doesNotExist();
   }
 }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Mixin;
     header = "List virtual machines: state, memory, vCPUs, disk size and use, clone origin.",
     description = {
       "One row per libvirt domain, read through the libvirt API (one definition read per",
-      "domain; no programs run). DISK and USED are known for disks kldload made; '-' otherwise."
+      "domain; no programs run). DISK and USED are known for disks kldload made; '-' otherwise.",
+      "STATE is libvirt's (running, paused, shut-off, ...), or 'saved' for a stopped VM whose",
+      "memory was saved: starting it resumes the guest where it was."
     },
     mixinStandardHelpOptions = true,
     footer = {"", "Example:", "  kvm-list", "  kvm-list -o json --connect test:///default"})

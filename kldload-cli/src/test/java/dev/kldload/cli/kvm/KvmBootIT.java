@@ -186,8 +186,11 @@ class KvmBootIT {
     assertThat(snap.exit()).as("%s", snap).isZero();
     assertThat(snap.err()).contains("memory saved");
     assertThat(libvirt.domain(clone).orElseThrow().state().active()).isTrue();
-    assertThat(libvirt.hasSavedState(clone)).isFalse();
+    assertThat(libvirt.domain(clone).orElseThrow().savedState()).isFalse();
     assertThat(dir.resolve("images/" + clone + "@s1.qcow2")).exists();
+    assertThat(dir.resolve("images/" + clone + "_VARS@s1.fd"))
+        .as("the UEFI vars are kept with the snapshot")
+        .hasSize(Files.size(dir.resolve("images/" + clone + "_VARS.fd")));
     CliHarness.Result rollback = cli.exec("kvm-snap", clone, "rollback", "s1");
     assertThat(rollback.exit()).as("%s", rollback).isZero();
     assertThat(readConsoleUntil(clone, clone + " login:"))

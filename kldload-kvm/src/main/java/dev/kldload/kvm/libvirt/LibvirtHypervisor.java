@@ -15,9 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -43,6 +45,8 @@ public final class LibvirtHypervisor implements Hypervisor {
   private static final int UNDEFINE_SNAPSHOTS_METADATA = 2;
   private static final int UNDEFINE_NVRAM = 4;
   private static final int LIST_ALL = 0;
+  private static final int LIST_MANAGED_SAVE =
+      Connect.ConnectListAllDomainsFlags.CONNECT_LIST_DOMAINS_MANAGEDSAVE;
 
   /** Held statically: JNA must not collect a callback that native code still calls. */
   private static final Libvirt.VirErrorCallback SILENT = (Pointer data, virError error) -> {};
@@ -84,9 +88,14 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public List<VmDomain> domains() {
     try {
+      // one more call for every domain's saved state, instead of one per domain
+      Set<String> saved = new HashSet<>();
+      for (Domain d : connect().listAllDomains(LIST_MANAGED_SAVE)) {
+        saved.add(d.getName());
+      }
       List<VmDomain> out = new ArrayList<>();
       for (Domain d : connect().listAllDomains(LIST_ALL)) {
-        out.add(view(d));
+        out.add(view(d, saved.contains(d.getName())));
       }
       out.sort(Comparator.comparing(VmDomain::name));
       return out;
@@ -120,6 +129,10 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   private static VmDomain view(Domain d) throws LibvirtException {
+    return view(d, d.hasManagedSaveImage() == 1);
+  }
+
+  private static VmDomain view(Domain d, boolean savedState) throws LibvirtException {
     DomainInfo info = d.getInfo();
     return new VmDomain(
         d.getName(),
@@ -127,7 +140,8 @@ public final class LibvirtHypervisor implements Hypervisor {
         state(info.state),
         info.maxMem,
         info.nrVirtCpu,
-        d.getXMLDesc(XML_INACTIVE));
+        d.getXMLDesc(XML_INACTIVE),
+        savedState);
   }
 
   @Override
@@ -192,12 +206,6 @@ public final class LibvirtHypervisor implements Hypervisor {
           "check the domain's state with 'kvm-list'");
     }
     call(name, "save state", d::managedSave);
-  }
-
-  @Override
-  public boolean hasSavedState(String name) {
-    Domain d = require(name);
-    return call(name, "read", d::hasManagedSaveImage) == 1;
   }
 
   @Override
