@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
       "ports and interfaces, the node network, the pod CIDR, 6443 and NodePorts; forward for the",
       "planes, Cilium and the pod CIDR; masquerade out of the LAN interface (the default route's).",
       "--host (the hypervisor): accept rules only, no default drop. Other tables (libvirt's,",
-      "Docker's, yours) are never touched; 'flush ruleset' is never used."
+      "Docker's, yours) are never touched; 'flush ruleset' is never used. The ruleset is kept in",
+      "/etc/kldload/nftables.nft (net.nft-file), which kldload-nftables.service loads at boot,",
+      "before the network comes up; kube-reset removes both table and file."
     },
     mixinStandardHelpOptions = true,
     footer = {

@@ -34,7 +34,9 @@ final class NetworkContext {
         new NodeSettings(
             Path.of(config.require(ConfigKey.NET_WIREGUARD_DIR)),
             Boolean.parseBoolean(config.require(ConfigKey.NET_BOOT_UNITS)),
-            Path.of(config.require(ConfigKey.NET_KUBELET_DEFAULTS))),
+            Path.of(config.require(ConfigKey.NET_KUBELET_DEFAULTS)),
+            Path.of(config.require(ConfigKey.NET_NFT_FILE)),
+            Path.of("/etc/systemd/system")),
         cli.clock());
   }
 

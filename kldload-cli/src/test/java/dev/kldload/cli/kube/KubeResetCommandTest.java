@@ -29,6 +29,7 @@ class KubeResetCommandTest {
           "var/lib/kubelet/config.yaml",
           "etc/cni/net.d/05-cilium.conflist",
           "root/.kube/config",
+          "etc/kldload/nftables.nft",
           "etc/kubernetes/keep-me.txt"
         }) {
       Files.createDirectories(node.resolve(f).getParent());
@@ -53,7 +54,7 @@ class KubeResetCommandTest {
 
   @Test
   @DisplayName(
-      "--yes removes the cluster state, keeps the dataset directories, never flushes iptables")
+      "--yes removes the cluster state and the boot firewall, keeps the datasets, leaves iptables")
   void resets() {
     CliHarness.Result r = cli.exec("kube-reset", "--yes");
     assertThat(r.exit()).as(r.toString()).isZero();
@@ -64,6 +65,9 @@ class KubeResetCommandTest {
     assertThat(node.resolve("var/lib/kubelet")).isEmptyDirectory();
     assertThat(node.resolve("etc/cni/net.d")).isEmptyDirectory();
     assertThat(node.resolve("etc/kubernetes/keep-me.txt")).exists();
+    assertThat(node.resolve("etc/kldload/nftables.nft"))
+        .as("the table must not come back at the next boot")
+        .doesNotExist();
     assertThat(cli.ran.stream().map(ProcessSpec::program)).doesNotContain("iptables", "ip6tables");
     assertThat(cli.ran.stream().filter(s -> !s.readOnly()).map(ProcessSpec::argv))
         .allSatisfy(

@@ -43,6 +43,7 @@ final class NetCli {
     env.put("KLDLOAD_NET_WIREGUARD_DIR", dir.resolve("wireguard").toString());
     env.put("KLDLOAD_NET_KUBELET_DEFAULTS", dir.resolve("kubelet").toString());
     env.put("KLDLOAD_NET_BOOT_UNITS", "false");
+    env.put("KLDLOAD_NET_NFT_FILE", dir.resolve("nftables.nft").toString());
     env.put("KLDLOAD_NET_MGMT_INTERFACE", mgmtInterface);
     env.put("KLDLOAD_NET_K8S_INTERFACE", k8sInterface);
     env.put("HOME", dir.toString());

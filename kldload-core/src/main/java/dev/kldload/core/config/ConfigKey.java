@@ -32,7 +32,13 @@ public enum ConfigKey {
   NET_WIREGUARD_DIR(
       "net.wireguard-dir", "/etc/wireguard", "where wg-quick files are kept for boot"),
   NET_BOOT_UNITS(
-      "net.boot-units", "true", "enable wg-quick@ units so the planes come back after reboot"),
+      "net.boot-units",
+      "true",
+      "enable wg-quick@ units and kldload-nftables so planes and firewall survive reboot"),
+  NET_NFT_FILE(
+      "net.nft-file",
+      "/etc/kldload/nftables.nft",
+      "the firewall ruleset kldload-nftables.service loads at boot"),
   NET_KUBELET_DEFAULTS(
       "net.kubelet-defaults", "/etc/default/kubelet", "kubelet environment file (pin-kubelet)"),
   NODE_ROOT(

@@ -49,10 +49,16 @@ public final class KubeReset {
 
   private final NodeSystem sys;
   private final Supplier<Zfs> zfs;
+  private final Path nftFile;
 
-  public KubeReset(NodeSystem sys, Supplier<Zfs> zfs) {
+  /**
+   * @param nftFile the ruleset kube-network nft keeps for boot (net.nft-file), removed with the
+   *     table so the firewall does not come back at the next boot
+   */
+  public KubeReset(NodeSystem sys, Supplier<Zfs> zfs, Path nftFile) {
     this.sys = sys;
     this.zfs = zfs;
+    this.nftFile = nftFile;
   }
 
   public Plan plan(Instant now) {
@@ -115,14 +121,20 @@ public final class KubeReset {
     plan.add(
         Step.named("nft-table")
             .description(
-                "remove kldload's nftables table inet kldload (other tables and iptables are left alone)")
+                "remove kldload's nftables table inet kldload and its boot copy "
+                    + nftFile
+                    + " (other tables and iptables are left alone)")
             .after("kubeadm-reset")
-            .doneWhen(ctx -> !ourTableExists())
+            .doneWhen(ctx -> !ourTableExists() && !Files.exists(sys.path(nftFile.toString())))
             .apply(
-                ctx ->
+                ctx -> {
+                  // the boot copy first: a failure after it leaves no firewall to come back
+                  Files.deleteIfExists(sys.path(nftFile.toString()));
+                  if (ourTableExists()) {
                     sys.runner()
-                        .check(
-                            ProcessSpec.of("nft", "delete", "table", "inet", "kldload").build())));
+                        .check(ProcessSpec.of("nft", "delete", "table", "inet", "kldload").build());
+                  }
+                }));
     return plan.build();
   }
 

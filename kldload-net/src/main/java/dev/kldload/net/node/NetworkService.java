@@ -27,6 +27,7 @@ import dev.kldload.net.WireGuard;
 import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -224,7 +225,7 @@ public final class NetworkService {
 
   /** Interface, key and port, address and MTU, peers, the wg-quick file, the boot unit. */
   private void addPlaneSteps(Plan.Builder builder, List<String> after) {
-    boolean units = settings.bootUnits() && Files.isDirectory(Path.of("/run/systemd/system"));
+    boolean units = bootUnits();
     for (Plane plane : plan.planes()) {
       String p = plane.kind().id();
       String name = plane.interfaceName();
@@ -294,23 +295,29 @@ public final class NetworkService {
                 .description("enable " + unit + " for boot")
                 .after("persist-" + p)
                 .nonCritical()
-                .doneWhen(
-                    c ->
-                        runner
-                            .run(
-                                ProcessSpec.of("systemctl", "is-enabled", unit)
-                                    .timeout(TIMEOUT)
-                                    .readOnly()
-                                    .build())
-                            .stdout()
-                            .strip()
-                            .equals("enabled"))
-                .apply(
-                    c ->
-                        runner.check(
-                            ProcessSpec.of("systemctl", "enable", unit).timeout(TIMEOUT).build())));
+                .doneWhen(c -> enabled(unit))
+                .apply(c -> systemctl("enable", unit)));
       }
     }
+  }
+
+  /** Whether to enable boot units: configured so, and systemd runs this machine. */
+  private boolean bootUnits() {
+    return settings.bootUnits() && Files.isDirectory(Path.of("/run/systemd/system"));
+  }
+
+  private boolean enabled(String unit) {
+    return runner
+        .run(ProcessSpec.of("systemctl", "is-enabled", unit).timeout(TIMEOUT).readOnly().build())
+        .stdout()
+        .strip()
+        .equals("enabled");
+  }
+
+  private void systemctl(String... args) {
+    List<String> argv = new ArrayList<>(List.of("systemctl"));
+    argv.addAll(List.of(args));
+    runner.check(ProcessSpec.of(argv).timeout(TIMEOUT).build());
   }
 
   private WgPrivateKey privateKey(Plane plane) {
@@ -398,7 +405,8 @@ public final class NetworkService {
             .map(IfAddress::network);
     String ruleset = NftRuleset.render(plan, mode, lan, nodeCidr);
     String comment = NftRuleset.comment(ruleset);
-    Plan steps =
+    Path file = settings.nftFile();
+    Plan.Builder steps =
         Plan.builder("kube-network-nft")
             .add(
                 Step.named("check-ruleset")
@@ -417,8 +425,70 @@ public final class NetworkService {
                     .creates("nft table inet kldload")
                     .doneWhen(c -> firewall.tableComment().equals(Optional.of(comment)))
                     .apply(c -> firewall.replace(ruleset)))
-            .build();
-    return new FirewallPlan(ruleset, steps);
+            .add(
+                Step.named("persist-ruleset")
+                    .description("write " + file + " (0600), the ruleset loaded at boot")
+                    .after("replace-table")
+                    .creates(file.toString())
+                    .doneWhen(c -> SecureFiles.read(file).equals(Optional.of(ruleset)))
+                    .apply(c -> SecureFiles.write(file, ruleset)));
+    if (bootUnits()) {
+      Path unitFile = settings.unitDir().resolve(FIREWALL_UNIT);
+      String unit = firewallUnit(file);
+      steps.add(
+          Step.named("boot-firewall")
+              .description("enable " + FIREWALL_UNIT + " (" + unitFile + ") for boot")
+              .after("persist-ruleset")
+              .creates(unitFile.toString())
+              .nonCritical()
+              .doneWhen(
+                  c ->
+                      SecureFiles.read(unitFile).equals(Optional.of(unit))
+                          && enabled(FIREWALL_UNIT))
+              .apply(
+                  c -> {
+                    SecureFiles.write(unitFile, unit);
+                    Files.setPosixFilePermissions(
+                        unitFile, PosixFilePermissions.fromString("rw-r--r--"));
+                    systemctl("daemon-reload");
+                    systemctl("enable", FIREWALL_UNIT);
+                  }));
+    }
+    return new FirewallPlan(ruleset, steps.build());
+  }
+
+  /** The boot unit that loads our table from {@link NodeSettings#nftFile()}. */
+  public static final String FIREWALL_UNIT = "kldload-nftables.service";
+
+  /**
+   * Loads the table before any network is up, and after Debian's nftables.service, whose {@code
+   * flush ruleset} would drop it. No ExecStop: stopping the unit must not open the firewall.
+   * Without the ruleset file (kube-reset removes it) the unit does nothing.
+   */
+  public static String firewallUnit(Path nftFile) {
+    return """
+        # written by kube-network nft
+        [Unit]
+        Description=kldload firewall (nftables table inet kldload)
+        Documentation=man:nft(8)
+        DefaultDependencies=no
+        Wants=network-pre.target
+        Before=network-pre.target shutdown.target
+        After=nftables.service
+        Conflicts=shutdown.target
+        RequiresMountsFor=%1$s
+        ConditionPathExists=%1$s
+
+        [Service]
+        Type=oneshot
+        RemainAfterExit=yes
+        ExecStart=nft -f %1$s
+        ExecReload=nft -f %1$s
+
+        [Install]
+        WantedBy=sysinit.target
+        """
+        .formatted(nftFile);
   }
 
   // ---------------------------------------------------------------- kubelet

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
+import dev.kldload.core.testing.Requirements;
 import dev.kldload.net.WgPrivateKey;
+import dev.kldload.net.node.NetworkService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real tools accept what we render: wg pubkey agrees on keys, nft -c and wg setconf on files.
@@ -63,6 +66,20 @@ class ArtifactsIT {
       assertThat(files.peek(f -> netns.in(ns, "nft", "-c", "-f", f.toAbsolutePath().toString())))
           .hasSizeGreaterThanOrEqualTo(2);
     }
+  }
+
+  @Test
+  @DisplayName("systemd-analyze verify accepts the firewall boot unit")
+  void systemdAcceptsFirewallUnit(@TempDir Path dir) throws IOException {
+    Requirements.require(
+        Requirements.onPath("systemd-analyze"), "systemd-analyze (apt-get install systemd)");
+    Path unit = dir.resolve(NetworkService.FIREWALL_UNIT);
+    Files.writeString(unit, NetworkService.firewallUnit(Path.of("/etc/kldload/nftables.nft")));
+    ProcessResult result =
+        Netns.HOST.run(
+            ProcessSpec.of("systemd-analyze", "verify", unit.toString()).readOnly().build());
+    assertThat(result.ok()).as("%s", result.stderr()).isTrue();
+    assertThat(result.stderr()).as("no warnings").isBlank();
   }
 
   @Test

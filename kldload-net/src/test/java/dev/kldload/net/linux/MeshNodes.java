@@ -63,7 +63,12 @@ final class MeshNodes implements AutoCloseable {
               new IpHostNetwork(netns.runner(ns)),
               new NftFirewall(netns.runner(ns)),
               netns.runner(ns),
-              new NodeSettings(nodeDir.resolve("wireguard"), false, nodeDir.resolve("kubelet")),
+              new NodeSettings(
+                  nodeDir.resolve("wireguard"),
+                  false,
+                  nodeDir.resolve("kubelet"),
+                  nodeDir.resolve("nftables.nft"),
+                  nodeDir.resolve("units")),
               Clock.systemUTC()));
       namespaces.add(ns);
       plans.add(plan);

@@ -63,7 +63,12 @@ class NetworkServiceTest {
             host,
             fw,
             new DryRunProcessRunner(new SystemProcessRunner()),
-            new NodeSettings(dir.resolve("wireguard"), false, dir.resolve("kubelet")),
+            new NodeSettings(
+                dir.resolve("wireguard"),
+                false,
+                dir.resolve("kubelet"),
+                dir.resolve("nftables.nft"),
+                dir.resolve("units")),
             Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC));
   }
 
@@ -242,13 +247,44 @@ class NetworkServiceTest {
   }
 
   @Test
-  @DisplayName("nft replaces our table once; a second run with the same input changes nothing")
-  void firewallIdempotent() {
+  @DisplayName(
+      "nft replaces our table once and keeps it for boot; the same input again changes nothing")
+  void firewallIdempotent() throws Exception {
     NetworkService.FirewallPlan first = service.firewall(NftRuleset.Mode.NODE, Optional.empty());
     assertThat(first.ruleset()).contains("oifname \"enp1s0\" masquerade", "192.168.122.0/24");
     run(first.plan());
+    Path kept = dir.resolve("nftables.nft");
+    assertThat(kept).hasContent(first.ruleset());
+    assertThat(Files.getPosixFilePermissions(kept))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertNothingChanged(run(service.firewall(NftRuleset.Mode.NODE, Optional.empty()).plan()));
     assertThat(fw.replacements()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("the boot unit loads the kept ruleset, before the network and after nftables")
+  void firewallUnit() {
+    assertThat(NetworkService.firewallUnit(Path.of("/etc/kldload/nftables.nft")))
+        .contains(
+            "ExecStart=nft -f /etc/kldload/nftables.nft",
+            "ConditionPathExists=/etc/kldload/nftables.nft",
+            "Before=network-pre.target",
+            "After=nftables.service",
+            "WantedBy=sysinit.target")
+        .doesNotContain("ExecStop");
+  }
+
+  @Test
+  @DisplayName("net.nft-file must be an absolute path without characters systemd would expand")
+  void nftFileValidated() {
+    for (String bad : List.of("relative.nft", "/etc/kl load.nft", "/etc/%h.nft", "/etc/$X.nft")) {
+      assertThatThrownBy(
+              () ->
+                  new NodeSettings(
+                      dir, true, dir.resolve("kubelet"), Path.of(bad), dir.resolve("units")))
+          .isInstanceOfSatisfying(
+              KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT));
+    }
   }
 
   @Test
