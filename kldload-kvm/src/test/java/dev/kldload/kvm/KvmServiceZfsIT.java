@@ -127,26 +127,48 @@ class KvmServiceZfsIT {
   }
 
   @Test
+  @DisplayName(
+      "a clone from a named snapshot gets the UEFI vars kept with it; a fresh one the current")
+  void cloneTakesSnapshotVars() throws Exception {
+    for (String tool : List.of("xorriso", "ssh-keygen")) {
+      Requirements.require(Requirements.onPath(tool), tool);
+    }
+    VmName golden = VmName.of("golden");
+    Path vars = service.varsPath(golden);
+    java.nio.file.Files.createDirectories(vars.getParent());
+    java.nio.file.Files.writeString(vars, "vars at one");
+    zvols.create(golden, ByteSize.ofGigabytes(1));
+    define(golden, new DomainSpec.Uefi(tmp.resolve("c"), tmp.resolve("v"), vars));
+    PlanEngine.quiet(1)
+        .run(service.snapshot(golden, Optional.of("one")).plan(), false)
+        .throwIfFailed();
+    java.nio.file.Files.writeString(vars, "vars now");
+    for (var clone :
+        Map.of("web01", Optional.of("one"), "web02", Optional.<String>empty()).entrySet()) {
+      PlanEngine.quiet(1)
+          .run(
+              service
+                  .clone(
+                      new CloneRequest(
+                          golden,
+                          VmName.of(clone.getKey()),
+                          clone.getValue(),
+                          false,
+                          Optional.empty()))
+                  .plan(),
+              false)
+          .throwIfFailed();
+    }
+    assertThat(service.varsPath(VmName.of("web01"))).hasContent("vars at one");
+    assertThat(service.varsPath(VmName.of("web02"))).hasContent("vars now");
+  }
+
+  @Test
   @DisplayName("a clone that fails after its snapshot removes the clone and the snapshot it took")
   void failedCloneUndo() throws Exception {
     Requirements.require(Requirements.onPath("ssh-keygen"), "ssh-keygen");
     zvols.create(VmName.of("golden"), ByteSize.ofGigabytes(1));
-    hypervisor.define(
-        dev.kldload.kvm.xml.DomainXmlWriter.write(
-            new DomainSpec(
-                VmName.of("golden"),
-                "qemu",
-                ByteSize.ofMegabytes(512),
-                1,
-                new DomainSpec.Bios(),
-                List.of(zvols.diskOf(VmName.of("golden"))),
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                "127.0.0.1",
-                dev.kldload.kvm.xml.DomainMetadata.vm("kvm-create"),
-                Optional.empty(),
-                OsVariant.GENERIC)));
+    define(VmName.of("golden"), new DomainSpec.Bios());
     Path key = tmp.resolve("admin.pub");
     java.nio.file.Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin a@b\n");
     KvmService.Change change =
@@ -164,5 +186,25 @@ class KvmServiceZfsIT {
     assertThat(zvols.exists(VmName.of("web01"))).isFalse();
     assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).isEmpty();
     assertThat(hypervisor.domain("web01")).isEmpty();
+  }
+
+  /** Defines a domain of ours on the VM's zvol. */
+  private void define(VmName name, DomainSpec.Firmware firmware) {
+    hypervisor.define(
+        dev.kldload.kvm.xml.DomainXmlWriter.write(
+            new DomainSpec(
+                name,
+                "qemu",
+                ByteSize.ofMegabytes(512),
+                1,
+                firmware,
+                List.of(zvols.diskOf(name)),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                "127.0.0.1",
+                dev.kldload.kvm.xml.DomainMetadata.vm("kvm-create"),
+                Optional.empty(),
+                OsVariant.GENERIC)));
   }
 }
