@@ -343,8 +343,7 @@ public final class KvmService {
                   c -> {
                     created.vars = true;
                     Files.createDirectories(to.getParent());
-                    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
-                    Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
+                    copyPrivate(from, to);
                   }));
       defineAfter.add("vars");
     }
@@ -521,26 +520,26 @@ public final class KvmService {
 
   public List<SnapshotInfo> snapshots(VmName vm) {
     VmDomain d = requireDomain(vm);
-    return diskSnapshots(d)
-        .map(b -> b.snapshots(vm))
-        .orElseGet(() -> hypervisor.snapshots(vm.value()));
+    return snapshots(vm, diskSnapshots(vm, DomainDefinition.parse(d.xml())));
+  }
+
+  /** The snapshots where they are kept: by the disk backend, else by libvirt. */
+  private List<SnapshotInfo> snapshots(VmName vm, Optional<DiskSnapshots> disk) {
+    return disk.map(b -> b.snapshots(vm)).orElseGet(() -> hypervisor.snapshots(vm.value()));
   }
 
   /**
    * The disk backend that keeps this VM's snapshots itself (a zvol), if any; otherwise libvirt's
    * snapshots are used.
    */
-  private Optional<DiskSnapshots> diskSnapshots(VmDomain d) {
+  private Optional<DiskSnapshots> diskSnapshots(VmName vm, DomainDefinition def) {
     Optional<Path> disk =
-        DomainDefinition.parse(d.xml()).dataDisks().stream()
-            .findFirst()
-            .flatMap(DomainDefinition.DiskEntry::source);
+        def.dataDisks().stream().findFirst().flatMap(DomainDefinition.DiskEntry::source);
     if (disk.isEmpty()) {
       return Optional.empty();
     }
     for (DiskBackend b : backends) {
-      if (b instanceof DiskSnapshots s
-          && b.owner(disk.get()).filter(v -> v.value().equals(d.name())).isPresent()) {
+      if (b instanceof DiskSnapshots s && b.owner(disk.get()).filter(vm::equals).isPresent()) {
         return Optional.of(s);
       }
     }
@@ -552,9 +551,10 @@ public final class KvmService {
     VmDomain d = requireDomain(vm);
     String snap = name.orElseGet(() -> SNAP_STAMP.format(clock.instant()));
     validateSnapshotName(snap);
-    Optional<DiskSnapshots> disk = diskSnapshots(d);
-    Optional<Path> nvram = DomainDefinition.parse(d.xml()).nvram();
-    if (snapshots(vm).stream().anyMatch(s -> s.name().equals(snap))) {
+    DomainDefinition def = DomainDefinition.parse(d.xml());
+    Optional<DiskSnapshots> disk = diskSnapshots(vm, def);
+    Optional<Path> nvram = def.nvram();
+    if (snapshots(vm, disk).stream().anyMatch(s -> s.name().equals(snap))) {
       throw KldloadException.conflict(
           "VM " + vm + " already has a snapshot " + snap, "choose another name");
     }
@@ -569,7 +569,8 @@ public final class KvmService {
                             + snap
                             + quiesceNote(
                                 d.state(), disk.map(DiskSnapshots::liveSnapshots).orElse(true)))
-                    .doneWhen(c -> snapshots(vm).stream().anyMatch(s -> s.name().equals(snap)))
+                    .doneWhen(
+                        c -> snapshots(vm, disk).stream().anyMatch(s -> s.name().equals(snap)))
                     .apply(
                         c ->
                             quiesced(
@@ -593,9 +594,10 @@ public final class KvmService {
    */
   public Change rollback(VmName vm, Optional<String> snap, boolean destroyNewer) {
     VmDomain d = requireDomain(vm);
-    Optional<DiskSnapshots> disk = diskSnapshots(d);
-    Optional<Path> nvram = DomainDefinition.parse(d.xml()).nvram();
-    List<SnapshotInfo> all = snapshots(vm);
+    DomainDefinition def = DomainDefinition.parse(d.xml());
+    Optional<DiskSnapshots> disk = diskSnapshots(vm, def);
+    Optional<Path> nvram = def.nvram();
+    List<SnapshotInfo> all = snapshots(vm, disk);
     if (all.isEmpty()) {
       throw KldloadException.notFound(
           "VM " + vm + " has no snapshots", "take one with 'kvm-snap " + vm + "'");
@@ -636,7 +638,7 @@ public final class KvmService {
             Step.named(id)
                 .description("destroy newer snapshot " + n)
                 .after(after)
-                .doneWhen(c -> snapshots(vm).stream().noneMatch(s -> s.name().equals(n)))
+                .doneWhen(c -> snapshots(vm, disk).stream().noneMatch(s -> s.name().equals(n)))
                 .apply(
                     c -> {
                       disk.get().destroySnapshot(vm, n);
@@ -677,7 +679,7 @@ public final class KvmService {
             Step.named(id)
                 .description("destroy newer snapshot " + n)
                 .after(last)
-                .doneWhen(c -> snapshots(vm).stream().noneMatch(s -> s.name().equals(n)))
+                .doneWhen(c -> snapshots(vm, disk).stream().noneMatch(s -> s.name().equals(n)))
                 .apply(c -> hypervisor.deleteSnapshot(vm.value(), n)));
         last = id;
       }
@@ -695,15 +697,17 @@ public final class KvmService {
 
   public Change deleteSnapshot(VmName vm, String snap) {
     VmDomain d = requireDomain(vm);
-    Optional<DiskSnapshots> disk = diskSnapshots(d);
-    Optional<Path> nvram = DomainDefinition.parse(d.xml()).nvram();
-    indexOf(snapshots(vm), vm, snap);
+    DomainDefinition def = DomainDefinition.parse(d.xml());
+    Optional<DiskSnapshots> disk = diskSnapshots(vm, def);
+    Optional<Path> nvram = def.nvram();
+    indexOf(snapshots(vm, disk), vm, snap);
     Plan plan =
         Plan.builder("kvm-snap-delete-" + vm)
             .add(
                 Step.named("delete")
                     .description("delete snapshot " + snap + " of " + vm)
-                    .doneWhen(c -> snapshots(vm).stream().noneMatch(s -> s.name().equals(snap)))
+                    .doneWhen(
+                        c -> snapshots(vm, disk).stream().noneMatch(s -> s.name().equals(snap)))
                     .apply(
                         c -> {
                           if (disk.isPresent()) {
