@@ -1,6 +1,7 @@
 package dev.kldload.kvm;
 
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
@@ -23,7 +24,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -343,7 +343,7 @@ public final class KvmService {
                   c -> {
                     created.vars = true;
                     Files.createDirectories(to.getParent());
-                    copyPrivate(from, to);
+                    PrivateFiles.copy(from, to);
                   }));
       defineAfter.add("vars");
     }
@@ -1017,7 +1017,7 @@ public final class KvmService {
 
   private static void saveVars(VmName vm, Path nvram, String snap) {
     if (Files.exists(nvram)) {
-      copyPrivate(nvram, varsSnapshotPath(nvram, vm, snap));
+      PrivateFiles.copy(nvram, varsSnapshotPath(nvram, vm, snap));
     }
   }
 
@@ -1027,7 +1027,7 @@ public final class KvmService {
     if (!Files.exists(kept)) {
       return false;
     }
-    copyPrivate(kept, nvram);
+    PrivateFiles.copy(kept, nvram);
     return true;
   }
 
@@ -1035,19 +1035,6 @@ public final class KvmService {
     try {
       Files.deleteIfExists(varsSnapshotPath(nvram, vm, snap));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Copies through a temporary file, so the target is never half-written; mode 0600. */
-  private static void copyPrivate(Path from, Path to) {
-    Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
-    try {
-      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      deleteQuietly(tmp);
       throw new UncheckedIOException(e);
     }
   }

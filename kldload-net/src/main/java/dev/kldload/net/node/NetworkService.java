@@ -1,6 +1,7 @@
 package dev.kldload.net.node;
 
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessRunner;
@@ -286,8 +287,8 @@ public final class NetworkService {
               .description("write " + file + " (0600) so " + name + " comes back after reboot")
               .after(after)
               .creates(file.toString())
-              .doneWhen(c -> SecureFiles.read(file).equals(Optional.of(config(plane).wgQuick())))
-              .apply(c -> SecureFiles.write(file, config(plane).wgQuick())));
+              .doneWhen(c -> PrivateFiles.read(file).equals(Optional.of(config(plane).wgQuick())))
+              .apply(c -> PrivateFiles.write(file, config(plane).wgQuick())));
       if (units) {
         String unit = "wg-quick@" + name;
         builder.add(
@@ -430,8 +431,8 @@ public final class NetworkService {
                     .description("write " + file + " (0600), the ruleset loaded at boot")
                     .after("replace-table")
                     .creates(file.toString())
-                    .doneWhen(c -> SecureFiles.read(file).equals(Optional.of(ruleset)))
-                    .apply(c -> SecureFiles.write(file, ruleset)));
+                    .doneWhen(c -> PrivateFiles.read(file).equals(Optional.of(ruleset)))
+                    .apply(c -> PrivateFiles.write(file, ruleset)));
     if (bootUnits()) {
       Path unitFile = settings.unitDir().resolve(FIREWALL_UNIT);
       String unit = firewallUnit(file);
@@ -443,11 +444,11 @@ public final class NetworkService {
               .nonCritical()
               .doneWhen(
                   c ->
-                      SecureFiles.read(unitFile).equals(Optional.of(unit))
+                      PrivateFiles.read(unitFile).equals(Optional.of(unit))
                           && enabled(FIREWALL_UNIT))
               .apply(
                   c -> {
-                    SecureFiles.write(unitFile, unit);
+                    PrivateFiles.write(unitFile, unit);
                     Files.setPosixFilePermissions(
                         unitFile, PosixFilePermissions.fromString("rw-r--r--"));
                     systemctl("daemon-reload");
@@ -508,14 +509,14 @@ public final class NetworkService {
                     KldloadException.precondition(
                         name + " has no IPv4 address", "run 'kube-network init ID' first"));
     Path file = settings.kubeletDefaults();
-    Optional<String> current = SecureFiles.read(file);
+    Optional<String> current = PrivateFiles.read(file);
     String desired = KubeletDefaults.withNodeIp(current.orElse(""), ip);
     boolean changes = !current.equals(Optional.of(desired));
     return Plan.builder("kube-network-pin-kubelet")
         .add(
             Step.named("kubelet-node-ip")
                 .description("set --node-ip=" + ip + " in " + file)
-                .doneWhen(c -> SecureFiles.read(file).equals(Optional.of(desired)))
+                .doneWhen(c -> PrivateFiles.read(file).equals(Optional.of(desired)))
                 .apply(c -> KubeletDefaults.write(file, desired)))
         .add(
             Step.named("restart-kubelet")

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.Mesh;
 import dev.kldload.net.PlaneKind;
@@ -39,7 +40,7 @@ public final class NodeStore {
   public record NodeRecord(NodeId id, boolean nat) {}
 
   public Optional<NodeRecord> node() {
-    return SecureFiles.read(dir.resolve("node.json"))
+    return PrivateFiles.read(dir.resolve("node.json"))
         .map(text -> json(text, "node.json"))
         .map(n -> new NodeRecord(NodeId.of(n.path("id").asInt()), n.path("nat").asBoolean()));
   }
@@ -48,7 +49,7 @@ public final class NodeStore {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("id", node.id().value());
     root.put("nat", node.nat());
-    SecureFiles.write(dir.resolve("node.json"), text(root));
+    PrivateFiles.write(dir.resolve("node.json"), text(root));
   }
 
   public Path keyFile(PlaneKind plane) {
@@ -56,18 +57,18 @@ public final class NodeStore {
   }
 
   public Optional<WgPrivateKey> key(PlaneKind plane) {
-    return SecureFiles.read(keyFile(plane)).map(String::strip).map(WgPrivateKey::parse);
+    return PrivateFiles.read(keyFile(plane)).map(String::strip).map(WgPrivateKey::parse);
   }
 
   public WgPrivateKey createKey(PlaneKind plane) {
     WgPrivateKey key = WgPrivateKey.generate();
-    SecureFiles.write(keyFile(plane), key.base64() + "\n");
+    PrivateFiles.write(keyFile(plane), key.base64() + "\n");
     return key;
   }
 
   /** The desired peers (every node of the mesh but this one). */
   public Mesh peers() {
-    return SecureFiles.read(dir.resolve("peers.json"))
+    return PrivateFiles.read(dir.resolve("peers.json"))
         .map(text -> readMesh())
         .orElse(new Mesh(List.of()));
   }
@@ -84,14 +85,14 @@ public final class NodeStore {
   }
 
   public void savePeers(Mesh peers) {
-    SecureFiles.write(dir.resolve("peers.json"), text(peers.toJson()));
+    PrivateFiles.write(dir.resolve("peers.json"), text(peers.toJson()));
   }
 
   /** One file per plane: the planes reconcile in parallel and must not overwrite each other. */
   public Set<WgKey> owned(PlaneKind plane) {
     Set<WgKey> out = new LinkedHashSet<>();
     String name = "owned-" + plane.id() + ".json";
-    SecureFiles.read(dir.resolve(name))
+    PrivateFiles.read(dir.resolve(name))
         .map(text -> json(text, name))
         .ifPresent(root -> root.forEach(k -> out.add(WgKey.parse(k.asText()))));
     return out;
@@ -100,7 +101,7 @@ public final class NodeStore {
   public void saveOwned(PlaneKind plane, Set<WgKey> keys) {
     ArrayNode list = MAPPER.createArrayNode();
     keys.forEach(k -> list.add(k.base64()));
-    SecureFiles.write(dir.resolve("owned-" + plane.id() + ".json"), text(list));
+    PrivateFiles.write(dir.resolve("owned-" + plane.id() + ".json"), text(list));
   }
 
   private JsonNode json(String text, String name) {
