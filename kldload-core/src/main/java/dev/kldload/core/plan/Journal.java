@@ -43,7 +43,20 @@ public final class Journal {
       String event,
       String step,
       Long elapsedMs,
-      String error) {}
+      String error,
+      List<String> creates) {
+
+    public Event(
+        String time,
+        String run,
+        String plan,
+        String event,
+        String step,
+        Long elapsedMs,
+        String error) {
+      this(time, run, plan, event, step, elapsedMs, error, null);
+    }
+  }
 
   public synchronized void append(Event event) {
     try {

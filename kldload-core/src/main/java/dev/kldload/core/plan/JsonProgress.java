@@ -67,6 +67,20 @@ public final class JsonProgress implements ProgressListener {
   }
 
   @Override
+  public void stepUndone(StepOutcome outcome) {
+    String message = outcome.errorMessage();
+    emit(
+        new Event(
+            now(),
+            "step-undone",
+            null,
+            outcome.stepId(),
+            outcome.status().journalName(),
+            outcome.elapsed().toMillis(),
+            message.isEmpty() ? null : message));
+  }
+
+  @Override
   public void planFinished(PlanResult result) {
     emit(
         new Event(

@@ -1,5 +1,6 @@
 package dev.kldload.core.plan;
 
+import dev.kldload.core.ExitCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The one plan engine: runs a {@link Plan}'s steps with bounded parallelism, dependencies first. A
  * failed step cancels its dependents while independent steps finish; cancellation (Ctrl-C)
- * interrupts running steps, records them as interrupted and starts nothing new. Every event is
- * journalled.
+ * interrupts running steps, records them as interrupted and starts nothing new. When a run fails
+ * (not when it is interrupted) the engine undoes the reversible steps this run applied, newest
+ * first. Every event is journalled.
  */
 public final class PlanEngine {
   static final String INTERRUPTED_REASON = "run interrupted";
@@ -105,6 +108,8 @@ public final class PlanEngine {
     record(runId, plan, "run-started", null, null, null);
 
     Map<String, StepOutcome> outcomes = new HashMap<>();
+    // the order in which this run applied steps: undo walks it backwards
+    List<String> applied = new CopyOnWriteArrayList<>();
     // every submitted task runs and reports (the pool is only shut down after the loop), so the
     // loop
     // ends when all of them have; a task registers its thread so that cancellation can interrupt it
@@ -136,7 +141,11 @@ public final class PlanEngine {
                   () -> {
                     threads.put(step.id(), Thread.currentThread());
                     try {
-                      finished.add(runStep(runId, plan, step));
+                      StepOutcome outcome = runStep(runId, plan, step);
+                      if (outcome.status() == StepStatus.APPLIED) {
+                        applied.add(step.id());
+                      }
+                      finished.add(outcome);
                     } finally {
                       threads.remove(step.id());
                       Thread.interrupted();
@@ -177,8 +186,17 @@ public final class PlanEngine {
       }
       ordered.add(outcome);
     }
-    PlanResult result =
+    PlanResult failed =
         new PlanResult(plan.name(), false, ordered, Duration.ofNanos(System.nanoTime() - start));
+    List<StepOutcome> undone =
+        failed.interrupted()
+                || failed.exitCode() == ExitCode.OK
+                || failed.exitCode() == ExitCode.DEGRADED
+            ? List.of()
+            : undo(runId, plan, applied);
+    PlanResult result =
+        new PlanResult(
+            plan.name(), false, ordered, undone, Duration.ofNanos(System.nanoTime() - start));
     record(
         runId,
         plan,
@@ -188,6 +206,41 @@ public final class PlanEngine {
         null);
     progress.planFinished(result);
     return result;
+  }
+
+  /**
+   * Reverses this run's applied steps, newest first, each once; an undo that fails is recorded and
+   * the rest still run (what one leaves behind must not stop the others being cleaned).
+   */
+  private List<StepOutcome> undo(String runId, Plan plan, List<String> applied) {
+    List<StepOutcome> out = new ArrayList<>();
+    for (int i = applied.size() - 1; i >= 0; i--) {
+      Step step = plan.step(applied.get(i));
+      if (!step.reversible()) {
+        continue;
+      }
+      long start = System.nanoTime();
+      StepOutcome outcome;
+      try {
+        // the run is over, cancellation included: undo must not be cut short by it
+        step.undo(
+            new StepContext(step.id(), new CancellationToken(), m -> progress.stepNote(step, m)));
+        outcome = outcome(step, StepStatus.UNDONE, since(start), null, null);
+      } catch (Exception | LinkageError | AssertionError e) {
+        outcome = outcome(step, StepStatus.UNDO_FAILED, since(start), e, null);
+      }
+      record(
+          runId,
+          plan,
+          outcome.status().journalName(),
+          step.id(),
+          outcome.elapsed().toMillis(),
+          outcome.status() == StepStatus.UNDO_FAILED ? outcome.errorMessage() : null,
+          step.creates());
+      progress.stepUndone(outcome);
+      out.add(outcome);
+    }
+    return out;
   }
 
   private StepOutcome runStep(String runId, Plan plan, Step step) {
@@ -225,7 +278,8 @@ public final class PlanEngine {
         outcome.status().journalName(),
         step.id(),
         outcome.elapsed().toMillis(),
-        outcome.status() == StepStatus.FAILED ? outcome.errorMessage() : null);
+        outcome.status() == StepStatus.FAILED ? outcome.errorMessage() : null,
+        outcome.status() == StepStatus.APPLIED ? step.creates() : List.of());
     progress.stepFinished(outcome);
     return outcome;
   }
@@ -288,6 +342,20 @@ public final class PlanEngine {
 
   private void record(
       String runId, Plan plan, String event, String stepId, Long elapsedMs, String error) {
+    record(runId, plan, event, stepId, elapsedMs, error, List.of());
+  }
+
+  /**
+   * {@code creates} is what the step made (or, for an undo, removed); journalled when not empty.
+   */
+  private void record(
+      String runId,
+      Plan plan,
+      String event,
+      String stepId,
+      Long elapsedMs,
+      String error,
+      List<String> creates) {
     journal.ifPresent(
         j ->
             j.append(
@@ -298,7 +366,8 @@ public final class PlanEngine {
                     event,
                     stepId,
                     elapsedMs,
-                    error)));
+                    error,
+                    creates.isEmpty() ? null : List.copyOf(creates))));
   }
 
   private static Duration since(long startNanos) {

@@ -8,10 +8,19 @@ import java.util.List;
 
 /** Every step's outcome in plan order, and what the run as a whole means. */
 public record PlanResult(
-    String planName, boolean dryRun, List<StepOutcome> outcomes, Duration elapsed) {
+    String planName,
+    boolean dryRun,
+    List<StepOutcome> outcomes,
+    List<StepOutcome> undone,
+    Duration elapsed) {
 
   public PlanResult {
     outcomes = List.copyOf(outcomes);
+    undone = List.copyOf(undone);
+  }
+
+  public PlanResult(String planName, boolean dryRun, List<StepOutcome> outcomes, Duration elapsed) {
+    this(planName, dryRun, outcomes, List.of(), elapsed);
   }
 
   public List<StepOutcome> withStatus(StepStatus status) {
@@ -51,6 +60,21 @@ public record PlanResult(
     return withStatus(StepStatus.FAILED).isEmpty() ? ExitCode.OK : ExitCode.DEGRADED;
   }
 
+  /** What the engine reversed after the failure, for the one error line. */
+  private String undoSummary() {
+    if (undone.isEmpty()) {
+      return "";
+    }
+    List<String> stuck =
+        undone.stream()
+            .filter(o -> o.status() == StepStatus.UNDO_FAILED)
+            .map(StepOutcome::stepId)
+            .toList();
+    return stuck.isEmpty()
+        ? "; undid this run's " + undone.size() + " applied step(s)"
+        : "; could not undo " + String.join(", ", stuck) + " (see the journal)";
+  }
+
   /**
    * Turns a failed or interrupted run into the exception the CLI reports; a run with only
    * non-critical failures returns normally (the caller reports exit 3).
@@ -70,7 +94,9 @@ public record PlanResult(
     String hint =
         first.error().orElse(null) instanceof KldloadException e && e.hint().isPresent()
             ? e.hint().get()
-            : "fix the cause and re-run the same command; finished steps are skipped";
+            : undone.isEmpty()
+                ? "fix the cause and re-run the same command; finished steps are skipped"
+                : "fix the cause and re-run the same command";
     ErrorKind kind =
         critical.size() == 1 && first.error().orElse(null) instanceof KldloadException e
             ? e.kind()
@@ -78,7 +104,13 @@ public record PlanResult(
     String more = critical.size() > 1 ? " (and " + (critical.size() - 1) + " more)" : "";
     throw new KldloadException(
         kind,
-        planName + ": step " + first.stepId() + " failed: " + first.errorMessage() + more,
+        planName
+            + ": step "
+            + first.stepId()
+            + " failed: "
+            + first.errorMessage()
+            + more
+            + undoSummary(),
         hint,
         first.error().orElse(null));
   }

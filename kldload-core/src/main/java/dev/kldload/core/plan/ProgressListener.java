@@ -14,5 +14,8 @@ public interface ProgressListener {
 
   default void stepFinished(StepOutcome outcome) {}
 
+  /** A step applied by a failed run was reversed (UNDONE) or could not be (UNDO_FAILED). */
+  default void stepUndone(StepOutcome outcome) {}
+
   default void planFinished(PlanResult result) {}
 }

@@ -92,6 +92,23 @@ public final class StderrProgress implements ProgressListener {
   }
 
   @Override
+  public synchronized void stepUndone(StepOutcome outcome) {
+    boolean failed = outcome.status() == StepStatus.UNDO_FAILED;
+    StringBuilder line =
+        new StringBuilder("  ")
+            .append(failed ? paint("31", "✗") : paint("33", "↶"))
+            .append(' ')
+            .append(outcome.stepId())
+            .append("  ")
+            .append(outcome.status().label());
+    if (failed) {
+      line.append(": ").append(outcome.errorMessage());
+    }
+    println(line.toString());
+    redrawLive();
+  }
+
+  @Override
   public synchronized void planFinished(PlanResult result) {
     clearLive();
     if (!result.dryRun() && verbosity >= 0) {

@@ -30,10 +30,27 @@ public interface Step {
     return true;
   }
 
-  /** The objects this step creates (dataset, domain, file…), for ownership records and cleanup. */
+  /**
+   * The objects this step creates (dataset, domain, file…): the engine records them in the journal
+   * when the step is applied, for the failed-run report and for cleanup.
+   */
   default List<String> creates() {
     return List.of();
   }
+
+  /** Whether {@link #undo} reverses this step; steps that change nothing lasting need none. */
+  default boolean reversible() {
+    return false;
+  }
+
+  /**
+   * Reverses a successful {@link #apply} of this run. The engine calls it, in reverse order of
+   * completion, for the steps a failed run applied; never for a step that was already done before
+   * the run (an earlier run made it, and a re-run resumes from it), never for the step that failed
+   * (it must leave nothing half-made: write to a temporary name, rename when done), and never after
+   * an interrupt (exit 130 keeps what was done, so that a re-run resumes).
+   */
+  default void undo(StepContext context) throws Exception {}
 
   static StepBuilder named(String id) {
     return new StepBuilder(id);

@@ -26,6 +26,7 @@ public final class StepBuilder {
   private final List<String> creates = new ArrayList<>();
   private boolean critical = true;
   private Check done;
+  private Action undo;
 
   StepBuilder(String id) {
     this.id = Objects.requireNonNull(id, "id");
@@ -56,6 +57,12 @@ public final class StepBuilder {
     return this;
   }
 
+  /** How to reverse a successful apply when the run fails (see {@link Step#undo}). */
+  public StepBuilder undo(Action action) {
+    this.undo = action;
+    return this;
+  }
+
   public StepBuilder doneWhen(Check check) {
     this.done = check;
     return this;
@@ -68,6 +75,7 @@ public final class StepBuilder {
     List<String> made = List.copyOf(creates);
     boolean isCritical = critical;
     Check check = done;
+    Action reverse = undo;
     return new Step() {
       @Override
       public String id() {
@@ -102,6 +110,18 @@ public final class StepBuilder {
       @Override
       public List<String> creates() {
         return made;
+      }
+
+      @Override
+      public boolean reversible() {
+        return reverse != null;
+      }
+
+      @Override
+      public void undo(StepContext context) throws Exception {
+        if (reverse != null) {
+          reverse.run(context);
+        }
       }
 
       @Override

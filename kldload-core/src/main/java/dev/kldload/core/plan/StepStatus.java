@@ -10,6 +10,10 @@ public enum StepStatus {
   CANCELLED("cancelled", "cancelled"),
   /** Was running when the run was interrupted. */
   INTERRUPTED("interrupted", "interrupted"),
+  /** Applied, then reversed because the run failed. */
+  UNDONE("undone", "undone"),
+  /** Applied, and its undo failed: what it made is still there. */
+  UNDO_FAILED("undo-failed", "undo failed"),
   /** Dry-run: would be applied. */
   PLANNED("planned", "would apply"),
   /** Dry-run: isDone() already holds. */

@@ -2,6 +2,7 @@ package dev.kldload.core.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
@@ -26,6 +27,31 @@ class PlanEngineTest {
   static final class World {
     final Set<String> facts = ConcurrentHashMap.newKeySet();
     final List<String> applied = new CopyOnWriteArrayList<>();
+
+    /** Like {@link #make}, with an undo that removes the fact again. */
+    Step reversible(String id, String... deps) {
+      return Step.named(id)
+          .description("create " + id)
+          .after(deps)
+          .creates("fact/" + id)
+          .doneWhen(ctx -> facts.contains(id))
+          .undo(ctx -> facts.remove(id))
+          .apply(
+              ctx -> {
+                applied.add(id);
+                facts.add(id);
+              });
+    }
+
+    Step failing(String id, String... deps) {
+      return Step.named(id)
+          .after(deps)
+          .doneWhen(ctx -> false)
+          .apply(
+              ctx -> {
+                throw new IllegalStateException(id + " broke");
+              });
+    }
 
     Step make(String id, String... deps) {
       return Step.named(id)
@@ -283,9 +309,9 @@ class PlanEngineTest {
     assertThat(result.outcomes())
         .extracting(StepOutcome::stepId, StepOutcome::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("a", StepStatus.PLANNED_DONE),
-            org.assertj.core.groups.Tuple.tuple("b", StepStatus.PLANNED),
-            org.assertj.core.groups.Tuple.tuple("observer-fails", StepStatus.PLANNED));
+            tuple("a", StepStatus.PLANNED_DONE),
+            tuple("b", StepStatus.PLANNED),
+            tuple("observer-fails", StepStatus.PLANNED));
     assertThat(world.applied).isEmpty();
     assertThat(result.exitCode()).isEqualTo(ExitCode.OK);
   }
@@ -301,6 +327,143 @@ class PlanEngineTest {
         .hasMessageContaining("unknown step ghost");
     assertThatThrownBy(() -> Plan.builder("dup").add(world.make("a")).add(world.make("a")).build())
         .hasMessageContaining("two steps named a");
+  }
+
+  @Test
+  @DisplayName(
+      "a failed run undoes the steps it applied, newest first, not those done before it; journalled")
+  void undoOnFailure(@TempDir Path dir) {
+    World world = new World();
+    world.facts.add("earlier");
+    List<String> undoOrder = new CopyOnWriteArrayList<>();
+    ProgressListener progress =
+        new ProgressListener() {
+          @Override
+          public void stepUndone(StepOutcome outcome) {
+            undoOrder.add(outcome.stepId());
+          }
+        };
+    Plan plan =
+        Plan.builder("undo")
+            .add(world.reversible("earlier"))
+            .add(world.reversible("disk", "earlier"))
+            .add(world.reversible("seed", "disk"))
+            .add(world.failing("define", "seed"))
+            .build();
+    Journal journal = new Journal(dir.resolve("j.jsonl"));
+    PlanEngine engine =
+        new PlanEngine(
+            2, Optional.of(journal), progress, new CancellationToken(), Clock.systemUTC());
+
+    PlanResult result = engine.run(plan, false);
+
+    assertThat(result.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(world.facts).containsExactly("earlier");
+    assertThat(undoOrder).containsExactly("seed", "disk");
+    assertThat(result.undone()).extracting(StepOutcome::status).containsOnly(StepStatus.UNDONE);
+    assertThat(journal.read())
+        .filteredOn(e -> "disk".equals(e.step()))
+        .extracting(Journal.Event::event, Journal.Event::creates)
+        .containsExactly(
+            tuple("started", null),
+            tuple("applied", List.of("fact/disk")),
+            tuple("undone", List.of("fact/disk")));
+    assertThatThrownBy(result::throwIfFailed)
+        .hasMessageContaining("step define failed: define broke")
+        .hasMessageContaining("undid this run's 2 applied step(s)")
+        .isInstanceOfSatisfying(
+            KldloadException.class,
+            e -> assertThat(e.hint()).get().asString().doesNotContain("skipped"));
+  }
+
+  @Test
+  @DisplayName("an undo that fails is reported and the other undos still run")
+  void undoFailure() {
+    World world = new World();
+    Plan plan =
+        Plan.builder("undo-fail")
+            .add(world.reversible("a"))
+            .add(
+                Step.named("stuck")
+                    .after("a")
+                    .doneWhen(ctx -> false)
+                    .undo(
+                        ctx -> {
+                          throw new IllegalStateException("busy");
+                        })
+                    .apply(ctx -> world.facts.add("stuck")))
+            .add(world.failing("boom", "stuck"))
+            .build();
+
+    PlanResult result = PlanEngine.quiet(2).run(plan, false);
+
+    assertThat(result.undone())
+        .extracting(StepOutcome::stepId, StepOutcome::status)
+        .containsExactly(tuple("stuck", StepStatus.UNDO_FAILED), tuple("a", StepStatus.UNDONE));
+    assertThat(world.facts).containsExactly("stuck");
+    assertThatThrownBy(result::throwIfFailed).hasMessageContaining("could not undo stuck");
+  }
+
+  @Test
+  @Timeout(10)
+  @DisplayName("an interrupted run undoes nothing, so that a re-run resumes from what it did")
+  void noUndoOnInterrupt() throws Exception {
+    World world = new World();
+    CancellationToken token = new CancellationToken();
+    CountDownLatch started = new CountDownLatch(1);
+    Plan plan =
+        Plan.builder("interrupt")
+            .add(world.reversible("disk"))
+            .add(
+                Step.named("long")
+                    .after("disk")
+                    .doneWhen(ctx -> false)
+                    .apply(
+                        ctx -> {
+                          started.countDown();
+                          Thread.sleep(60_000);
+                        }))
+            .build();
+    PlanEngine engine =
+        new PlanEngine(2, Optional.empty(), ProgressListener.NONE, token, Clock.systemUTC());
+    Thread canceller =
+        new Thread(
+            () -> {
+              try {
+                started.await();
+                token.cancel();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    canceller.start();
+    PlanResult result = engine.run(plan, false);
+    canceller.join();
+
+    assertThat(result.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(result.undone()).isEmpty();
+    assertThat(world.facts).containsExactly("disk");
+  }
+
+  @Test
+  @DisplayName("a degraded run (only non-critical failures) keeps what it applied")
+  void noUndoWhenDegraded() {
+    World world = new World();
+    Plan plan =
+        Plan.builder("degraded")
+            .add(world.reversible("a"))
+            .add(
+                Step.named("optional")
+                    .nonCritical()
+                    .doneWhen(ctx -> false)
+                    .apply(
+                        ctx -> {
+                          throw new IllegalStateException("no metrics");
+                        }))
+            .build();
+    PlanResult result = PlanEngine.quiet(1).run(plan, false);
+    assertThat(result.exitCode()).isEqualTo(ExitCode.DEGRADED);
+    assertThat(world.facts).containsExactly("a");
   }
 
   private static StepStatus status(PlanResult result, String id) {
