@@ -4,8 +4,10 @@ import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ public final class HostLock implements AutoCloseable {
         lock = null;
       }
       if (lock == null) {
-        String who = Files.readString(file, StandardCharsets.UTF_8).strip();
+        String who = holder(file);
         channel.close();
         throw new KldloadException(
             ErrorKind.CONFLICT,
@@ -68,6 +70,10 @@ public final class HostLock implements AutoCloseable {
       channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
       channel.force(false);
       return new HostLock(file, channel, lock);
+    } catch (ClosedByInterruptException | FileLockInterruptionException e) {
+      Thread.currentThread().interrupt();
+      throw new KldloadException(
+          ErrorKind.INTERRUPTED, "interrupted while taking the " + scope + " lock", null, e);
     } catch (IOException e) {
       if (channel != null) {
         try {
@@ -78,10 +84,33 @@ public final class HostLock implements AutoCloseable {
       }
       throw new KldloadException(
           ErrorKind.PRECONDITION,
-          "cannot create lock " + file + ": " + e.getMessage(),
+          "cannot create lock " + file + ": " + describe(e),
           "run as root, or point run-dir / KLDLOAD_RUN_DIR at a writable directory",
           e);
     }
+  }
+
+  /**
+   * Who holds the lock, as its holder wrote it. The holder writes right after taking the lock, so a
+   * caller that lost the race may find the file still empty: it looks again for a moment.
+   */
+  private static String holder(Path file) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      String who = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (!who.isEmpty() || attempt == 20) {
+        return who;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return who;
+      }
+    }
+  }
+
+  private static String describe(IOException e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   public Path file() {

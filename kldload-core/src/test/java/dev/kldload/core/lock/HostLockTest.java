@@ -64,4 +64,22 @@ class HostLockTest {
       assertThat(lock.file()).isEqualTo(lockFile);
     }
   }
+
+  @Test
+  @DisplayName(
+      "an interrupted lock attempt is INTERRUPTED (exit 130) with a real message, not 'null'")
+  void interrupted(@TempDir Path dir) {
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> HostLock.acquire(dir, "zfs", "kube-setup"))
+          .isInstanceOfSatisfying(
+              KldloadException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(ErrorKind.INTERRUPTED);
+                assertThat(e.getMessage()).isEqualTo("interrupted while taking the zfs lock");
+              });
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }

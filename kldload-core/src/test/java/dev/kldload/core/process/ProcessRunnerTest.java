@@ -102,4 +102,40 @@ class ProcessRunnerTest {
     assertThat(ShellQuote.quote("rpool/vms@snap")).isEqualTo("rpool/vms@snap");
     assertThatThrownBy(() -> ShellQuote.quote("a\0b")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName("a program dies with the run, even when the JVM running it is killed with SIGKILL")
+  void childDiesWithKilledJvm() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process jvm =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SleepUnderRunner.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      ProcessHandle sleep = null;
+      for (int i = 0; i < 300 && sleep == null; i++) {
+        sleep =
+            jvm.descendants()
+                .filter(p -> p.info().command().orElse("").endsWith("/sleep"))
+                .findFirst()
+                .orElse(null);
+        if (sleep == null) {
+          Thread.sleep(50);
+        }
+      }
+      assertThat(sleep).as("sleep started under the runner").isNotNull();
+      jvm.destroyForcibly().waitFor();
+      ProcessHandle orphan = sleep;
+      for (int i = 0; i < 100 && orphan.isAlive(); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(orphan.isAlive()).as("sleep outlived the killed JVM").isFalse();
+    } finally {
+      jvm.destroyForcibly();
+    }
+  }
 }
