@@ -1,12 +1,11 @@
 package dev.kldload.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.YamlInput;
 import dev.kldload.core.value.NodeId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +76,7 @@ public record Mesh(List<MeshNode> nodes) {
     }
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+      root = YamlInput.mapper().readTree(YamlInput.read(file, "mesh file " + file));
     } catch (IOException e) {
       String reason =
           e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");

@@ -1,9 +1,8 @@
 package dev.kldload.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.YamlInput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +80,7 @@ public final class ConfigLoader {
   private static void readFile(Path file, Map<ConfigKey, Config.Value> values) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+      root = YamlInput.mapper().readTree(YamlInput.read(file, "config file " + file));
     } catch (IOException e) {
       String reason =
           e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");

@@ -3,8 +3,8 @@ package dev.kldload.kube.node;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.YamlInput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +73,8 @@ public record StackLock(
     StackLock lock;
     try {
       ObjectMapper yaml =
-          new YAMLMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-      lock = yaml.readValue(file.toFile(), StackLock.class);
+          YamlInput.mapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      lock = yaml.readValue(YamlInput.read(file, "stack lock " + file), StackLock.class);
     } catch (IOException e) {
       throw KldloadException.invalid(
           "stack lock " + file + " is not valid: " + firstLine(e.getMessage()),

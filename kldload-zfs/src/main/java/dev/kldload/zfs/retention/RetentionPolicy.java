@@ -1,9 +1,8 @@
 package dev.kldload.zfs.retention;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.YamlInput;
 import dev.kldload.core.value.DatasetName;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,19 +72,18 @@ public record RetentionPolicy(Map<String, Template> templates, Map<DatasetName, 
   }
 
   public static RetentionPolicy load(Path file) {
-    try {
-      return parse(Files.readString(file), file.toString());
-    } catch (IOException e) {
+    if (!Files.exists(file)) {
       throw KldloadException.notFound(
-          "cannot read policy " + file + ": " + e.getMessage(),
+          "policy " + file + " does not exist",
           "create it (see 'ksnap prune --help') or pass --policy FILE");
     }
+    return parse(YamlInput.read(file, "policy " + file), file.toString());
   }
 
   public static RetentionPolicy parse(String yaml, String source) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+      root = YamlInput.mapper().readTree(yaml);
     } catch (IOException e) {
       throw KldloadException.invalid(source + " is not valid YAML: " + e.getMessage(), null);
     }
