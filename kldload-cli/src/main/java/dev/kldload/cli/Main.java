@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine;
+import sun.misc.Signal;
 
 /**
  * Entry point. The launcher passes the name it was invoked by ({@code -Dkldload.prog}); when that
@@ -103,28 +104,34 @@ public final class Main {
   }
 
   /**
-   * First Ctrl-C cancels the running plan (steps stop, the journal stays consistent, exit 130); a
-   * second one, or one while no plan runs, exits at once with 130.
+   * SIGINT (Ctrl-C) and SIGTERM (systemd, {@code timeout}, {@code kill}) mean the same: the first
+   * cancels the running plan (steps stop, running programs are killed, the journal stays
+   * consistent, nothing is undone, exit 130, so a re-run resumes); a second one, or one while no
+   * plan runs, exits at once with 130. A run started in the background by a script has SIGINT
+   * ignored by its shell: SIGTERM is the way to stop it.
    */
-  @SuppressWarnings("sunapi")
   private static void installInterruptHandler(Cli cli) {
-    try {
-      sun.misc.Signal.handle(
-          new sun.misc.Signal("INT"),
-          signal -> {
-            if (cli.planRunning() && !cli.cancellation().isCancelled()) {
-              cli.err().println();
-              cli.err()
-                  .println(
-                      "interrupted: stopping after the running steps (Ctrl-C again to quit now)");
-              cli.err().flush();
-              cli.cancellation().cancel();
-            } else {
-              Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
-            }
-          });
-    } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
-      // no signal support on this platform: the JVM's default (exit 130) applies
+    for (String name : List.of("INT", "TERM")) {
+      try {
+        Signal.handle(new Signal(name), signal -> interrupt(cli, name));
+      } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
+        // no such signal on this platform: the JVM's default applies
+      }
+    }
+  }
+
+  private static void interrupt(Cli cli, String signal) {
+    if (cli.planRunning() && !cli.cancellation().isCancelled()) {
+      cli.err().println();
+      cli.err()
+          .println(
+              "interrupted (SIG"
+                  + signal
+                  + "): stopping after the running steps (again to quit now)");
+      cli.err().flush();
+      cli.cancellation().cancel();
+    } else {
+      Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
     }
   }
 
