@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /dev/zvol} nodes. A file-vdev pool of this test's own ({@code klkvm}).
  */
 @Tag("lab")
+// its own budget: qemu-img copies under nested emulation took 324 s on a loaded 2-core machine,
+// past the lab tier's 240 s default for one test
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class KvmZvolLabIT {
   private static final String POOL = "klkvm";
   private static final String URI = "test:///default";
