@@ -1,0 +1,20 @@
+package dev.kldload.kube.orchestrator;
+
+/**
+ * One node as the manifest keeps it: every choice a resumed run must repeat (id, MAC, instance-id,
+ * the public halves of its keys) and where it lives (its hypervisor host's libvirt URI). Private
+ * halves are kept beside the manifest, in {@code keys/<node>/}, never here.
+ */
+public record NodeRecord(
+    String name,
+    int id,
+    Role role,
+    int number,
+    String host,
+    String mac,
+    String instanceId,
+    String mgmtAddress,
+    String k8sAddress,
+    String mgmtPublicKey,
+    String k8sPublicKey,
+    String sshHostKey) {}
