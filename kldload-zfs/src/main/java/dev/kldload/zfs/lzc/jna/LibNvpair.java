@@ -71,7 +71,7 @@ public interface LibNvpair extends Library {
   /**
    * Adds a string pair; the value is copied.
    *
-   * @return 0, {@code EINVAL} or {@code ENOMEM}
+   * @return 0, {@code EINVAL} (also for a null value) or {@code ENOMEM}
    */
   int nvlist_add_string(Pointer nvl, String name, String value);
 
@@ -99,8 +99,7 @@ public interface LibNvpair extends Library {
   /**
    * Adds a string array; every string is copied.
    *
-   * @param values no null elements (libnvpair would dereference them)
-   * @return 0, {@code EINVAL} or {@code ENOMEM}
+   * @return 0, {@code EINVAL} (also for a null element) or {@code ENOMEM}
    */
   int nvlist_add_string_array(Pointer nvl, String name, String[] values, int count);
 

@@ -206,7 +206,8 @@ public final class Lzc {
     try {
       names.forEach(list::addBoolean);
       return list;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too: a symbol missing from this library version is an UnsatisfiedLinkError
       list.close();
       throw e;
     }

@@ -72,7 +72,8 @@ public final class NvList implements AutoCloseable {
     try {
       entries.forEach(list::put);
       return list;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too: a symbol missing from this library version is an UnsatisfiedLinkError
       list.close();
       throw e;
     }

@@ -30,11 +30,15 @@ class LzcTest {
   private static final int EINVAL = 22;
   private static final int ECHRNG = 44;
 
-  /** The real libnvpair; records live lists; fails the function named {@code failing}. */
+  /**
+   * The real libnvpair; records live lists; fails the function named {@code failing} with EINVAL,
+   * or as a symbol this library version lacks when {@code missing}.
+   */
   private static final class CountingNvpair {
     final LibNvpair real = NvList.lib();
     final List<Pointer> live = new ArrayList<>();
     String failing;
+    boolean missing;
 
     LibNvpair proxy() {
       return (LibNvpair)
@@ -43,6 +47,9 @@ class LzcTest {
               new Class<?>[] {LibNvpair.class},
               (p, method, args) -> {
                 if (method.getName().equals(failing)) {
+                  if (missing) {
+                    throw new UnsatisfiedLinkError("Error looking up function '" + failing + "'");
+                  }
                   return EINVAL;
                 }
                 Object result = invoke(real, method, args);
@@ -189,6 +196,17 @@ class LzcTest {
     nvpair.failing = "nvlist_add_boolean";
     catchThrowableOfType(
         IllegalStateException.class, () -> lzc.destroySnapshots(List.of("tank/a@1", "tank/a@2")));
+    assertThat(nvpair.live).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "a list is freed when a function is missing from the library (an Error, not an"
+          + " exception)")
+  void namesFreedOnLinkError() {
+    nvpair.failing = "nvlist_add_boolean";
+    nvpair.missing = true;
+    catchThrowableOfType(UnsatisfiedLinkError.class, () -> lzc.destroySnapshots(List.of("a@1")));
     assertThat(nvpair.live).isEmpty();
   }
 
