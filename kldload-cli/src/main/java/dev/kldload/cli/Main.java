@@ -148,8 +148,8 @@ public final class Main {
                       c.config().require(dev.kldload.core.config.ConfigKey.LIBVIRT_URI));
       List<Probe> probes = new ArrayList<>();
       probes.addAll(dev.kldload.core.probe.CoreProbes.all());
-      probes.addAll(dev.kldload.zfs.ZfsProbes.all());
-      probes.addAll(dev.kldload.kvm.KvmProbes.all(uri.apply(cli)));
+      probes.addAll(dev.kldload.zfs.lzc.ZfsProbes.all());
+      probes.addAll(dev.kldload.kvm.libvirt.KvmProbes.all(uri.apply(cli)));
       probes.addAll(dev.kldload.net.NetProbes.all());
       probes.addAll(dev.kldload.kube.KubeProbes.all());
       return probes;

@@ -70,6 +70,20 @@ class ArchitectureTest {
           .resideInAPackage("dev.kldload.zfs.lzc..");
 
   /**
+   * Native libraries and engines stay inside the adapter packages: ports, services and commands
+   * never load libvirt or libzfs_core by touching a class, and raw bindings cannot leak into a
+   * port.
+   */
+  @ArchTest
+  static final ArchRule nativeLibrariesStayInAdapters =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages("dev.kldload.zfs.lzc..", "dev.kldload.kvm.libvirt..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("com.sun.jna..", "org.libvirt..");
+
+  /**
    * Only Main ends the process: everything else returns exit codes, so tests can run in-process.
    */
   @ArchTest

@@ -20,11 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.DomainInterface;
-import org.libvirt.DomainSnapshot;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.libvirt.Network;
@@ -37,7 +37,8 @@ import org.w3c.dom.Element;
  * {@link Hypervisor} on libvirt-java. The connection opens on first use, so commands that never
  * touch a domain never load libvirt. {@link LibvirtException}s become {@link KldloadException}s
  * naming the domain; libvirt's own printing to stderr is replaced by a callback that drops it (the
- * same error reaches us as the exception).
+ * same error reaches us as the exception). Every domain, snapshot and network handle a call looks
+ * up is freed when the call ends ({@link Handles}), not left to libvirt-java's finalizers.
  */
 public final class LibvirtHypervisor implements Hypervisor {
   private static final int XML_INACTIVE = 2;
@@ -52,6 +53,8 @@ public final class LibvirtHypervisor implements Hypervisor {
   private static final Libvirt.VirErrorCallback SILENT = (Pointer data, virError error) -> {};
 
   private final String uri;
+  private final AtomicLong handlesKept = new AtomicLong();
+  private final AtomicLong handlesFreed = new AtomicLong();
   private Connect connect;
 
   public LibvirtHypervisor(String uri) {
@@ -61,6 +64,19 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public String uri() {
     return uri;
+  }
+
+  private Handles handles() {
+    return new Handles(handlesKept, handlesFreed);
+  }
+
+  /** How many handles the calls so far looked up and freed (equal between calls). */
+  long handlesKept() {
+    return handlesKept.get();
+  }
+
+  long handlesFreed() {
+    return handlesFreed.get();
   }
 
   private synchronized Connect connect() {
@@ -87,14 +103,14 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public List<VmDomain> domains() {
-    try {
+    try (Handles h = handles()) {
       // one more call for every domain's saved state, instead of one per domain
       Set<String> saved = new HashSet<>();
-      for (Domain d : connect().listAllDomains(LIST_MANAGED_SAVE)) {
+      for (Domain d : h.domains(connect().listAllDomains(LIST_MANAGED_SAVE))) {
         saved.add(d.getName());
       }
       List<VmDomain> out = new ArrayList<>();
-      for (Domain d : connect().listAllDomains(LIST_ALL)) {
+      for (Domain d : h.domains(connect().listAllDomains(LIST_ALL))) {
         out.add(view(d, saved.contains(d.getName())));
       }
       out.sort(Comparator.comparing(VmDomain::name));
@@ -106,12 +122,15 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public Optional<VmDomain> domain(String name) {
-    return lookup(name).map(d -> call(name, "read", () -> view(d)));
+    try (Handles h = handles()) {
+      return lookup(h, name).map(d -> call(name, "read", () -> view(d)));
+    }
   }
 
-  private Optional<Domain> lookup(String name) {
+  /** The domain, freed when {@code h} closes. */
+  private Optional<Domain> lookup(Handles h, String name) {
     try {
-      return Optional.of(connect().domainLookupByName(name));
+      return Optional.of(h.domain(connect().domainLookupByName(name)));
     } catch (LibvirtException e) {
       if (e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
         return Optional.empty();
@@ -120,8 +139,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
   }
 
-  private Domain require(String name) {
-    return lookup(name)
+  private Domain require(Handles h, String name) {
+    return lookup(h, name)
         .orElseThrow(
             () ->
                 KldloadException.notFound(
@@ -149,103 +168,126 @@ public final class LibvirtHypervisor implements Hypervisor {
     Element root = Xml.parse(xml).getDocumentElement();
     String name = Xml.text(root, "name").orElse("?");
     Optional<String> uuid = Xml.text(root, "uuid");
-    // libvirt reports a clash as a generic "operation failed"; name it a conflict ourselves
-    lookup(name)
-        .ifPresent(
-            existing -> {
-              String existingUuid = call(name, "read", existing::getUUIDString);
-              if (uuid.isEmpty() || !uuid.get().equalsIgnoreCase(existingUuid)) {
-                throw KldloadException.conflict(
-                    "domain " + name + " already exists on " + uri,
-                    "choose another name, or delete it with 'kvm-delete " + name + "'");
-              }
-            });
-    return call(name, "define", () -> view(connect().domainDefineXML(xml)));
+    try (Handles h = handles()) {
+      // libvirt reports a clash as a generic "operation failed"; name it a conflict ourselves
+      lookup(h, name)
+          .ifPresent(
+              existing -> {
+                String existingUuid = call(name, "read", existing::getUUIDString);
+                if (uuid.isEmpty() || !uuid.get().equalsIgnoreCase(existingUuid)) {
+                  throw KldloadException.conflict(
+                      "domain " + name + " already exists on " + uri,
+                      "choose another name, or delete it with 'kvm-delete " + name + "'");
+                }
+              });
+      return call(name, "define", () -> view(h.domain(connect().domainDefineXML(xml))));
+    }
   }
 
   @Override
   public void start(String name) {
-    Domain d = require(name);
-    if (call(name, "read", d::isActive) == 1) {
-      throw KldloadException.conflict(
-          "domain " + name + " is already running", "check the domain's state with 'kvm-list'");
+    try (Handles h = handles()) {
+      Domain d = require(h, name);
+      if (call(name, "read", d::isActive) == 1) {
+        throw KldloadException.conflict(
+            "domain " + name + " is already running", "check the domain's state with 'kvm-list'");
+      }
+      call(name, "start", d::create);
     }
-    call(name, "start", d::create);
   }
 
   @Override
   public void suspend(String name) {
-    Domain d = require(name);
-    run(name, "pause", d::suspend);
+    try (Handles h = handles()) {
+      Domain d = require(h, name);
+      run(name, "pause", d::suspend);
+    }
   }
 
   @Override
   public void resume(String name) {
-    Domain d = require(name);
-    run(name, "resume", d::resume);
+    try (Handles h = handles()) {
+      Domain d = require(h, name);
+      run(name, "resume", d::resume);
+    }
   }
 
   @Override
   public void powerOff(String name) {
-    Domain d = require(name);
-    run(name, "power off", d::destroy);
+    try (Handles h = handles()) {
+      Domain d = require(h, name);
+      run(name, "power off", d::destroy);
+    }
   }
 
   @Override
   public void shutdown(String name) {
-    Domain d = require(name);
-    run(name, "shut down", d::shutdown);
+    try (Handles h = handles()) {
+      Domain d = require(h, name);
+      run(name, "shut down", d::shutdown);
+    }
   }
 
   @Override
   public void saveState(String name) {
-    Domain d = require(name);
-    if (call(name, "read", d::isActive) != 1) {
-      throw KldloadException.conflict(
-          "domain " + name + " is not running: there is no state to save",
-          "check the domain's state with 'kvm-list'");
+    try (Handles h = handles()) {
+      Domain d = require(h, name);
+      if (call(name, "read", d::isActive) != 1) {
+        throw KldloadException.conflict(
+            "domain " + name + " is not running: there is no state to save",
+            "check the domain's state with 'kvm-list'");
+      }
+      call(name, "save state", d::managedSave);
     }
-    call(name, "save state", d::managedSave);
   }
 
   @Override
   public void discardSavedState(String name) {
-    Domain d = require(name);
-    if (call(name, "read", d::hasManagedSaveImage) == 1) {
-      call(name, "discard saved state", d::managedSaveRemove);
+    try (Handles h = handles()) {
+      Domain d = require(h, name);
+      if (call(name, "read", d::hasManagedSaveImage) == 1) {
+        call(name, "discard saved state", d::managedSaveRemove);
+      }
     }
   }
 
   @Override
   public void undefine(String name) {
-    Domain d = require(name);
-    try {
-      d.undefine(UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA | UNDEFINE_NVRAM);
-    } catch (LibvirtException e) {
-      ErrorNumber code = e.getError().getCode();
-      if (code != ErrorNumber.VIR_ERR_NO_SUPPORT
-          && code != ErrorNumber.VIR_ERR_INVALID_ARG
-          && code != ErrorNumber.VIR_ERR_ARGUMENT_UNSUPPORTED) {
-        throw failure("domain " + name + ": undefine failed", e);
+    try (Handles h = handles()) {
+      Domain d = require(h, name);
+      try {
+        d.undefine(UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA | UNDEFINE_NVRAM);
+      } catch (LibvirtException e) {
+        ErrorNumber code = e.getError().getCode();
+        if (code != ErrorNumber.VIR_ERR_NO_SUPPORT
+            && code != ErrorNumber.VIR_ERR_INVALID_ARG
+            && code != ErrorNumber.VIR_ERR_ARGUMENT_UNSUPPORTED) {
+          throw failure("domain " + name + ": undefine failed", e);
+        }
+        // drivers without NVRAM support refuse the flag; the plain call still removes the domain
+        run(
+            name,
+            "undefine",
+            () -> d.undefine(UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA));
       }
-      // drivers without NVRAM support refuse the flag; the plain call still removes the domain
-      run(name, "undefine", () -> d.undefine(UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA));
     }
   }
 
   @Override
   public List<SnapshotInfo> snapshots(String domain) {
-    Domain d = require(domain);
-    return call(
-        domain,
-        "list snapshots",
-        () -> {
-          List<SnapshotInfo> out = new ArrayList<>();
-          for (String name : d.snapshotListNames(0)) {
-            out.add(snapshotView(d.snapshotLookupByName(name).getXMLDesc()));
-          }
-          return ordered(out);
-        });
+    try (Handles h = handles()) {
+      Domain d = require(h, domain);
+      return call(
+          domain,
+          "list snapshots",
+          () -> {
+            List<SnapshotInfo> out = new ArrayList<>();
+            for (String name : d.snapshotListNames(0)) {
+              out.add(snapshotView(h.snapshot(d.snapshotLookupByName(name)).getXMLDesc()));
+            }
+            return ordered(out);
+          });
+    }
   }
 
   /** Oldest first; equal times (one-second resolution) ordered by the parent chain. */
@@ -282,7 +324,6 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public SnapshotInfo createSnapshot(String domain, String snapshot, String description) {
-    Domain d = require(domain);
     if (snapshots(domain).stream().anyMatch(s -> s.name().equals(snapshot))) {
       throw KldloadException.conflict(
           "domain " + domain + ": snapshot " + snapshot + " already exists",
@@ -294,46 +335,49 @@ public final class LibvirtHypervisor implements Hypervisor {
     Xml.child(root, "name", snapshot);
     Xml.child(root, "description", description);
     String xml = Xml.write(doc);
-    return call(
-        domain,
-        "snapshot " + snapshot,
-        () -> snapshotView(d.snapshotCreateXML(xml, 0).getXMLDesc()));
+    try (Handles h = handles()) {
+      Domain d = require(h, domain);
+      return call(
+          domain,
+          "snapshot " + snapshot,
+          () -> snapshotView(h.snapshot(d.snapshotCreateXML(xml, 0)).getXMLDesc()));
+    }
   }
 
   @Override
   public void revertToSnapshot(String domain, String snapshot) {
-    Domain d = require(domain);
-    call(
-        domain,
-        "revert to snapshot " + snapshot,
-        () -> d.revertToSnapshot(d.snapshotLookupByName(snapshot)));
+    try (Handles h = handles()) {
+      Domain d = require(h, domain);
+      call(
+          domain,
+          "revert to snapshot " + snapshot,
+          () -> d.revertToSnapshot(h.snapshot(d.snapshotLookupByName(snapshot))));
+    }
   }
 
   @Override
   public void deleteSnapshot(String domain, String snapshot) {
-    Domain d = require(domain);
-    call(
-        domain,
-        "delete snapshot " + snapshot,
-        () -> {
-          DomainSnapshot s = d.snapshotLookupByName(snapshot);
-          return s.delete(0);
-        });
+    try (Handles h = handles()) {
+      Domain d = require(h, domain);
+      call(
+          domain,
+          "delete snapshot " + snapshot,
+          () -> h.snapshot(d.snapshotLookupByName(snapshot)).delete(0));
+    }
   }
 
   @Override
   public List<NetworkInfo> networks() {
-    try {
+    try (Handles h = handles()) {
       Connect c = connect();
       List<NetworkInfo> out = new ArrayList<>();
       List<String> names = new ArrayList<>(List.of(c.listNetworks()));
       names.addAll(List.of(c.listDefinedNetworks()));
       for (String name : names) {
-        Network n = c.networkLookupByName(name);
+        Network n = h.network(c.networkLookupByName(name));
         boolean active = n.isActive() == 1;
-        Optional<String> bridge = Optional.empty();
         Element root = Xml.parse(n.getXMLDesc(0)).getDocumentElement();
-        bridge = Xml.path(root, "bridge").flatMap(b -> Xml.attr(b, "name"));
+        Optional<String> bridge = Xml.path(root, "bridge").flatMap(b -> Xml.attr(b, "name"));
         out.add(new NetworkInfo(name, active, bridge));
       }
       out.sort(Comparator.comparing(NetworkInfo::name));
@@ -345,8 +389,8 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public List<GuestAddress> addresses(String domain, AddressSource source) {
-    Domain d = require(domain);
-    try {
+    try (Handles h = handles()) {
+      Domain d = require(h, domain);
       List<GuestAddress> out = new ArrayList<>();
       for (DomainInterface iface : d.interfaceAddresses(source.code(), 0)) {
         for (DomainInterface.InterfaceAddress a : iface.addrs) {

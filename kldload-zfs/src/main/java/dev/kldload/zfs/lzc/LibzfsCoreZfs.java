@@ -16,6 +16,7 @@ import dev.kldload.zfs.Snapshot;
 import dev.kldload.zfs.Zfs;
 import dev.kldload.zfs.ZfsErrors;
 import dev.kldload.zfs.lzc.ZfsListing.SnapshotRow;
+import dev.kldload.zfs.lzc.jna.Errno;
 import dev.kldload.zfs.lzc.jna.LibC;
 import dev.kldload.zfs.lzc.jna.Lzc;
 import dev.kldload.zfs.lzc.jna.LzcException;
@@ -91,7 +92,7 @@ public final class LibzfsCoreZfs implements Zfs {
       throw new KldloadException(
           ErrorKind.PRECONDITION,
           "libzfs_core_init failed: "
-              + (e.errno() == ZfsErrors.ENOENT ? "/dev/zfs is absent" : "errno " + e.errno()),
+              + (e.errno() == Errno.ENOENT ? "/dev/zfs is absent" : "errno " + e.code()),
           "load the ZFS module (modprobe zfs) and run as root",
           e);
     }
@@ -231,10 +232,10 @@ public final class LibzfsCoreZfs implements Zfs {
     try {
       return lzc().holds(snapshot.toString());
     } catch (LzcException e) {
-      if (e.errno() == ZfsErrors.ENOENT) {
+      if (e.errno() == Errno.ENOENT) {
         return Set.of();
       }
-      throw ZfsErrors.fromErrno(e.errno(), "cannot read holds of", snapshot.toString());
+      throw LzcErrors.fromErrno(e.code(), "cannot read holds of", snapshot.toString());
     }
   }
 
@@ -285,9 +286,9 @@ public final class LibzfsCoreZfs implements Zfs {
 
   private KldloadException createFailure(LzcException e, DatasetName name) {
     return switch (e.errno()) {
-      case ZfsErrors.EEXIST -> ZfsErrors.exists(name);
-      case ZfsErrors.ENOENT -> ZfsErrors.parentMissing(name, name.parent().orElse(name));
-      default -> ZfsErrors.fromErrno(e.errno(), "cannot create", name.value());
+      case EEXIST -> ZfsErrors.exists(name);
+      case ENOENT -> ZfsErrors.parentMissing(name, name.parent().orElse(name));
+      default -> LzcErrors.fromErrno(e.code(), "cannot create", name.value());
     };
   }
 
@@ -311,21 +312,21 @@ public final class LibzfsCoreZfs implements Zfs {
     } catch (LzcException e) {
       Map<String, Long> errors = e.errors().isEmpty() ? Map.of() : e.errors();
       if (errors.isEmpty() && snapshots.size() == 1) {
-        errors = Map.of(snapshots.iterator().next().toString(), (long) e.errno());
+        errors = Map.of(snapshots.iterator().next().toString(), (long) e.code());
       }
       List<KldloadException> each = new ArrayList<>();
       errors.forEach(
           (snap, errno) -> {
             SnapshotName s = SnapshotName.parse(snap);
             each.add(
-                switch (errno.intValue()) {
-                  case ZfsErrors.EEXIST -> ZfsErrors.exists(s);
-                  case ZfsErrors.ENOENT -> ZfsErrors.notFound(s.dataset());
-                  default -> ZfsErrors.fromErrno(errno.intValue(), "cannot snapshot", snap);
+                switch (Errno.of(errno)) {
+                  case EEXIST -> ZfsErrors.exists(s);
+                  case ENOENT -> ZfsErrors.notFound(s.dataset());
+                  default -> LzcErrors.fromErrno(errno, "cannot snapshot", snap);
                 });
           });
       if (each.isEmpty()) {
-        throw ZfsErrors.fromErrno(e.errno(), "cannot snapshot", snapshots.toString());
+        throw LzcErrors.fromErrno(e.code(), "cannot snapshot", snapshots.toString());
       }
       if (each.size() == 1) {
         throw each.get(0);
@@ -348,12 +349,12 @@ public final class LibzfsCoreZfs implements Zfs {
       l.clone(target.value(), origin.toString(), props);
     } catch (LzcException e) {
       throw switch (e.errno()) {
-        case ZfsErrors.EEXIST -> ZfsErrors.exists(target);
-        case ZfsErrors.ENOENT ->
+        case EEXIST -> ZfsErrors.exists(target);
+        case ENOENT ->
             l.exists(origin.toString())
                 ? ZfsErrors.parentMissing(target, target.parent().orElse(target))
                 : ZfsErrors.notFound(origin);
-        default -> ZfsErrors.fromErrno(e.errno(), "cannot clone " + origin + " to", target.value());
+        default -> LzcErrors.fromErrno(e.code(), "cannot clone " + origin + " to", target.value());
       };
     }
   }
@@ -430,9 +431,9 @@ public final class LibzfsCoreZfs implements Zfs {
           }
           l.destroy(d.value());
         } catch (LzcException e) {
-          throw e.errno() == ZfsErrors.EBUSY
+          throw e.errno() == Errno.EBUSY
               ? ZfsErrors.busy(d, dependentsOf(d))
-              : ZfsErrors.fromErrno(e.errno(), "cannot destroy", d.value());
+              : LzcErrors.fromErrno(e.code(), "cannot destroy", d.value());
         }
       }
     }
@@ -464,11 +465,12 @@ public final class LibzfsCoreZfs implements Zfs {
       } catch (LzcException e) {
         Map<String, Long> errors =
             e.errors().isEmpty() && batch.size() == 1
-                ? Map.of(batch.get(0), (long) e.errno())
+                ? Map.of(batch.get(0), (long) e.code())
                 : e.errors();
         for (Map.Entry<String, Long> err : errors.entrySet()) {
           SnapshotName s = SnapshotName.parse(err.getKey());
-          if (err.getValue() == ZfsErrors.EEXIST || err.getValue() == ZfsErrors.EBUSY) {
+          Errno errno = Errno.of(err.getValue());
+          if (errno == Errno.EEXIST || errno == Errno.EBUSY) {
             Optional<SnapshotRow> row = listSnapshots(List.of(s.toString())).stream().findFirst();
             if (row.isPresent() && row.get().snapshot().hasClones()) {
               throw ZfsErrors.hasDependentClones(s, row.get().snapshot().clones());
@@ -478,9 +480,9 @@ public final class LibzfsCoreZfs implements Zfs {
             }
             throw ZfsErrors.busy(s, List.of());
           }
-          throw ZfsErrors.fromErrno(err.getValue().intValue(), "cannot destroy", s.toString());
+          throw LzcErrors.fromErrno(err.getValue(), "cannot destroy", s.toString());
         }
-        throw ZfsErrors.fromErrno(e.errno(), "cannot destroy", String.join(", ", batch));
+        throw LzcErrors.fromErrno(e.code(), "cannot destroy", String.join(", ", batch));
       }
     }
   }
@@ -503,9 +505,9 @@ public final class LibzfsCoreZfs implements Zfs {
     try {
       lzc().rollbackTo(snapshot.dataset().value(), snapshot.toString());
     } catch (LzcException e) {
-      throw e.errno() == ZfsErrors.ENOENT
+      throw e.errno() == Errno.ENOENT
           ? ZfsErrors.notFound(snapshot)
-          : ZfsErrors.fromErrno(e.errno(), "cannot roll back to", snapshot.toString());
+          : LzcErrors.fromErrno(e.code(), "cannot roll back to", snapshot.toString());
     }
   }
 
@@ -519,7 +521,7 @@ public final class LibzfsCoreZfs implements Zfs {
     try {
       lzc().promote(clone.value());
     } catch (LzcException e) {
-      if (e.errno() == ZfsErrors.EEXIST) {
+      if (e.errno() == Errno.EEXIST) {
         String names = String.join(", ", e.errors().keySet());
         throw KldloadException.conflict(
             "cannot promote "
@@ -528,7 +530,7 @@ public final class LibzfsCoreZfs implements Zfs {
                 + (names.isEmpty() ? "" : ": " + names),
             "rename the colliding snapshot first");
       }
-      throw ZfsErrors.fromErrno(e.errno(), "cannot promote", clone.value());
+      throw LzcErrors.fromErrno(e.code(), "cannot promote", clone.value());
     }
   }
 
@@ -549,9 +551,9 @@ public final class LibzfsCoreZfs implements Zfs {
       lzc().rename(from.value(), to.value());
     } catch (LzcException e) {
       throw switch (e.errno()) {
-        case ZfsErrors.EEXIST -> ZfsErrors.exists(to);
-        case ZfsErrors.ENOENT -> ZfsErrors.parentMissing(to, to.parent().orElse(to));
-        default -> ZfsErrors.fromErrno(e.errno(), "cannot rename " + from + " to", to.value());
+        case EEXIST -> ZfsErrors.exists(to);
+        case ENOENT -> ZfsErrors.parentMissing(to, to.parent().orElse(to));
+        default -> LzcErrors.fromErrno(e.code(), "cannot rename " + from + " to", to.value());
       };
     }
     if (d.mounted()) {
@@ -617,11 +619,11 @@ public final class LibzfsCoreZfs implements Zfs {
       try {
         out = lzc().channelProgram(name.pool(), SET_USER_PROPS, argv);
       } catch (LzcException e) {
-        throw ZfsErrors.fromErrno(e.errno(), "cannot set properties on", name.value());
+        throw LzcErrors.fromErrno(e.code(), "cannot set properties on", name.value());
       }
       if (out.get("return") instanceof Map<?, ?> failed) {
-        int errno = ((Number) failed.get("err")).intValue();
-        throw ZfsErrors.fromErrno(errno, "cannot set " + failed.get("prop") + " on", name.value());
+        long errno = ((Number) failed.get("err")).longValue();
+        throw LzcErrors.fromErrno(errno, "cannot set " + failed.get("prop") + " on", name.value());
       }
     }
     if (!nativeProps.isEmpty()) {
@@ -659,14 +661,18 @@ public final class LibzfsCoreZfs implements Zfs {
   }
 
   private KldloadException holdFailure(LzcException e, SnapshotName s, String tag, String what) {
-    int errno = e.errors().values().stream().findFirst().map(Long::intValue).orElse(e.errno());
-    return switch (errno) {
-      case ZfsErrors.ENOENT -> ZfsErrors.notFound(s);
-      case 3 /* ESRCH */ -> KldloadException.notFound(s + " has no hold '" + tag + "'", null);
-      case ZfsErrors.EEXIST ->
-          KldloadException.conflict(s + " already has hold '" + tag + "'", null);
-      default -> ZfsErrors.fromErrno(errno, "cannot " + what, s.toString());
+    long code = firstError(e);
+    return switch (Errno.of(code)) {
+      case ENOENT -> ZfsErrors.notFound(s);
+      case ESRCH -> KldloadException.notFound(s + " has no hold '" + tag + "'", null);
+      case EEXIST -> KldloadException.conflict(s + " already has hold '" + tag + "'", null);
+      default -> LzcErrors.fromErrno(code, "cannot " + what, s.toString());
     };
+  }
+
+  /** The one object's error of a single-object errlist call, else the call's own. */
+  private static long firstError(LzcException e) {
+    return e.errors().values().stream().findFirst().orElse((long) e.code());
   }
 
   @Override
@@ -675,11 +681,11 @@ public final class LibzfsCoreZfs implements Zfs {
     try {
       lzc().bookmark(Map.of(name, snapshot.toString()));
     } catch (LzcException e) {
-      int errno = e.errors().values().stream().findFirst().map(Long::intValue).orElse(e.errno());
-      throw switch (errno) {
-        case ZfsErrors.ENOENT -> ZfsErrors.notFound(snapshot);
-        case ZfsErrors.EEXIST -> ZfsErrors.exists(name);
-        default -> ZfsErrors.fromErrno(errno, "cannot bookmark", snapshot.toString());
+      long code = firstError(e);
+      throw switch (Errno.of(code)) {
+        case ENOENT -> ZfsErrors.notFound(snapshot);
+        case EEXIST -> ZfsErrors.exists(name);
+        default -> LzcErrors.fromErrno(code, "cannot bookmark", snapshot.toString());
       };
     }
   }
@@ -697,9 +703,9 @@ public final class LibzfsCoreZfs implements Zfs {
     try {
       l.send(snapshot.toString(), from.map(SnapshotName::toString).orElse(null), fd);
     } catch (LzcException e) {
-      throw e.errno() == ZfsErrors.ENOENT
+      throw e.errno() == Errno.ENOENT
           ? ZfsErrors.notFound(snapshot)
-          : ZfsErrors.fromErrno(e.errno(), "cannot send", snapshot.toString());
+          : LzcErrors.fromErrno(e.code(), "cannot send", snapshot.toString());
     } finally {
       LibC.INSTANCE.close(fd);
     }
@@ -718,9 +724,9 @@ public final class LibzfsCoreZfs implements Zfs {
     } catch (LzcException e) {
       DatasetName ds = snapshot.dataset();
       throw switch (e.errno()) {
-        case ZfsErrors.EEXIST -> ZfsErrors.exists(ds);
-        case ZfsErrors.ENOENT -> ZfsErrors.parentMissing(ds, ds.parent().orElse(ds));
-        default -> ZfsErrors.fromErrno(e.errno(), "cannot receive", snapshot.toString());
+        case EEXIST -> ZfsErrors.exists(ds);
+        case ENOENT -> ZfsErrors.parentMissing(ds, ds.parent().orElse(ds));
+        default -> LzcErrors.fromErrno(e.code(), "cannot receive", snapshot.toString());
       };
     } finally {
       LibC.INSTANCE.close(fd);

@@ -18,9 +18,11 @@ public final class Lzc {
   private static Lzc instance;
 
   private final LibZfsCore lib;
+  private final LibNvpair nv;
 
-  private Lzc(LibZfsCore lib) {
+  private Lzc(LibZfsCore lib, LibNvpair nv) {
     this.lib = lib;
+    this.nv = nv;
   }
 
   /**
@@ -32,14 +34,23 @@ public final class Lzc {
    */
   public static synchronized Lzc open() {
     if (instance == null) {
-      LibZfsCore lib = LibZfsCore.load();
-      int rc = lib.libzfs_core_init();
-      if (rc != 0) {
-        throw new LzcException("libzfs_core_init", rc, Map.of());
-      }
-      instance = new Lzc(lib);
+      instance = init(LibZfsCore.load(), NvList.lib());
     }
     return instance;
+  }
+
+  /**
+   * Initialises {@code lib} and wraps it; the lists this class builds and adopts are allocated and
+   * freed through {@code nv}.
+   *
+   * @throws LzcException with the init errno; {@code lib} must then not be used
+   */
+  static Lzc init(LibZfsCore lib, LibNvpair nv) {
+    int rc = lib.libzfs_core_init();
+    if (rc != 0) {
+      throw new LzcException("libzfs_core_init", rc, Map.of());
+    }
+    return new Lzc(lib, nv);
   }
 
   public boolean exists(String name) {
@@ -83,7 +94,7 @@ public final class Lzc {
 
   /** Places holds: {@code snapshot → tag}; held until released (no cleanup descriptor). */
   public void hold(Map<String, String> holds) {
-    try (NvList list = NvList.create()) {
+    try (NvList list = NvList.create(nv)) {
       holds.forEach(list::addString);
       PointerByReference errlist = new PointerByReference();
       checkWithErrors("lzc_hold", lib.lzc_hold(list.pointer(), -1, errlist), errlist);
@@ -92,7 +103,7 @@ public final class Lzc {
 
   /** Releases holds: {@code snapshot → tags}. */
   public void release(Map<String, Set<String>> holds) {
-    try (NvList list = NvList.create()) {
+    try (NvList list = NvList.create(nv)) {
       for (Map.Entry<String, Set<String>> e : holds.entrySet()) {
         try (NvList tags = names(List.copyOf(e.getValue()))) {
           list.addNvList(e.getKey(), tags);
@@ -106,15 +117,17 @@ public final class Lzc {
   /** The hold tags on a snapshot. */
   public Set<String> holds(String snapshot) {
     PointerByReference out = new PointerByReference();
-    check("lzc_get_holds", lib.lzc_get_holds(snapshot, out));
-    try (NvList holds = NvList.adopt(out.getValue())) {
+    int rc = lib.lzc_get_holds(snapshot, out);
+    // adopted before the check: a failing call may still have returned a list
+    try (NvList holds = NvList.adopt(nv, out.getValue())) {
+      check("lzc_get_holds", rc);
       return holds == null ? Set.of() : Set.copyOf(holds.toMap().keySet());
     }
   }
 
   /** Creates bookmarks: {@code bookmark (fs#mark) → snapshot}. */
   public void bookmark(Map<String, String> bookmarks) {
-    try (NvList list = NvList.create()) {
+    try (NvList list = NvList.create(nv)) {
       bookmarks.forEach(list::addString);
       PointerByReference errlist = new PointerByReference();
       checkWithErrors("lzc_bookmark", lib.lzc_bookmark(list.pointer(), errlist), errlist);
@@ -163,7 +176,8 @@ public final class Lzc {
    * nvlist as Java values ({@code "return"} holds what the program returned).
    */
   public Map<String, Object> channelProgram(String pool, String program, List<String> argv) {
-    try (NvList args = NvList.create().addStringArray("argv", argv)) {
+    try (NvList args = NvList.create(nv)) {
+      args.addStringArray("argv", argv);
       PointerByReference out = new PointerByReference();
       int rc =
           lib.lzc_channel_program(
@@ -174,7 +188,7 @@ public final class Lzc {
               args.pointer(),
               out);
       Map<String, Object> result;
-      try (NvList outnvl = NvList.adopt(out.getValue())) {
+      try (NvList outnvl = NvList.adopt(nv, out.getValue())) {
         result = outnvl == null ? Map.of() : outnvl.toMap();
       }
       if (rc != 0) {
@@ -186,10 +200,17 @@ public final class Lzc {
     }
   }
 
-  private static NvList names(List<String> names) {
-    NvList list = NvList.create();
-    names.forEach(list::addBoolean);
-    return list;
+  /** A new list the caller owns, with one boolean pair per name (how lzc takes sets of names). */
+  private NvList names(List<String> names) {
+    NvList list = NvList.create(nv);
+    try {
+      names.forEach(list::addBoolean);
+      return list;
+    } catch (RuntimeException | Error e) {
+      // an Error too: a symbol missing from this library version is an UnsatisfiedLinkError
+      list.close();
+      throw e;
+    }
   }
 
   private static void check(String call, int rc) {
@@ -198,10 +219,10 @@ public final class Lzc {
     }
   }
 
-  private static void checkWithErrors(String call, int rc, PointerByReference errlist) {
+  private void checkWithErrors(String call, int rc, PointerByReference errlist) {
     Pointer p = errlist.getValue();
     Map<String, Long> errors = new LinkedHashMap<>();
-    try (NvList list = NvList.adopt(p)) {
+    try (NvList list = NvList.adopt(nv, p)) {
       if (list != null) {
         list.toMap()
             .forEach(

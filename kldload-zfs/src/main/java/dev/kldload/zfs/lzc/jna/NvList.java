@@ -22,12 +22,15 @@ import java.util.Objects;
 public final class NvList implements AutoCloseable {
   private static volatile LibNvpair lib;
 
+  private final LibNvpair nv;
   private Pointer handle;
 
-  private NvList(Pointer handle) {
+  private NvList(LibNvpair nv, Pointer handle) {
+    this.nv = nv;
     this.handle = Objects.requireNonNull(handle, "nvlist");
   }
 
+  /** The process's libnvpair, loaded on first use. */
   static LibNvpair lib() {
     LibNvpair l = lib;
     if (l == null) {
@@ -43,14 +46,24 @@ public final class NvList implements AutoCloseable {
 
   /** A new, empty list with unique names. */
   public static NvList create() {
+    return create(lib());
+  }
+
+  /** A new, empty list allocated (and later freed) through {@code nv}. */
+  static NvList create(LibNvpair nv) {
     PointerByReference ref = new PointerByReference();
-    check(lib().nvlist_alloc(ref, LibNvpair.NV_UNIQUE_NAME, 0), "nvlist_alloc");
-    return new NvList(ref.getValue());
+    check(nv.nvlist_alloc(ref, LibNvpair.NV_UNIQUE_NAME, 0), "nvlist_alloc");
+    return new NvList(nv, ref.getValue());
   }
 
   /** Takes ownership of a list a library call returned (null when it returned none). */
   public static NvList adopt(Pointer pointer) {
-    return pointer == null ? null : new NvList(pointer);
+    return adopt(lib(), pointer);
+  }
+
+  /** {@link #adopt(Pointer)}, freeing through {@code nv}. */
+  static NvList adopt(LibNvpair nv, Pointer pointer) {
+    return pointer == null ? null : new NvList(nv, pointer);
   }
 
   /** A list holding {@code key → value} for each entry: strings as strings, numbers as uint64. */
@@ -59,7 +72,8 @@ public final class NvList implements AutoCloseable {
     try {
       entries.forEach(list::put);
       return list;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too: a symbol missing from this library version is an UnsatisfiedLinkError
       list.close();
       throw e;
     }
@@ -80,46 +94,46 @@ public final class NvList implements AutoCloseable {
   }
 
   public NvList addString(String name, String value) {
-    check(lib().nvlist_add_string(pointer(), name, value), "nvlist_add_string " + name);
+    check(nv.nvlist_add_string(pointer(), name, value), "nvlist_add_string " + name);
     return this;
   }
 
   public NvList addUint64(String name, long value) {
-    check(lib().nvlist_add_uint64(pointer(), name, value), "nvlist_add_uint64 " + name);
+    check(nv.nvlist_add_uint64(pointer(), name, value), "nvlist_add_uint64 " + name);
     return this;
   }
 
   public NvList addInt64(String name, long value) {
-    check(lib().nvlist_add_int64(pointer(), name, value), "nvlist_add_int64 " + name);
+    check(nv.nvlist_add_int64(pointer(), name, value), "nvlist_add_int64 " + name);
     return this;
   }
 
   /** A {@code DATA_TYPE_BOOLEAN} pair: presence is the value (how lzc lists names). */
   public NvList addBoolean(String name) {
-    check(lib().nvlist_add_boolean(pointer(), name), "nvlist_add_boolean " + name);
+    check(nv.nvlist_add_boolean(pointer(), name), "nvlist_add_boolean " + name);
     return this;
   }
 
   /** Adds a copy of {@code value} (the callee copies; {@code value} stays ours). */
   public NvList addNvList(String name, NvList value) {
-    check(lib().nvlist_add_nvlist(pointer(), name, value.pointer()), "nvlist_add_nvlist " + name);
+    check(nv.nvlist_add_nvlist(pointer(), name, value.pointer()), "nvlist_add_nvlist " + name);
     return this;
   }
 
   public NvList addStringArray(String name, List<String> values) {
     String[] array = values.toArray(String[]::new);
     check(
-        lib().nvlist_add_string_array(pointer(), name, array, array.length),
+        nv.nvlist_add_string_array(pointer(), name, array, array.length),
         "nvlist_add_string_array " + name);
     return this;
   }
 
   public boolean contains(String name) {
-    return lib().nvlist_exists(pointer(), name) != 0;
+    return nv.nvlist_exists(pointer(), name) != 0;
   }
 
   public boolean isEmpty() {
-    return lib().nvlist_next_nvpair(pointer(), null) == null;
+    return nv.nvlist_next_nvpair(pointer(), null) == null;
   }
 
   /** The names in insertion order. */
@@ -128,7 +142,7 @@ public final class NvList implements AutoCloseable {
   }
 
   public Map<String, Object> toMap() {
-    return read(lib(), pointer());
+    return read(nv, pointer());
   }
 
   private static Map<String, Object> read(LibNvpair l, Pointer nvl) {
@@ -220,7 +234,7 @@ public final class NvList implements AutoCloseable {
   @Override
   public void close() {
     if (handle != null) {
-      lib().nvlist_free(handle);
+      nv.nvlist_free(handle);
       handle = null;
     }
   }

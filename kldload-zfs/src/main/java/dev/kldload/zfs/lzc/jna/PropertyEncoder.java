@@ -38,7 +38,8 @@ public final class PropertyEncoder {
     try {
       properties.forEach((k, v) -> add(list, k, v));
       return list;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // an Error too: a symbol missing from this library version is an UnsatisfiedLinkError
       list.close();
       throw e;
     }

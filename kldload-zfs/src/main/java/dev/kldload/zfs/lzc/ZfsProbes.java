@@ -1,20 +1,21 @@
-package dev.kldload.zfs;
+package dev.kldload.zfs.lzc;
 
 import com.sun.jna.NativeLibrary;
 import dev.kldload.core.probe.ExecutableProbe;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.probe.ProbeResult;
+import dev.kldload.zfs.lzc.jna.LibZfsCore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Doctor probes for the ZFS engine: the library we call in-process and the CLI we read with. */
+/**
+ * Doctor probes for the ZFS engine: the library we call in-process and the CLI we read with. They
+ * live in the adapter package because they load the adapter's native library.
+ */
 public final class ZfsProbes {
-  /**
-   * Debian's libzfs4linux ships only the versioned name; the unversioned one needs the -dev
-   * package.
-   */
-  public static final String LIBZFS_CORE = "libzfs_core.so.3";
+  /** The name the adapter loads (Debian's libzfs4linux ships only the versioned one). */
+  private static final String LIBZFS_CORE = LibZfsCore.NAME;
 
   private ZfsProbes() {}
 

@@ -24,10 +24,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * An in-memory {@link Zfs} for unit tests and for services that are tested without a pool. It
- * passes the same {@code ZfsContract} as the libzfs_core adapter: same error kinds, same names in
- * the messages, snapshot ordering by transaction, clones blocking destruction, rollback only to the
- * newest snapshot.
+ * An in-memory {@link Zfs} for unit tests of services that need no pool. Test code only: other
+ * modules get it through this module's test-jar. It passes the same {@link ZfsContract} as the
+ * libzfs_core adapter: same error kinds, same names in the messages, snapshot ordering by
+ * transaction, clones blocking destruction, rollback only to the newest snapshot.
  *
  * <p>Sizes are synthetic: a dataset uses nothing, a non-sparse volume reserves its size, so pool
  * and dataset figures are consistent but not what a real pool would show.

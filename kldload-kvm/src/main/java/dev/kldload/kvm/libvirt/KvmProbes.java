@@ -1,4 +1,4 @@
-package dev.kldload.kvm;
+package dev.kldload.kvm.libvirt;
 
 import com.sun.jna.NativeLibrary;
 import dev.kldload.core.probe.ExecutableProbe;
@@ -10,7 +10,10 @@ import java.util.List;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
-/** Doctor probes for the virtualisation engines. */
+/**
+ * Doctor probes for the virtualisation engines. They live in the adapter package because the
+ * libvirt probe loads the native library and connects the way the adapter does.
+ */
 public final class KvmProbes {
   private KvmProbes() {}
 
