@@ -70,7 +70,7 @@ public final class NetAddPeerCommand implements Callable<Integer> {
       keys.put(PlaneKind.K8S, WgKey.parse(k8sKey));
     }
     MeshNode peer = new MeshNode(NodeId.parse(id), Endpoint.parse(endpoint), nat, keys);
-    var service = NetworkContext.service(cli, mutation.dryRun());
+    var service = NetworkContext.mesh(cli, mutation.dryRun());
     try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "add-peer").orElse(null)) {
       return cli.runPlan(service.addPeer(peer), mutation.dryRun(), output.format()).code();
     }

@@ -6,7 +6,7 @@ import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HostLock;
 import dev.kldload.net.NftRuleset;
-import dev.kldload.net.node.NetworkService;
+import dev.kldload.net.node.FirewallService;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,8 +59,8 @@ public final class NetNftCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     boolean dryRun = mutation.dryRun() || print;
-    NetworkService service = NetworkContext.service(cli, dryRun);
-    NetworkService.FirewallPlan plan =
+    FirewallService service = NetworkContext.firewall(cli, dryRun);
+    FirewallService.FirewallPlan plan =
         service.firewall(
             host ? NftRuleset.Mode.HOST : NftRuleset.Mode.NODE, Optional.ofNullable(lanInterface));
     if (print) {

@@ -36,7 +36,7 @@ public final class NetRemovePeerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     NodeId nodeId = NodeId.parse(id);
-    var service = NetworkContext.service(cli, mutation.dryRun());
+    var service = NetworkContext.mesh(cli, mutation.dryRun());
     try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "remove-peer").orElse(null)) {
       return cli.runPlan(service.removePeer(nodeId), mutation.dryRun(), output.format()).code();
     }

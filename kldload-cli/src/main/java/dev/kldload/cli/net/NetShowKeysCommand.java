@@ -26,7 +26,7 @@ public final class NetShowKeysCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    render(cli, output, NetworkContext.service(cli, false).keys());
+    render(cli, output, NetworkContext.mesh(cli, false).keys());
     return ExitCode.OK.code();
   }
 

@@ -9,35 +9,72 @@ import dev.kldload.net.NetworkPlan;
 import dev.kldload.net.linux.IpHostNetwork;
 import dev.kldload.net.linux.NftFirewall;
 import dev.kldload.net.linux.WgToolsWireGuard;
-import dev.kldload.net.node.NetworkService;
+import dev.kldload.net.node.FirewallService;
+import dev.kldload.net.node.KubeletPinService;
+import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeSettings;
+import dev.kldload.net.node.NodeStatusService;
 import dev.kldload.net.node.NodeStore;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Builds the network service from the effective configuration, inside call() only. */
+/** Builds the network services from the effective configuration, inside call() only. */
 final class NetworkContext {
   static final String LOCK_SCOPE = "kube-network";
 
   private NetworkContext() {}
 
-  static NetworkService service(Cli cli, boolean dryRun) {
+  static MeshService mesh(Cli cli, boolean dryRun) {
     Config config = cli.config();
     ProcessRunner runner = cli.processRunner(dryRun);
-    return new NetworkService(
+    return new MeshService(
+        NetworkPlan.fromConfig(config),
+        new NodeStore(config.stateDir()),
+        new WgToolsWireGuard(runner),
+        runner,
+        settings(config));
+  }
+
+  static FirewallService firewall(Cli cli, boolean dryRun) {
+    Config config = cli.config();
+    ProcessRunner runner = cli.processRunner(dryRun);
+    return new FirewallService(
+        NetworkPlan.fromConfig(config),
+        new IpHostNetwork(runner),
+        new NftFirewall(runner),
+        runner,
+        settings(config));
+  }
+
+  static KubeletPinService kubelet(Cli cli, boolean dryRun) {
+    Config config = cli.config();
+    ProcessRunner runner = cli.processRunner(dryRun);
+    return new KubeletPinService(
+        NetworkPlan.fromConfig(config),
+        new NodeStore(config.stateDir()),
+        new WgToolsWireGuard(runner),
+        runner,
+        settings(config));
+  }
+
+  static NodeStatusService status(Cli cli) {
+    Config config = cli.config();
+    ProcessRunner runner = cli.processRunner(false);
+    return new NodeStatusService(
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
         new WgToolsWireGuard(runner),
         new IpHostNetwork(runner),
-        new NftFirewall(runner),
-        runner,
-        new NodeSettings(
-            Path.of(config.require(ConfigKey.NET_WIREGUARD_DIR)),
-            Boolean.parseBoolean(config.require(ConfigKey.NET_BOOT_UNITS)),
-            Path.of(config.require(ConfigKey.NET_KUBELET_DEFAULTS)),
-            Path.of(config.require(ConfigKey.NET_NFT_FILE)),
-            Path.of("/etc/systemd/system")),
         cli.clock());
+  }
+
+  private static NodeSettings settings(Config config) {
+    return new NodeSettings(
+        Path.of(config.require(ConfigKey.NET_WIREGUARD_DIR)),
+        Boolean.parseBoolean(config.require(ConfigKey.NET_BOOT_UNITS)),
+        Path.of(config.require(ConfigKey.NET_KUBELET_DEFAULTS)),
+        Path.of(config.require(ConfigKey.NET_NFT_FILE)),
+        Path.of("/etc/systemd/system"));
   }
 
   /** The host lock for a mutation; a dry-run changes nothing and needs none (nor root). */

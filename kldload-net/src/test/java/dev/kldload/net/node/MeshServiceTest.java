@@ -14,13 +14,11 @@ import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.Endpoint;
-import dev.kldload.net.InMemoryFirewall;
 import dev.kldload.net.InMemoryHostNetwork;
 import dev.kldload.net.InMemoryWireGuard;
 import dev.kldload.net.Mesh;
 import dev.kldload.net.MeshNode;
 import dev.kldload.net.NetworkPlan;
-import dev.kldload.net.NftRuleset;
 import dev.kldload.net.PeerSpec;
 import dev.kldload.net.PlaneKind;
 import dev.kldload.net.TestKeys;
@@ -42,34 +40,35 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NetworkServiceTest {
+class MeshServiceTest {
   @TempDir Path dir;
   private final InMemoryWireGuard wg = new InMemoryWireGuard();
-  private final InMemoryFirewall fw = new InMemoryFirewall();
-  private final InMemoryHostNetwork host =
-      new InMemoryHostNetwork()
-          .address("enp1s0", "192.168.122.11/24")
-          .route("0.0.0.0/0", "enp1s0", "192.168.122.1");
   private final NetworkPlan plan = NetworkPlan.defaults();
-  private NetworkService service;
+  private MeshService service;
+  private NodeStatusService status;
 
   @BeforeEach
   void setUp() {
+    NodeStore store = new NodeStore(dir.resolve("state"));
     service =
-        new NetworkService(
+        new MeshService(
+            plan, store, wg, new DryRunProcessRunner(new SystemProcessRunner()), settings());
+    status =
+        new NodeStatusService(
             plan,
-            new NodeStore(dir.resolve("state")),
+            store,
             wg,
-            host,
-            fw,
-            new DryRunProcessRunner(new SystemProcessRunner()),
-            new NodeSettings(
-                dir.resolve("wireguard"),
-                false,
-                dir.resolve("kubelet"),
-                dir.resolve("nftables.nft"),
-                dir.resolve("units")),
+            new InMemoryHostNetwork(),
             Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC));
+  }
+
+  private NodeSettings settings() {
+    return new NodeSettings(
+        dir.resolve("wireguard"),
+        false,
+        dir.resolve("kubelet"),
+        dir.resolve("nftables.nft"),
+        dir.resolve("units"));
   }
 
   private static PlanResult run(Plan plan) {
@@ -193,7 +192,7 @@ class NetworkServiceTest {
         .extracting(WgPeerState::publicKey)
         .containsExactlyInAnyOrder(TestKeys.publicKey(4), foreign);
     assertNothingChanged(run(service.removePeer(NodeId.of(2))));
-    assertThat(service.status().planes().get(0).peers())
+    assertThat(status.status().planes().get(0).peers())
         .anySatisfy(
             p -> {
               assertThat(p.publicKey()).isEqualTo(foreign.base64());
@@ -244,58 +243,5 @@ class NetworkServiceTest {
     assertThatThrownBy(() -> service.addPeer(node(2, 2, 3)))
         .isInstanceOfSatisfying(
             KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION));
-  }
-
-  @Test
-  @DisplayName(
-      "nft replaces our table once and keeps it for boot; the same input again changes nothing")
-  void firewallIdempotent() throws Exception {
-    NetworkService.FirewallPlan first = service.firewall(NftRuleset.Mode.NODE, Optional.empty());
-    assertThat(first.ruleset()).contains("oifname \"enp1s0\" masquerade", "192.168.122.0/24");
-    run(first.plan());
-    Path kept = dir.resolve("nftables.nft");
-    assertThat(kept).hasContent(first.ruleset());
-    assertThat(Files.getPosixFilePermissions(kept))
-        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertNothingChanged(run(service.firewall(NftRuleset.Mode.NODE, Optional.empty()).plan()));
-    assertThat(fw.replacements()).isEqualTo(1);
-  }
-
-  @Test
-  @DisplayName("the boot unit loads the kept ruleset, before the network and after nftables")
-  void firewallUnit() {
-    assertThat(NetworkService.firewallUnit(Path.of("/etc/kldload/nftables.nft")))
-        .contains(
-            "ExecStart=nft -f /etc/kldload/nftables.nft",
-            "ConditionPathExists=/etc/kldload/nftables.nft",
-            "Before=network-pre.target",
-            "After=nftables.service",
-            "WantedBy=sysinit.target")
-        .doesNotContain("ExecStop");
-  }
-
-  @Test
-  @DisplayName("net.nft-file must be an absolute path without characters systemd would expand")
-  void nftFileValidated() {
-    for (String bad : List.of("relative.nft", "/etc/kl load.nft", "/etc/%h.nft", "/etc/$X.nft")) {
-      assertThatThrownBy(
-              () ->
-                  new NodeSettings(
-                      dir, true, dir.resolve("kubelet"), Path.of(bad), dir.resolve("units")))
-          .isInstanceOfSatisfying(
-              KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT));
-    }
-  }
-
-  @Test
-  @DisplayName("pin-kubelet sets --node-ip to the wg-k8s address and keeps other arguments")
-  void pinKubelet() throws Exception {
-    run(service.init(NodeId.of(4), false));
-    Files.writeString(
-        dir.resolve("kubelet"), "KUBELET_EXTRA_ARGS=--node-ip=192.168.122.14 --v=2\n");
-    run(service.pinKubelet());
-    assertThat(Files.readString(dir.resolve("kubelet")))
-        .isEqualTo("KUBELET_EXTRA_ARGS=\"--v=2 --node-ip=10.251.0.4\"\n");
-    assertNothingChanged(run(service.pinKubelet()));
   }
 }
