@@ -71,7 +71,9 @@ public final class NetAddPeerCommand implements Callable<Integer> {
     }
     MeshNode peer = new MeshNode(NodeId.parse(id), Endpoint.parse(endpoint), nat, keys);
     var service = NetworkContext.mesh(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "add-peer").orElse(null)) {
+    try (HostLock lock =
+        NetworkContext.lock(cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "add-peer")
+            .orElse(null)) {
       return cli.runPlan(service.addPeer(peer), mutation.dryRun(), output.format()).code();
     }
   }

@@ -45,7 +45,9 @@ public final class NetInitCommand implements Callable<Integer> {
   public Integer call() {
     NodeId nodeId = NodeId.parse(id);
     MeshService service = NetworkContext.mesh(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "init").orElse(null)) {
+    try (HostLock lock =
+        NetworkContext.lock(cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "init")
+            .orElse(null)) {
       ExitCode code = cli.runPlan(service.init(nodeId, force), mutation.dryRun(), output.format());
       if (!mutation.dryRun()) {
         NetShowKeysCommand.render(cli, output, service.keys());

@@ -68,7 +68,8 @@ public final class NetNftCommand implements Callable<Integer> {
       cli.out().flush();
       return ExitCode.OK.code();
     }
-    try (HostLock lock = NetworkContext.lock(cli, dryRun, "nft").orElse(null)) {
+    try (HostLock lock =
+        NetworkContext.lock(cli, dryRun, NetworkContext.Resource.FIREWALL, "nft").orElse(null)) {
       return cli.runPlan(plan.plan(), dryRun, output.format()).code();
     }
   }

@@ -37,7 +37,10 @@ public final class NetRemovePeerCommand implements Callable<Integer> {
   public Integer call() {
     NodeId nodeId = NodeId.parse(id);
     var service = NetworkContext.mesh(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "remove-peer").orElse(null)) {
+    try (HostLock lock =
+        NetworkContext.lock(
+                cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "remove-peer")
+            .orElse(null)) {
       return cli.runPlan(service.removePeer(nodeId), mutation.dryRun(), output.format()).code();
     }
   }

@@ -20,8 +20,6 @@ import java.util.Optional;
 
 /** Builds the network services from the effective configuration, inside call() only. */
 final class NetworkContext {
-  static final String LOCK_SCOPE = "kube-network";
-
   private NetworkContext() {}
 
   static MeshService mesh(Cli cli, boolean dryRun) {
@@ -77,8 +75,26 @@ final class NetworkContext {
         Path.of("/etc/systemd/system"));
   }
 
+  /**
+   * Locks are per resource (DESIGN §3), so every tool that changes the same thing waits for the
+   * same lock: our WireGuard interfaces and their state, our nft table, the kubelet's settings.
+   */
+  enum Resource {
+    WIREGUARD("wireguard"),
+    FIREWALL("firewall"),
+    KUBE_NODE("kube-node");
+
+    final String scope;
+
+    Resource(String scope) {
+      this.scope = scope;
+    }
+  }
+
   /** The host lock for a mutation; a dry-run changes nothing and needs none (nor root). */
-  static Optional<HostLock> lock(Cli cli, boolean dryRun, String verb) {
-    return dryRun ? Optional.empty() : Optional.of(cli.lock(LOCK_SCOPE, "kube-network " + verb));
+  static Optional<HostLock> lock(Cli cli, boolean dryRun, Resource resource, String verb) {
+    return dryRun
+        ? Optional.empty()
+        : Optional.of(cli.lock(resource.scope, "kube-network " + verb));
   }
 }

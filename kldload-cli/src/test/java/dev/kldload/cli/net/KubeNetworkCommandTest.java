@@ -2,6 +2,7 @@ package dev.kldload.cli.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kldload.core.lock.HostLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -64,6 +65,22 @@ class KubeNetworkCommandTest {
     assertThat(keys.err()).contains("kube-network init");
     NetCli.Result remove = cli().run("remove-peer", "2");
     assertThat(remove.exit()).as(remove.toString()).isEqualTo(6);
+  }
+
+  @Test
+  @DisplayName(
+      "mesh verbs wait for the 'wireguard' lock, nft for the 'firewall' lock other tools take too")
+  void lockScopes() {
+    try (HostLock held = HostLock.acquire(dir.resolve("run"), "wireguard", "another tool")) {
+      NetCli.Result remove = cli().run("remove-peer", "2");
+      assertThat(remove.exit()).as(remove.toString()).isEqualTo(5);
+      assertThat(remove.err()).as(remove.toString()).contains("another tool");
+    }
+    try (HostLock held = HostLock.acquire(dir.resolve("run"), "firewall", "kube-reset")) {
+      NetCli.Result nft = cli().run("nft", "--lan-interface", "lo");
+      assertThat(nft.exit()).as(nft.toString()).isEqualTo(5);
+      assertThat(nft.err()).as(nft.toString()).contains("kube-reset");
+    }
   }
 
   @Test
