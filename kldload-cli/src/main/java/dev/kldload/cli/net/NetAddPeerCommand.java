@@ -23,8 +23,11 @@ import picocli.CommandLine.Parameters;
     header = "Add or update one peer (by id) on one or both planes.",
     description = {
       "ENDPOINT is the peer's own address without a port (the plane's port is added); the host's",
-      "is its bridge address. A peer is keyed by its id: adding it again updates it, never",
-      "duplicates it. Give the peer's public key per plane (from 'kube-network show-keys' there)."
+      "is its bridge address. A DNS name is resolved on every run and the interface follows it;",
+      "the wg-quick files keep the name. A peer is keyed by its id: adding it again updates it,",
+      "never duplicates it. Give the peer's public key per plane (from 'kube-network show-keys'",
+      "there); a plane whose key is not given keeps the key recorded for it. This node's own",
+      "keys are refused."
     },
     mixinStandardHelpOptions = true,
     footer = {

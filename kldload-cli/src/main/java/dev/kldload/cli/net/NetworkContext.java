@@ -8,6 +8,7 @@ import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.net.linux.IpHostNetwork;
 import dev.kldload.net.linux.NftFirewall;
+import dev.kldload.net.linux.SystemNameResolver;
 import dev.kldload.net.linux.WgToolsWireGuard;
 import dev.kldload.net.node.FirewallService;
 import dev.kldload.net.node.KubeletPinService;
@@ -29,6 +30,7 @@ final class NetworkContext {
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
         new WgToolsWireGuard(runner),
+        new SystemNameResolver(),
         runner,
         settings(config));
   }

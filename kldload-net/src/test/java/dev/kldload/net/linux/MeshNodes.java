@@ -71,7 +71,8 @@ final class MeshNodes implements AutoCloseable {
               nodeDir.resolve("units"));
       services.add(
           new Node(
-              new MeshService(plan, store, wireGuard, netns.runner(ns), settings),
+              new MeshService(
+                  plan, store, wireGuard, new SystemNameResolver(), netns.runner(ns), settings),
               new FirewallService(
                   plan, host, new NftFirewall(netns.runner(ns)), netns.runner(ns), settings),
               new NodeStatusService(plan, store, wireGuard, host, Clock.systemUTC())));

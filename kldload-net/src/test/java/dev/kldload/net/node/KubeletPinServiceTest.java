@@ -9,6 +9,7 @@ import dev.kldload.core.plan.StepStatus;
 import dev.kldload.core.process.DryRunProcessRunner;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.value.NodeId;
+import dev.kldload.net.InMemoryNameResolver;
 import dev.kldload.net.InMemoryWireGuard;
 import dev.kldload.net.NetworkPlan;
 import java.nio.file.Files;
@@ -30,7 +31,12 @@ class KubeletPinServiceTest {
     NetworkPlan plan = NetworkPlan.defaults();
     mesh =
         new MeshService(
-            plan, store, wg, new DryRunProcessRunner(new SystemProcessRunner()), settings());
+            plan,
+            store,
+            wg,
+            new InMemoryNameResolver(),
+            new DryRunProcessRunner(new SystemProcessRunner()),
+            settings());
     service =
         new KubeletPinService(
             plan, store, wg, new DryRunProcessRunner(new SystemProcessRunner()), settings());
