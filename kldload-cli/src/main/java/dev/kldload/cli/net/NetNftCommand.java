@@ -5,6 +5,7 @@ import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HostLock;
+import dev.kldload.net.InterfaceName;
 import dev.kldload.net.NftRuleset;
 import dev.kldload.net.node.FirewallService;
 import java.util.Optional;
@@ -62,7 +63,8 @@ public final class NetNftCommand implements Callable<Integer> {
     FirewallService service = NetworkContext.firewall(cli, dryRun);
     FirewallService.FirewallPlan plan =
         service.firewall(
-            host ? NftRuleset.Mode.HOST : NftRuleset.Mode.NODE, Optional.ofNullable(lanInterface));
+            host ? NftRuleset.Mode.HOST : NftRuleset.Mode.NODE,
+            Optional.ofNullable(lanInterface).map(InterfaceName::require));
     if (print) {
       cli.out().print(plan.ruleset());
       cli.out().flush();

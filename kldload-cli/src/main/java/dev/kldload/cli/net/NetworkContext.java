@@ -2,7 +2,6 @@ package dev.kldload.cli.net;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.core.config.Config;
-import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.net.NetworkPlan;
@@ -16,7 +15,6 @@ import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeSettings;
 import dev.kldload.net.node.NodeStatusService;
 import dev.kldload.net.node.NodeStore;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /** Builds the network services from the effective configuration, inside call() only. */
@@ -32,7 +30,7 @@ final class NetworkContext {
         new WgToolsWireGuard(runner),
         new SystemNameResolver(),
         runner,
-        settings(config));
+        NodeSettings.fromConfig(config));
   }
 
   static FirewallService firewall(Cli cli, boolean dryRun) {
@@ -43,7 +41,7 @@ final class NetworkContext {
         new IpHostNetwork(runner),
         new NftFirewall(runner),
         runner,
-        settings(config));
+        NodeSettings.fromConfig(config));
   }
 
   static KubeletPinService kubelet(Cli cli, boolean dryRun) {
@@ -54,7 +52,7 @@ final class NetworkContext {
         new NodeStore(config.stateDir()),
         new WgToolsWireGuard(runner),
         runner,
-        settings(config));
+        NodeSettings.fromConfig(config));
   }
 
   static NodeStatusService status(Cli cli) {
@@ -66,15 +64,6 @@ final class NetworkContext {
         new WgToolsWireGuard(runner),
         new IpHostNetwork(runner),
         cli.clock());
-  }
-
-  private static NodeSettings settings(Config config) {
-    return new NodeSettings(
-        Path.of(config.require(ConfigKey.NET_WIREGUARD_DIR)),
-        Boolean.parseBoolean(config.require(ConfigKey.NET_BOOT_UNITS)),
-        Path.of(config.require(ConfigKey.NET_KUBELET_DEFAULTS)),
-        Path.of(config.require(ConfigKey.NET_NFT_FILE)),
-        Path.of("/etc/systemd/system"));
   }
 
   /**

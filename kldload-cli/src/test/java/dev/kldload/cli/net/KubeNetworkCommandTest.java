@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kldload.core.lock.HostLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,46 @@ class KubeNetworkCommandTest {
     assertThat(keys.err()).contains("kube-network init");
     NetCli.Result remove = cli().run("remove-peer", "2");
     assertThat(remove.exit()).as(remove.toString()).isEqualTo(6);
+  }
+
+  @Test
+  @DisplayName("a bad net.* value in a config file is exit 2 naming the key and the file")
+  void configValuesValidated() throws Exception {
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("net:\n  mgmt:\n    interface: \"-f\"\n", "net.mgmt.interface");
+    bad.put("net:\n  wireguard-dir: \"/etc/wire\\0guard\"\n", "net.wireguard-dir");
+    bad.put("net:\n  libvirt-bridge: \"..\"\n", "net.libvirt-bridge");
+    bad.put("net:\n  k8s:\n    port: 70000\n", "net.k8s.port");
+    bad.put("net:\n  mgmt:\n    subnet: 10.250.0.0/28\n", "net.mgmt.subnet");
+    bad.put("net:\n  host-id: 2.5\n", "net.host-id");
+    bad.put("net:\n  wireguard-mtu: 9000\n", "net.wireguard-mtu");
+    bad.put("net:\n  boot-units: yes please\n", "net.boot-units");
+    bad.put("net:\n  kubelet-defaults: etc/default/kubelet\n", "net.kubelet-defaults");
+    Path config = dir.resolve("kldload.yaml");
+    for (Map.Entry<String, String> entry : bad.entrySet()) {
+      Files.writeString(config, entry.getKey());
+      NetCli.Result r =
+          cli()
+              .without("KLDLOAD_NET_MGMT_INTERFACE")
+              .without("KLDLOAD_NET_WIREGUARD_DIR")
+              .without("KLDLOAD_NET_BOOT_UNITS")
+              .without("KLDLOAD_NET_KUBELET_DEFAULTS")
+              .run("--config", config.toString(), "init", "1", "--dry-run");
+      assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+      assertThat(r.err())
+          .as(r.toString())
+          .contains("error: init: " + entry.getValue() + " '", "config file " + config, "hint:")
+          .doesNotContain("unexpected");
+    }
+    assertThat(dir.resolve("state")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("nft --lan-interface that could pass for an option is exit 2")
+  void lanInterfaceValidated() {
+    NetCli.Result r = cli().run("nft", "--lan-interface=-f", "--print");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).as(r.toString()).contains("interface name '-f'");
   }
 
   @Test
