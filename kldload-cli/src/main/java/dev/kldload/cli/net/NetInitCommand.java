@@ -50,7 +50,7 @@ public final class NetInitCommand implements Callable<Integer> {
             .orElse(null)) {
       ExitCode code = cli.runPlan(service.init(nodeId, force), mutation.dryRun(), output.format());
       if (!mutation.dryRun()) {
-        NetShowKeysCommand.render(cli, output, service.keys());
+        NetShowKeysCommand.render(cli, output, service.plan(), service.keys());
       }
       return code.code();
     }

@@ -3,6 +3,9 @@ package dev.kldload.cli.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.core.lock.HostLock;
+import dev.kldload.core.value.NodeId;
+import dev.kldload.net.PlaneKind;
+import dev.kldload.net.node.NodeStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,6 +60,21 @@ class KubeNetworkCommandTest {
     NetCli.Result invalid = cli().run("apply", "--mesh", bad.toString());
     assertThat(invalid.exit()).as(invalid.toString()).isEqualTo(2);
     assertThat(invalid.err()).contains("not a WireGuard key");
+  }
+
+  @Test
+  @DisplayName("show-keys labels each key with the configured interface name")
+  void showKeysLabels() {
+    NodeStore store = new NodeStore(dir.resolve("state"));
+    store.saveNode(new NodeStore.NodeRecord(NodeId.of(3), false));
+    String mgmt = store.createKey(PlaneKind.MGMT).publicKey().base64();
+    String k8s = store.createKey(PlaneKind.K8S).publicKey().base64();
+    NetCli.Result r = new NetCli(dir, Optional.empty(), "wg-ops", "wg-cluster0").run("show-keys");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .as(r.toString())
+        .isEqualTo(
+            "Node ID:      3\n" + "wg-ops:       " + mgmt + "\n" + "wg-cluster0:  " + k8s + "\n");
   }
 
   @Test
