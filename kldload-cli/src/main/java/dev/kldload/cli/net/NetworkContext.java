@@ -23,7 +23,7 @@ final class NetworkContext {
 
   static MeshService mesh(Cli cli, boolean dryRun) {
     Config config = cli.config();
-    ProcessRunner runner = cli.processRunner(dryRun);
+    ProcessRunner runner = runner(cli, dryRun);
     return new MeshService(
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
@@ -35,7 +35,7 @@ final class NetworkContext {
 
   static FirewallService firewall(Cli cli, boolean dryRun) {
     Config config = cli.config();
-    ProcessRunner runner = cli.processRunner(dryRun);
+    ProcessRunner runner = runner(cli, dryRun);
     return new FirewallService(
         NetworkPlan.fromConfig(config),
         new IpHostNetwork(runner),
@@ -46,7 +46,7 @@ final class NetworkContext {
 
   static KubeletPinService kubelet(Cli cli, boolean dryRun) {
     Config config = cli.config();
-    ProcessRunner runner = cli.processRunner(dryRun);
+    ProcessRunner runner = runner(cli, dryRun);
     return new KubeletPinService(
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
@@ -57,13 +57,18 @@ final class NetworkContext {
 
   static NodeStatusService status(Cli cli) {
     Config config = cli.config();
-    ProcessRunner runner = cli.processRunner(false);
+    ProcessRunner runner = runner(cli, false);
     return new NodeStatusService(
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
         new WgToolsWireGuard(runner),
         new IpHostNetwork(runner),
         cli.clock());
+  }
+
+  /** The CLI's runner, shown on stderr from -vv on. */
+  private static ProcessRunner runner(Cli cli, boolean dryRun) {
+    return EchoingProcessRunner.at(cli.verbosity(), cli.processRunner(dryRun), cli.err());
   }
 
   /**

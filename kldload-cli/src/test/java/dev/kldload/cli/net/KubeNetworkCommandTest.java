@@ -63,6 +63,19 @@ class KubeNetworkCommandTest {
   }
 
   @Test
+  @DisplayName("-vv shows each program kube-network runs on stderr; without it none is shown")
+  void verboseShowsCommands() {
+    NetCli.Result quiet = cli().run("check");
+    assertThat(quiet.err()).as(quiet.toString()).doesNotContain("$ ip");
+    NetCli.Result verbose = cli().run("check", "-vv");
+    assertThat(verbose.exit()).as(verbose.toString()).isIn(0, 5);
+    assertThat(verbose.err()).as(verbose.toString()).contains("$ ip ");
+    assertThat(verbose.out()).as(verbose.toString()).isEqualTo(quiet.out());
+    NetCli.Result exits = cli().run("check", "-vvv");
+    assertThat(exits.err()).as(exits.toString()).containsPattern("exit \\d+ in ");
+  }
+
+  @Test
   @DisplayName("show-keys labels each key with the configured interface name")
   void showKeysLabels() {
     NodeStore store = new NodeStore(dir.resolve("state"));
