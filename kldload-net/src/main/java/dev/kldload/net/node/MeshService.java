@@ -65,8 +65,6 @@ public final class MeshService {
     return plan;
   }
 
-  // ---------------------------------------------------------------- init
-
   /** What a plan converges to, fixed when the plan is built. */
   private record Desired(NodeId id, boolean nat, Mesh peers) {
     List<PeerSpec> peers(Plane plane) {
@@ -79,6 +77,8 @@ public final class MeshService {
           .collect(Collectors.toCollection(LinkedHashSet::new));
     }
   }
+
+  // ---------------------------------------------------------------- init
 
   /**
    * Gives this machine its node id, one key pair per plane, and both interfaces with their
