@@ -112,8 +112,13 @@ public record Mesh(List<MeshNode> nodes) {
       }
     }
     JsonNode id = entry.get("id");
-    if (id == null || !id.canConvertToInt()) {
-      throw KldloadException.invalid(what + " has no numeric id", "add 'id: N' (1-254)");
+    if (id == null) {
+      throw KldloadException.invalid(what + " has no id", "add 'id: N' (1-254)");
+    }
+    // canConvertToInt alone takes 2.5 (and truncates it to 2)
+    if (!id.isIntegralNumber() || !id.canConvertToInt()) {
+      throw KldloadException.invalid(
+          what + " has id '" + id.asText() + "', not a whole number", "write 'id: N' (1-254)");
     }
     NodeId nodeId = NodeId.of(id.asInt());
     JsonNode endpoint = entry.get("endpoint");
@@ -128,8 +133,13 @@ public record Mesh(List<MeshNode> nodes) {
         keys.put(plane, WgKey.parse(key.asText()));
       }
     }
-    return new MeshNode(
-        nodeId, Endpoint.parse(endpoint.asText()), entry.path("nat").asBoolean(false), keys);
+    JsonNode nat = entry.path("nat");
+    if (!nat.isMissingNode() && !nat.isBoolean()) {
+      throw KldloadException.invalid(
+          what + " (node " + nodeId + ") has nat '" + nat.asText() + "'",
+          "write nat: true or false");
+    }
+    return new MeshNode(nodeId, Endpoint.parse(endpoint.asText()), nat.asBoolean(false), keys);
   }
 
   /** The JSON form {@link #read} accepts (also the state file format). */

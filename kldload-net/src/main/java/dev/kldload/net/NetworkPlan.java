@@ -78,37 +78,33 @@ public record NetworkPlan(
 
   public static NetworkPlan fromConfig(Config config) {
     return new NetworkPlan(
-        Cidr.parse(config.require(ConfigKey.NET_LIBVIRT_NETWORK)),
-        config.require(ConfigKey.NET_LIBVIRT_BRIDGE),
-        new Plane(
-            PlaneKind.MGMT,
-            config.require(ConfigKey.NET_MGMT_INTERFACE),
-            Cidr.parse(config.require(ConfigKey.NET_MGMT_SUBNET)),
-            number(config, ConfigKey.NET_MGMT_PORT)),
-        new Plane(
-            PlaneKind.K8S,
-            config.require(ConfigKey.NET_K8S_INTERFACE),
-            Cidr.parse(config.require(ConfigKey.NET_K8S_SUBNET)),
-            number(config, ConfigKey.NET_K8S_PORT)),
-        NodeId.of(number(config, ConfigKey.NET_HOST_ID)),
-        Cidr.parse(config.require(ConfigKey.NET_POD_CIDR)),
-        Cidr.parse(config.require(ConfigKey.NET_SERVICE_CIDR)),
+        NetConfig.cidr(config, ConfigKey.NET_LIBVIRT_NETWORK),
+        NetConfig.interfaceName(config, ConfigKey.NET_LIBVIRT_BRIDGE),
+        plane(config, PlaneKind.MGMT),
+        plane(config, PlaneKind.K8S),
+        NetConfig.nodeId(config, ConfigKey.NET_HOST_ID),
+        NetConfig.cidr(config, ConfigKey.NET_POD_CIDR),
+        NetConfig.cidr(config, ConfigKey.NET_SERVICE_CIDR),
         200,
         220,
         240,
-        1500,
-        number(config, ConfigKey.NET_WIREGUARD_MTU));
+        PHYSICAL_MTU,
+        NetConfig.number(
+            config, ConfigKey.NET_WIREGUARD_MTU, 1280, PHYSICAL_MTU - WIREGUARD_OVERHEAD));
   }
 
-  private static int number(Config config, ConfigKey key) {
-    String text = config.require(key);
-    try {
-      return Integer.parseInt(text.strip());
-    } catch (NumberFormatException e) {
-      throw KldloadException.invalid(
-          key.key() + " '" + text + "' is not a number",
-          "set " + key.key() + " (" + key.environmentName() + ") to a whole number");
-    }
+  private static final int PHYSICAL_MTU = 1500;
+
+  /** A plane from its four keys, each checked on its own so a failure names its key. */
+  private static Plane plane(Config config, PlaneKind kind) {
+    boolean mgmt = kind == PlaneKind.MGMT;
+    ConfigKey subnetKey = mgmt ? ConfigKey.NET_MGMT_SUBNET : ConfigKey.NET_K8S_SUBNET;
+    return new Plane(
+        kind,
+        NetConfig.interfaceName(
+            config, mgmt ? ConfigKey.NET_MGMT_INTERFACE : ConfigKey.NET_K8S_INTERFACE),
+        NetConfig.read(config, subnetKey, text -> Plane.checkSubnet(kind, Cidr.parse(text))),
+        NetConfig.port(config, mgmt ? ConfigKey.NET_MGMT_PORT : ConfigKey.NET_K8S_PORT));
   }
 
   public Plane plane(PlaneKind kind) {

@@ -3,30 +3,29 @@ package dev.kldload.net;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.NodeId;
-import java.util.regex.Pattern;
 
 /**
  * One WireGuard plane: its interface name, its /24 (or larger) subnet where a node's address is
  * {@code <subnet>.<id>}, and its UDP port.
  */
 public record Plane(PlaneKind kind, String interfaceName, Cidr subnet, int port) {
-  private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
-
   public Plane {
-    if (!IFNAME.matcher(interfaceName).matches()) {
+    InterfaceName.require(interfaceName);
+    checkSubnet(kind, subnet);
+    if (port < 1 || port > 65535) {
       throw KldloadException.invalid(
-          "interface name '" + interfaceName + "' is not valid",
-          "use 1 to 15 letters, digits, '_', '.' or '-'");
+          "plane " + kind.id() + " port " + port + " is not a UDP port", "use 1 to 65535");
     }
+  }
+
+  /** {@code subnet} when it can hold node ids 1-254 as its last octet. */
+  public static Cidr checkSubnet(PlaneKind kind, Cidr subnet) {
     if (!subnet.isIpv4() || subnet.prefixLength() > 24) {
       throw KldloadException.invalid(
           "plane " + kind.id() + " subnet " + subnet + " cannot hold node ids 1-254",
           "use an IPv4 network of /24 or larger");
     }
-    if (port < 1 || port > 65535) {
-      throw KldloadException.invalid(
-          "plane " + kind.id() + " port " + port + " is not a UDP port", "use 1 to 65535");
-    }
+    return subnet;
   }
 
   /** The node's address on this plane, with the plane's prefix length. */

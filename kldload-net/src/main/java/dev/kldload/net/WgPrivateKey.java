@@ -70,6 +70,11 @@ public final class WgPrivateKey {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
+  /** Whether {@code key} carries this private key's bytes: a private key given as a public one. */
+  public boolean sameBytes(WgKey key) {
+    return Arrays.equals(bytes, Base64.getDecoder().decode(key.base64()));
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof WgPrivateKey other && Arrays.equals(other.bytes, bytes);

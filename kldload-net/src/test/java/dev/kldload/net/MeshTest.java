@@ -90,6 +90,25 @@ class MeshTest {
     assertInvalid(() -> meshFrom("[]"));
   }
 
+  @Test
+  @DisplayName(
+      "a fractional or quoted id and a nat that is not true/false are refused, naming them")
+  void wholeIdsAndBooleans(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("mesh.yaml");
+    Files.writeString(
+        file, "nodes:\n  - {id: 1, endpoint: 10.0.0.1}\n  - {id: 2.5, endpoint: h}\n");
+    assertThatThrownBy(() -> Mesh.read(file))
+        .isInstanceOfSatisfying(
+            KldloadException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT);
+              assertThat(e.getMessage()).contains(file.toString(), "entry 1", "id", "2.5");
+            });
+    assertInvalid(() -> meshFrom("{\"nodes\":[{\"id\":\"2\",\"endpoint\":\"h\"}]}"));
+    assertInvalid(() -> meshFrom("{\"nodes\":[{\"id\":2.0,\"endpoint\":\"h\"}]}"));
+    assertInvalid(() -> meshFrom("{\"nodes\":[{\"id\":2,\"endpoint\":\"h\",\"nat\":\"yes\"}]}"));
+  }
+
   private static Mesh meshFrom(String json) throws Exception {
     Path file = Files.createTempFile("mesh", ".json");
     try {

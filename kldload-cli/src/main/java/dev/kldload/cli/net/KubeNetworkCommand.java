@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
       "/etc/wireguard bring the planes back at boot. Only peers kube-network added are ever",
       "removed. The firewall lives in 'table inet kldload' only. Every verb can be re-run: the",
       "same input changes nothing. Addresses, ports and interface names come from the net.*",
-      "configuration keys."
+      "configuration keys. -v shows what each step changed (peers set or removed, the address",
+      "an endpoint name resolved to); -vv also every program run; -vvv how each one ended."
     },
     mixinStandardHelpOptions = true,
     subcommands = {

@@ -23,8 +23,11 @@ import picocli.CommandLine.Parameters;
     header = "Add or update one peer (by id) on one or both planes.",
     description = {
       "ENDPOINT is the peer's own address without a port (the plane's port is added); the host's",
-      "is its bridge address. A peer is keyed by its id: adding it again updates it, never",
-      "duplicates it. Give the peer's public key per plane (from 'kube-network show-keys' there)."
+      "is its bridge address. A DNS name is resolved on every run and the interface follows it;",
+      "the wg-quick files keep the name. A peer is keyed by its id: adding it again updates it,",
+      "never duplicates it. Give the peer's public key per plane (from 'kube-network show-keys'",
+      "there); a plane whose key is not given keeps the key recorded for it. This node's own",
+      "keys are refused."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -70,8 +73,10 @@ public final class NetAddPeerCommand implements Callable<Integer> {
       keys.put(PlaneKind.K8S, WgKey.parse(k8sKey));
     }
     MeshNode peer = new MeshNode(NodeId.parse(id), Endpoint.parse(endpoint), nat, keys);
-    var service = NetworkContext.service(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "add-peer").orElse(null)) {
+    var service = NetworkContext.mesh(cli, mutation.dryRun());
+    try (HostLock lock =
+        NetworkContext.lock(cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "add-peer")
+            .orElse(null)) {
       return cli.runPlan(service.addPeer(peer), mutation.dryRun(), output.format()).code();
     }
   }

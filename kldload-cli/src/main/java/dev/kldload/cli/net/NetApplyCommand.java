@@ -52,8 +52,10 @@ public final class NetApplyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Mesh mesh = Mesh.read(meshFile);
-    var service = NetworkContext.service(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "apply").orElse(null)) {
+    var service = NetworkContext.mesh(cli, mutation.dryRun());
+    try (HostLock lock =
+        NetworkContext.lock(cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "apply")
+            .orElse(null)) {
       return cli.runPlan(service.applyMesh(mesh), mutation.dryRun(), output.format()).code();
     }
   }

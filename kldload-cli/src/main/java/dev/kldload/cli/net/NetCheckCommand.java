@@ -32,7 +32,7 @@ public final class NetCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<PlanIssue> issues = NetworkContext.service(cli, false).check();
+    List<PlanIssue> issues = NetworkContext.status(cli).check();
     output
         .renderer()
         .list(

@@ -6,7 +6,7 @@ import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.NodeId;
-import dev.kldload.net.node.NetworkService;
+import dev.kldload.net.node.MeshService;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,11 +44,13 @@ public final class NetInitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     NodeId nodeId = NodeId.parse(id);
-    NetworkService service = NetworkContext.service(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "init").orElse(null)) {
+    MeshService service = NetworkContext.mesh(cli, mutation.dryRun());
+    try (HostLock lock =
+        NetworkContext.lock(cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "init")
+            .orElse(null)) {
       ExitCode code = cli.runPlan(service.init(nodeId, force), mutation.dryRun(), output.format());
       if (!mutation.dryRun()) {
-        NetShowKeysCommand.render(cli, output, service.keys());
+        NetShowKeysCommand.render(cli, output, service.plan(), service.keys());
       }
       return code.code();
     }

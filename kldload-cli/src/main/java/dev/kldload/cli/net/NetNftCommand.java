@@ -5,8 +5,9 @@ import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HostLock;
+import dev.kldload.net.InterfaceName;
 import dev.kldload.net.NftRuleset;
-import dev.kldload.net.node.NetworkService;
+import dev.kldload.net.node.FirewallService;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,16 +60,18 @@ public final class NetNftCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     boolean dryRun = mutation.dryRun() || print;
-    NetworkService service = NetworkContext.service(cli, dryRun);
-    NetworkService.FirewallPlan plan =
+    FirewallService service = NetworkContext.firewall(cli, dryRun);
+    FirewallService.FirewallPlan plan =
         service.firewall(
-            host ? NftRuleset.Mode.HOST : NftRuleset.Mode.NODE, Optional.ofNullable(lanInterface));
+            host ? NftRuleset.Mode.HOST : NftRuleset.Mode.NODE,
+            Optional.ofNullable(lanInterface).map(InterfaceName::require));
     if (print) {
       cli.out().print(plan.ruleset());
       cli.out().flush();
       return ExitCode.OK.code();
     }
-    try (HostLock lock = NetworkContext.lock(cli, dryRun, "nft").orElse(null)) {
+    try (HostLock lock =
+        NetworkContext.lock(cli, dryRun, NetworkContext.Resource.FIREWALL, "nft").orElse(null)) {
       return cli.runPlan(plan.plan(), dryRun, output.format()).code();
     }
   }

@@ -30,8 +30,11 @@ public final class NetPinKubeletCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var service = NetworkContext.service(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "pin-kubelet").orElse(null)) {
+    var service = NetworkContext.kubelet(cli, mutation.dryRun());
+    try (HostLock lock =
+        NetworkContext.lock(
+                cli, mutation.dryRun(), NetworkContext.Resource.KUBE_NODE, "pin-kubelet")
+            .orElse(null)) {
       return cli.runPlan(service.pinKubelet(), mutation.dryRun(), output.format()).code();
     }
   }

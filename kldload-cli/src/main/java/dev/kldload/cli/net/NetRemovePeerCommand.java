@@ -36,8 +36,11 @@ public final class NetRemovePeerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     NodeId nodeId = NodeId.parse(id);
-    var service = NetworkContext.service(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "remove-peer").orElse(null)) {
+    var service = NetworkContext.mesh(cli, mutation.dryRun());
+    try (HostLock lock =
+        NetworkContext.lock(
+                cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "remove-peer")
+            .orElse(null)) {
       return cli.runPlan(service.removePeer(nodeId), mutation.dryRun(), output.format()).code();
     }
   }

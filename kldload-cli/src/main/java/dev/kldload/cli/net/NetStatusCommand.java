@@ -36,7 +36,7 @@ public final class NetStatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StatusView status = NetworkContext.service(cli, false).status();
+    StatusView status = NetworkContext.status(cli).status();
     output.renderer().single(cli.out(), status, NetStatusCommand::table);
     return ExitCode.OK.code();
   }

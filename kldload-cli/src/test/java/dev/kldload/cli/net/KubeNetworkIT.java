@@ -176,7 +176,7 @@ class KubeNetworkIT {
   @Test
   @Order(4)
   @DisplayName("a foreign peer survives re-apply; remove-peer cuts exactly that peer")
-  void foreignPeerAndRemove() {
+  void foreignPeerAndRemove() throws Exception {
     String foreign = "SJ+TAmOfoZ7qhLRag3N1oaGeXc4TYAZgV2dwRz8jXDw=";
     sh(
         "ip",
@@ -192,6 +192,20 @@ class KubeNetworkIT {
         "10.250.0.77/32");
     NetCli.Result again = ok(1, "apply", "--mesh", meshFile.toString());
     assertThat(again.err()).contains("0 applied");
+    JsonNode planned = JSON.readTree(ok(1, "remove-peer", "2", "--dry-run", "-o", "json").out());
+    List<String> wouldApply = new ArrayList<>();
+    planned
+        .get("items")
+        .forEach(
+            step -> {
+              if (step.get("action").asText().equals("would apply")) {
+                wouldApply.add(step.get("step").asText());
+              }
+            });
+    assertThat(wouldApply)
+        .as(planned.toString())
+        .containsExactlyInAnyOrder(
+            "record-peers", "peers-mgmt", "peers-k8s", "persist-mgmt", "persist-k8s");
     ok(1, "remove-peer", "2");
     ok(1, "remove-peer", "2");
     String peers =

@@ -50,6 +50,12 @@ final class NetCli {
     env.put("NO_COLOR", "1");
   }
 
+  /** Drops a variable the harness sets, so a config file's value for that key takes effect. */
+  NetCli without(String variable) {
+    env.remove(variable);
+    return this;
+  }
+
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -39,6 +39,35 @@ public final class NodeStore {
   /** The node's identity in the mesh. */
   public record NodeRecord(NodeId id, boolean nat) {}
 
+  /**
+   * This node's identity, with a key on every plane: what every verb but {@code init} needs. Before
+   * {@code init} it is a precondition failure that says so.
+   */
+  public NodeRecord requireNode() {
+    NodeRecord node =
+        node()
+            .orElseThrow(
+                () ->
+                    KldloadException.precondition(
+                        "this machine is not a mesh node yet", "run 'kube-network init ID' first"));
+    for (PlaneKind kind : PlaneKind.values()) {
+      if (key(kind).isEmpty()) {
+        throw KldloadException.precondition(
+            "node " + node.id() + " has no " + kind.id() + " key", "run 'kube-network init ID'");
+      }
+    }
+    return node;
+  }
+
+  /** The plane's private key, which {@code init} creates. */
+  public WgPrivateKey requireKey(PlaneKind plane) {
+    return key(plane)
+        .orElseThrow(
+            () ->
+                KldloadException.precondition(
+                    "no " + plane.id() + " key", "run 'kube-network init ID' first"));
+  }
+
   public Optional<NodeRecord> node() {
     return PrivateFiles.read(dir.resolve("node.json"))
         .map(text -> json(text, "node.json"))

@@ -6,7 +6,7 @@ import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.net.WgPrivateKey;
-import dev.kldload.net.node.NetworkService;
+import dev.kldload.net.node.FirewallService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,8 +73,8 @@ class ArtifactsIT {
   void systemdAcceptsFirewallUnit(@TempDir Path dir) throws IOException {
     Requirements.require(
         Requirements.onPath("systemd-analyze"), "systemd-analyze (apt-get install systemd)");
-    Path unit = dir.resolve(NetworkService.FIREWALL_UNIT);
-    Files.writeString(unit, NetworkService.firewallUnit(Path.of("/etc/kldload/nftables.nft")));
+    Path unit = dir.resolve(FirewallService.FIREWALL_UNIT);
+    Files.writeString(unit, FirewallService.firewallUnit(Path.of("/etc/kldload/nftables.nft")));
     ProcessResult result =
         Netns.HOST.run(
             ProcessSpec.of("systemd-analyze", "verify", unit.toString()).readOnly().build());

@@ -7,12 +7,10 @@ import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.net.NftRuleset;
-import dev.kldload.net.node.NetworkService;
+import dev.kldload.net.node.FirewallService;
 import dev.kldload.net.node.NodeSettings;
-import dev.kldload.net.node.NodeStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -27,13 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("lab")
 class FirewallBootUnitLabIT {
-  private static final Path UNIT = Path.of("/etc/systemd/system", NetworkService.FIREWALL_UNIT);
+  private static final Path UNIT = Path.of("/etc/systemd/system", FirewallService.FIREWALL_UNIT);
 
   @TempDir Path dir;
 
   @AfterEach
   void removeUnit() throws Exception {
-    Netns.HOST.run(ProcessSpec.of("systemctl", "disable", NetworkService.FIREWALL_UNIT).build());
+    Netns.HOST.run(ProcessSpec.of("systemctl", "disable", FirewallService.FIREWALL_UNIT).build());
     Files.deleteIfExists(UNIT);
     Netns.HOST.run(ProcessSpec.of("systemctl", "daemon-reload").build());
     Netns.HOST.run(ProcessSpec.of("nft", "delete", "table", "inet", "kldload").build());
@@ -46,25 +44,22 @@ class FirewallBootUnitLabIT {
     Requirements.require(
         Files.isDirectory(Path.of("/run/systemd/system")), "systemd is this machine's init");
     Path ruleset = dir.resolve("nftables.nft");
-    NetworkService service =
-        new NetworkService(
+    FirewallService service =
+        new FirewallService(
             NetworkPlan.defaults(),
-            new NodeStore(dir.resolve("state")),
-            new WgToolsWireGuard(Netns.HOST),
             new IpHostNetwork(Netns.HOST),
             new NftFirewall(Netns.HOST),
             Netns.HOST,
             new NodeSettings(
-                dir.resolve("wireguard"), true, dir.resolve("kubelet"), ruleset, UNIT.getParent()),
-            Clock.systemUTC());
-    NetworkService.FirewallPlan plan = service.firewall(NftRuleset.Mode.HOST, Optional.of("lo"));
+                dir.resolve("wireguard"), true, dir.resolve("kubelet"), ruleset, UNIT.getParent()));
+    FirewallService.FirewallPlan plan = service.firewall(NftRuleset.Mode.HOST, Optional.of("lo"));
     PlanEngine.quiet(1).run(plan.plan(), false).throwIfFailed();
     assertThat(ruleset).hasContent(plan.ruleset());
-    assertThat(systemctl("is-enabled", NetworkService.FIREWALL_UNIT)).isEqualTo("enabled");
+    assertThat(systemctl("is-enabled", FirewallService.FIREWALL_UNIT)).isEqualTo("enabled");
 
     Netns.HOST.check(ProcessSpec.of("nft", "delete", "table", "inet", "kldload").build());
-    systemctl("restart", NetworkService.FIREWALL_UNIT);
-    assertThat(systemctl("is-active", NetworkService.FIREWALL_UNIT)).isEqualTo("active");
+    systemctl("restart", FirewallService.FIREWALL_UNIT);
+    assertThat(systemctl("is-active", FirewallService.FIREWALL_UNIT)).isEqualTo("active");
     assertThat(new NftFirewall(Netns.HOST).tableComment())
         .as("the unit loaded the kept ruleset")
         .contains(NftRuleset.comment(plan.ruleset()));

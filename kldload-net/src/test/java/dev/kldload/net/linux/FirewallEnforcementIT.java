@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.plan.StepStatus;
 import dev.kldload.net.NftRuleset;
-import dev.kldload.net.node.NetworkService;
+import dev.kldload.net.node.FirewallService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,8 +112,8 @@ class FirewallEnforcementIT {
   void enforced() {
     assertThat(connects("8080")).as("8080 before our table").isTrue();
     String before = nodes.netns.in(nodes.ns(2), "nft", "list", "table", "inet", "other").stdout();
-    NetworkService node = nodes.node(2);
-    NetworkService.FirewallPlan plan = node.firewall(NftRuleset.Mode.NODE, Optional.empty());
+    FirewallService node = nodes.node(2).firewall();
+    FirewallService.FirewallPlan plan = node.firewall(NftRuleset.Mode.NODE, Optional.empty());
     assertThat(plan.ruleset()).contains("oifname \"lan0\" masquerade", "192.168.77.0/24");
     MeshNodes.run(plan.plan());
     assertThat(connects("22")).as("ssh").isTrue();

@@ -9,8 +9,8 @@ import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.NftRuleset;
+import dev.kldload.net.node.FirewallService;
 import dev.kldload.net.node.KeysView;
-import dev.kldload.net.node.NetworkService;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
@@ -81,12 +81,12 @@ class KernelWireGuardLabIT {
   @DisplayName("init creates kernel WireGuard interfaces that wg show reports with our keys")
   void initKernelWireGuard() throws Exception {
     for (int i = 1; i <= 2; i++) {
-      MeshNodes.run(nodes.node(i).init(NodeId.of(i), false));
+      MeshNodes.run(nodes.node(i).mesh().init(NodeId.of(i), false));
     }
     for (int i = 1; i <= 2; i++) {
-      MeshNodes.run(nodes.node(i).applyMesh(nodes.mesh()));
+      MeshNodes.run(nodes.node(i).mesh().applyMesh(nodes.mesh()));
     }
-    KeysView keys = nodes.node(1).keys();
+    KeysView keys = nodes.node(1).mesh().keys();
     String mgmt = nodes.plans.get(0).mgmt().interfaceName();
     String k8s = nodes.plans.get(0).k8s().interfaceName();
     assertThat(kind(1, mgmt)).isEqualTo("wireguard");
@@ -96,7 +96,7 @@ class KernelWireGuardLabIT {
     assertThat(nodes.netns.in(nodes.ns(1), "wg", "show", k8s, "listen-port").stdout().strip())
         .isEqualTo("51821");
     assertThat(nodes.netns.in(nodes.ns(1), "wg", "show", k8s, "peers").stdout().strip())
-        .isEqualTo(nodes.node(2).keys().k8sPublicKey());
+        .isEqualTo(nodes.node(2).mesh().keys().k8sPublicKey());
     assertThat(handshake(1, k8s, "10.251.0.2")).as("k8s plane handshake 1→2").isTrue();
     // interface names differ per node (wireguard-go needs unique ones on one machine)
     String mgmtOfNode2 = nodes.plans.get(1).mgmt().interfaceName();
@@ -106,7 +106,7 @@ class KernelWireGuardLabIT {
   @Test
   @DisplayName("nft installs table inet kldload with a default-drop input chain, once")
   void nftOnTheGuest() {
-    NetworkService node = nodes.node(2);
+    FirewallService node = nodes.node(2).firewall();
     nodes.netns.in(
         nodes.ns(2),
         "ip",

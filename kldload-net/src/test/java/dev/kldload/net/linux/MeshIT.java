@@ -34,10 +34,10 @@ class MeshIT {
     dir = Files.createTempDirectory("kldload-mesh-it");
     nodes = new MeshNodes(3, dir);
     for (int i = 1; i <= 3; i++) {
-      MeshNodes.run(nodes.node(i).init(NodeId.of(i), false));
+      MeshNodes.run(nodes.node(i).mesh().init(NodeId.of(i), false));
     }
     for (int i = 1; i <= 3; i++) {
-      MeshNodes.run(nodes.node(i).applyMesh(nodes.mesh()));
+      MeshNodes.run(nodes.node(i).mesh().applyMesh(nodes.mesh()));
     }
   }
 
@@ -66,7 +66,7 @@ class MeshIT {
   @Order(2)
   @DisplayName("status shows fresh handshakes with every managed peer on both planes")
   void statusHandshakes() {
-    StatusView status = nodes.node(1).status();
+    StatusView status = nodes.node(1).status().status();
     assertThat(status.nodeId()).isEqualTo(1);
     for (PlaneStatus plane : status.planes()) {
       assertThat(plane.up()).as(plane.plane()).isTrue();
@@ -86,7 +86,7 @@ class MeshIT {
   @DisplayName("re-applying the same mesh changes nothing")
   void reapplyIsNoOp() {
     for (int i = 1; i <= 3; i++) {
-      PlanResult result = MeshNodes.run(nodes.node(i).applyMesh(nodes.mesh()));
+      PlanResult result = MeshNodes.run(nodes.node(i).mesh().applyMesh(nodes.mesh()));
       assertThat(result.outcomes())
           .allSatisfy(
               o -> assertThat(o.status()).as(o.stepId()).isEqualTo(StepStatus.ALREADY_DONE));
@@ -101,7 +101,7 @@ class MeshIT {
     String foreign = TestKeys.PAIRS[5][1];
     nodes.netns.in(
         nodes.ns(1), "wg", "set", mgmt, "peer", foreign, "allowed-ips", "10.250.0.77/32");
-    MeshNodes.run(nodes.node(1).applyMesh(nodes.mesh()));
+    MeshNodes.run(nodes.node(1).mesh().applyMesh(nodes.mesh()));
     String dump = nodes.netns.in(nodes.ns(1), "wg", "show", mgmt, "peers").stdout();
     assertThat(dump).contains(foreign);
     assertThat(dump.strip().split("\n")).hasSize(3);
@@ -111,19 +111,19 @@ class MeshIT {
   @Order(5)
   @DisplayName("remove-peer cuts exactly that peer: node 2 unreachable from node 1, node 3 still")
   void removePeer() {
-    MeshNodes.run(nodes.node(1).removePeer(NodeId.of(2)));
+    MeshNodes.run(nodes.node(1).mesh().removePeer(NodeId.of(2)));
     String mgmt = nodes.plans.get(0).mgmt().interfaceName();
     String peers = nodes.netns.in(nodes.ns(1), "wg", "show", mgmt, "peers").stdout();
     assertThat(peers)
-        .doesNotContain(nodes.node(2).keys().mgmtPublicKey())
-        .contains(nodes.node(3).keys().mgmtPublicKey(), TestKeys.PAIRS[5][1]);
+        .doesNotContain(nodes.node(2).mesh().keys().mgmtPublicKey())
+        .contains(nodes.node(3).mesh().keys().mgmtPublicKey(), TestKeys.PAIRS[5][1]);
     assertThat(nodes.unreachable(1, "10.250.0.2")).isTrue();
     assertThat(nodes.unreachable(1, "10.251.0.2")).isTrue();
     assertThat(nodes.ping(1, "10.250.0.3")).isTrue();
     assertThat(nodes.ping(1, "10.251.0.3")).isTrue();
     assertThat(dir.resolve("node1/wireguard/" + mgmt + ".conf"))
         .content()
-        .doesNotContain(nodes.node(2).keys().mgmtPublicKey())
-        .contains(nodes.node(3).keys().mgmtPublicKey());
+        .doesNotContain(nodes.node(2).mesh().keys().mgmtPublicKey())
+        .contains(nodes.node(3).mesh().keys().mgmtPublicKey());
   }
 }

@@ -12,9 +12,11 @@ import dev.kldload.net.NetworkPlan;
 import dev.kldload.net.Plane;
 import dev.kldload.net.PlaneKind;
 import dev.kldload.net.WgKey;
+import dev.kldload.net.node.FirewallService;
 import dev.kldload.net.node.KeysView;
-import dev.kldload.net.node.NetworkService;
+import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeSettings;
+import dev.kldload.net.node.NodeStatusService;
 import dev.kldload.net.node.NodeStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,13 +26,15 @@ import java.util.Map;
 
 /**
  * N mesh nodes, one network namespace each, joined by a bridge on 192.168.77.0/24: each node has
- * its own state directory and interface names, and a NetworkService whose programs run in its
- * namespace.
+ * its own state directory and interface names, and services whose programs run in its namespace.
  */
 final class MeshNodes implements AutoCloseable {
+  /** One node's services, all on the same state and namespace. */
+  record Node(MeshService mesh, FirewallService firewall, NodeStatusService status) {}
+
   final Netns netns = new Netns();
   final List<String> namespaces = new ArrayList<>();
-  final List<NetworkService> services = new ArrayList<>();
+  final List<Node> services = new ArrayList<>();
   final List<NetworkPlan> plans = new ArrayList<>();
 
   MeshNodes(int count, Path dir) {
@@ -55,21 +59,23 @@ final class MeshNodes implements AutoCloseable {
               1500,
               1420);
       Path nodeDir = dir.resolve("node" + i);
+      NodeStore store = new NodeStore(nodeDir.resolve("state"));
+      WgToolsWireGuard wireGuard = new WgToolsWireGuard(netns.runner(ns));
+      IpHostNetwork host = new IpHostNetwork(netns.runner(ns));
+      NodeSettings settings =
+          new NodeSettings(
+              nodeDir.resolve("wireguard"),
+              false,
+              nodeDir.resolve("kubelet"),
+              nodeDir.resolve("nftables.nft"),
+              nodeDir.resolve("units"));
       services.add(
-          new NetworkService(
-              plan,
-              new NodeStore(nodeDir.resolve("state")),
-              new WgToolsWireGuard(netns.runner(ns)),
-              new IpHostNetwork(netns.runner(ns)),
-              new NftFirewall(netns.runner(ns)),
-              netns.runner(ns),
-              new NodeSettings(
-                  nodeDir.resolve("wireguard"),
-                  false,
-                  nodeDir.resolve("kubelet"),
-                  nodeDir.resolve("nftables.nft"),
-                  nodeDir.resolve("units")),
-              Clock.systemUTC()));
+          new Node(
+              new MeshService(
+                  plan, store, wireGuard, new SystemNameResolver(), netns.runner(ns), settings),
+              new FirewallService(
+                  plan, host, new NftFirewall(netns.runner(ns)), netns.runner(ns), settings),
+              new NodeStatusService(plan, store, wireGuard, host, Clock.systemUTC())));
       namespaces.add(ns);
       plans.add(plan);
     }
@@ -79,7 +85,7 @@ final class MeshNodes implements AutoCloseable {
     return "192.168.77." + (10 + id);
   }
 
-  NetworkService node(int id) {
+  Node node(int id) {
     return services.get(id - 1);
   }
 
@@ -97,7 +103,7 @@ final class MeshNodes implements AutoCloseable {
   Mesh mesh() {
     List<MeshNode> nodes = new ArrayList<>();
     for (int i = 1; i <= services.size(); i++) {
-      KeysView keys = node(i).keys();
+      KeysView keys = node(i).mesh().keys();
       nodes.add(
           new MeshNode(
               NodeId.of(i),

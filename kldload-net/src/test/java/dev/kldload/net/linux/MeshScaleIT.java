@@ -27,16 +27,16 @@ class MeshScaleIT {
     try (MeshNodes nodes = new MeshNodes(NODES, dir)) {
       long t1 = System.nanoTime();
       for (int i = 1; i <= NODES; i++) {
-        MeshNodes.run(nodes.node(i).init(NodeId.of(i), false));
+        MeshNodes.run(nodes.node(i).mesh().init(NodeId.of(i), false));
       }
       long t2 = System.nanoTime();
       Mesh mesh = nodes.mesh();
       for (int i = 1; i <= NODES; i++) {
-        MeshNodes.run(nodes.node(i).applyMesh(mesh));
+        MeshNodes.run(nodes.node(i).mesh().applyMesh(mesh));
       }
       long t3 = System.nanoTime();
       for (int i = 1; i <= NODES; i++) {
-        PlanResult again = MeshNodes.run(nodes.node(i).applyMesh(mesh));
+        PlanResult again = MeshNodes.run(nodes.node(i).mesh().applyMesh(mesh));
         assertThat(again.outcomes())
             .allSatisfy(o -> assertThat(o.status()).isEqualTo(StepStatus.ALREADY_DONE));
       }
@@ -50,7 +50,7 @@ class MeshScaleIT {
           (t3 - t2) / 1_000_000,
           (t3 - t2) / 1_000_000 / NODES,
           (t4 - t3) / 1_000_000);
-      assertThat(nodes.node(1).status().planes())
+      assertThat(nodes.node(1).status().status().planes())
           .allSatisfy(p -> assertThat(p.peers()).hasSize(NODES - 1));
       assertThat(nodes.ping(1, "10.251.0." + NODES)).isTrue();
       assertThat(nodes.ping(NODES, "10.250.0.1")).isTrue();

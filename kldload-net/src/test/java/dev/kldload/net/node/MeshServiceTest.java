@@ -5,22 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
+import dev.kldload.core.plan.ProgressListener;
+import dev.kldload.core.plan.Step;
+import dev.kldload.core.plan.StepOutcome;
 import dev.kldload.core.plan.StepStatus;
 import dev.kldload.core.process.DryRunProcessRunner;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.Endpoint;
-import dev.kldload.net.InMemoryFirewall;
 import dev.kldload.net.InMemoryHostNetwork;
+import dev.kldload.net.InMemoryNameResolver;
 import dev.kldload.net.InMemoryWireGuard;
 import dev.kldload.net.Mesh;
 import dev.kldload.net.MeshNode;
 import dev.kldload.net.NetworkPlan;
-import dev.kldload.net.NftRuleset;
 import dev.kldload.net.PeerSpec;
 import dev.kldload.net.PlaneKind;
 import dev.kldload.net.TestKeys;
@@ -37,39 +40,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NetworkServiceTest {
+class MeshServiceTest {
   @TempDir Path dir;
   private final InMemoryWireGuard wg = new InMemoryWireGuard();
-  private final InMemoryFirewall fw = new InMemoryFirewall();
-  private final InMemoryHostNetwork host =
-      new InMemoryHostNetwork()
-          .address("enp1s0", "192.168.122.11/24")
-          .route("0.0.0.0/0", "enp1s0", "192.168.122.1");
+  private final InMemoryNameResolver names = new InMemoryNameResolver();
   private final NetworkPlan plan = NetworkPlan.defaults();
-  private NetworkService service;
+  private MeshService service;
+  private NodeStatusService status;
 
   @BeforeEach
   void setUp() {
+    NodeStore store = new NodeStore(dir.resolve("state"));
     service =
-        new NetworkService(
+        new MeshService(
+            plan, store, wg, names, new DryRunProcessRunner(new SystemProcessRunner()), settings());
+    status =
+        new NodeStatusService(
             plan,
-            new NodeStore(dir.resolve("state")),
+            store,
             wg,
-            host,
-            fw,
-            new DryRunProcessRunner(new SystemProcessRunner()),
-            new NodeSettings(
-                dir.resolve("wireguard"),
-                false,
-                dir.resolve("kubelet"),
-                dir.resolve("nftables.nft"),
-                dir.resolve("units")),
+            new InMemoryHostNetwork(),
             Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC));
+  }
+
+  private NodeSettings settings() {
+    return new NodeSettings(
+        dir.resolve("wireguard"),
+        false,
+        dir.resolve("kubelet"),
+        dir.resolve("nftables.nft"),
+        dir.resolve("units"));
   }
 
   private static PlanResult run(Plan plan) {
@@ -193,7 +200,7 @@ class NetworkServiceTest {
         .extracting(WgPeerState::publicKey)
         .containsExactlyInAnyOrder(TestKeys.publicKey(4), foreign);
     assertNothingChanged(run(service.removePeer(NodeId.of(2))));
-    assertThat(service.status().planes().get(0).peers())
+    assertThat(status.status().planes().get(0).peers())
         .anySatisfy(
             p -> {
               assertThat(p.publicKey()).isEqualTo(foreign.base64());
@@ -246,56 +253,179 @@ class NetworkServiceTest {
             KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION));
   }
 
+  /** Ids of the steps with {@code status}, in plan order. */
+  private static List<String> steps(PlanResult result, StepStatus status) {
+    return result.withStatus(status).stream().map(StepOutcome::stepId).toList();
+  }
+
+  /** The dry-run's "would apply" steps, then the real run's applied ones: they must agree. */
+  private static void assertDryRunShowsTheRun(Supplier<Plan> plan) {
+    List<String> planned = steps(PlanEngine.quiet(1).run(plan.get(), true), StepStatus.PLANNED);
+    List<String> applied = steps(run(plan.get()), StepStatus.APPLIED);
+    assertThat(planned).isNotEmpty().isEqualTo(applied);
+  }
+
+  /** Runs a plan and returns the step notes it reported (what -v prints). */
+  private static List<String> notes(Plan plan) {
+    List<String> notes = new CopyOnWriteArrayList<>();
+    PlanEngine engine =
+        new PlanEngine(
+            1,
+            Optional.empty(),
+            new ProgressListener() {
+              @Override
+              public void stepNote(Step step, String message) {
+                notes.add(step.id() + ": " + message);
+              }
+            },
+            new CancellationToken(),
+            Clock.systemUTC());
+    engine.run(plan, false).throwIfFailed();
+    return notes;
+  }
+
+  private MeshNode self() {
+    return new MeshNode(
+        NodeId.of(1),
+        Endpoint.parse("192.168.122.11"),
+        false,
+        Map.of(
+            PlaneKind.MGMT,
+            WgKey.parse(service.keys().mgmtPublicKey()),
+            PlaneKind.K8S,
+            WgKey.parse(service.keys().k8sPublicKey())));
+  }
+
   @Test
   @DisplayName(
-      "nft replaces our table once and keeps it for boot; the same input again changes nothing")
-  void firewallIdempotent() throws Exception {
-    NetworkService.FirewallPlan first = service.firewall(NftRuleset.Mode.NODE, Optional.empty());
-    assertThat(first.ruleset()).contains("oifname \"enp1s0\" masquerade", "192.168.122.0/24");
-    run(first.plan());
-    Path kept = dir.resolve("nftables.nft");
-    assertThat(kept).hasContent(first.ruleset());
-    assertThat(Files.getPosixFilePermissions(kept))
-        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertNothingChanged(run(service.firewall(NftRuleset.Mode.NODE, Optional.empty()).plan()));
-    assertThat(fw.replacements()).isEqualTo(1);
+      "a dry-run of init, add-peer, remove-peer and apply lists every step the run applies")
+  void dryRunShowsEveryStep() {
+    assertDryRunShowsTheRun(() -> service.init(NodeId.of(1), false));
+    assertDryRunShowsTheRun(() -> service.addPeer(node(2, 2, 3)));
+    assertDryRunShowsTheRun(() -> service.addPeer(node(3, 4, 5)));
+    assertDryRunShowsTheRun(() -> service.removePeer(NodeId.of(2)));
+    assertDryRunShowsTheRun(() -> service.applyMesh(new Mesh(List.of(self(), node(2, 2, 3)))));
+    assertDryRunShowsTheRun(() -> service.init(NodeId.of(7), true));
   }
 
   @Test
-  @DisplayName("the boot unit loads the kept ruleset, before the network and after nftables")
-  void firewallUnit() {
-    assertThat(NetworkService.firewallUnit(Path.of("/etc/kldload/nftables.nft")))
-        .contains(
-            "ExecStart=nft -f /etc/kldload/nftables.nft",
-            "ConditionPathExists=/etc/kldload/nftables.nft",
-            "Before=network-pre.target",
-            "After=nftables.service",
-            "WantedBy=sysinit.target")
-        .doesNotContain("ExecStop");
+  @DisplayName("add-peer with one plane's key updates that plane and keeps the other")
+  void partialUpdateKeepsOtherPlane() throws Exception {
+    run(service.init(NodeId.of(1), false));
+    run(service.addPeer(node(2, 2, 3)));
+    run(
+        service.addPeer(
+            new MeshNode(
+                NodeId.of(2),
+                Endpoint.parse("192.168.122.12"),
+                false,
+                Map.of(PlaneKind.MGMT, TestKeys.publicKey(4)))));
+    assertThat(wg.device("wg-mgmt").orElseThrow().peers())
+        .extracting(WgPeerState::publicKey)
+        .containsExactly(TestKeys.publicKey(4));
+    assertThat(wg.device("wg-k8s").orElseThrow().peers())
+        .extracting(WgPeerState::publicKey)
+        .containsExactly(TestKeys.publicKey(3));
+    assertThat(Files.readString(dir.resolve("wireguard/wg-k8s.conf")))
+        .contains(TestKeys.publicKey(3).base64());
   }
 
   @Test
-  @DisplayName("net.nft-file must be an absolute path without characters systemd would expand")
-  void nftFileValidated() {
-    for (String bad : List.of("relative.nft", "/etc/kl load.nft", "/etc/%h.nft", "/etc/$X.nft")) {
-      assertThatThrownBy(
-              () ->
-                  new NodeSettings(
-                      dir, true, dir.resolve("kubelet"), Path.of(bad), dir.resolve("units")))
-          .isInstanceOfSatisfying(
-              KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT));
+  @DisplayName(
+      "a peer key equal to this node's private or public key, either plane, is refused unchanged")
+  void ownKeysRefused() throws Exception {
+    run(service.init(NodeId.of(1), false));
+    Path peers = dir.resolve("state/net/peers.json");
+    String mgmtPrivate = Files.readString(dir.resolve("state/net/keys/mgmt.key")).strip();
+    String k8sPrivate = Files.readString(dir.resolve("state/net/keys/k8s.key")).strip();
+    for (String key :
+        List.of(
+            mgmtPrivate,
+            k8sPrivate,
+            service.keys().mgmtPublicKey(),
+            service.keys().k8sPublicKey())) {
+      for (PlaneKind plane : PlaneKind.values()) {
+        MeshNode peer =
+            new MeshNode(
+                NodeId.of(2),
+                Endpoint.parse("192.168.122.12"),
+                false,
+                Map.of(plane, WgKey.parse(key)));
+        assertThatThrownBy(() -> service.addPeer(peer))
+            .isInstanceOfSatisfying(
+                KldloadException.class,
+                e -> {
+                  assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT);
+                  assertThat(e.getMessage()).contains("this node's").doesNotContain(key);
+                });
+        assertThatThrownBy(() -> service.applyMesh(new Mesh(List.of(self(), peer))))
+            .isInstanceOfSatisfying(
+                KldloadException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT));
+      }
     }
+    assertThat(peers).doesNotExist();
+    assertThat(wg.device("wg-mgmt").orElseThrow().peers()).isEmpty();
   }
 
   @Test
-  @DisplayName("pin-kubelet sets --node-ip to the wg-k8s address and keeps other arguments")
-  void pinKubelet() throws Exception {
-    run(service.init(NodeId.of(4), false));
-    Files.writeString(
-        dir.resolve("kubelet"), "KUBELET_EXTRA_ARGS=--node-ip=192.168.122.14 --v=2\n");
-    run(service.pinKubelet());
-    assertThat(Files.readString(dir.resolve("kubelet")))
-        .isEqualTo("KUBELET_EXTRA_ARGS=\"--v=2 --node-ip=10.251.0.4\"\n");
-    assertNothingChanged(run(service.pinKubelet()));
+  @DisplayName(
+      "a peer named by DNS gets the address the name resolves to, and follows it when it moves")
+  void endpointNamesResolved() throws Exception {
+    run(service.init(NodeId.of(1), false));
+    names.name("node2.lan", "192.168.122.12");
+    MeshNode named =
+        new MeshNode(
+            NodeId.of(2),
+            Endpoint.parse("node2.lan"),
+            false,
+            Map.of(PlaneKind.MGMT, TestKeys.publicKey(2), PlaneKind.K8S, TestKeys.publicKey(3)));
+    assertThat(notes(service.addPeer(named)))
+        .contains("peers-mgmt: wg-mgmt: node 2 endpoint node2.lan resolves to 192.168.122.12");
+    assertThat(wg.device("wg-mgmt").orElseThrow().peers())
+        .singleElement()
+        .satisfies(p -> assertThat(p.endpoint()).contains("192.168.122.12:51820"));
+    assertNothingChanged(run(service.addPeer(named)));
+    names.name("node2.lan", "192.168.122.50");
+    PlanResult moved = run(service.addPeer(named));
+    assertThat(steps(moved, StepStatus.APPLIED)).containsExactly("peers-mgmt", "peers-k8s");
+    assertThat(wg.device("wg-k8s").orElseThrow().peers())
+        .singleElement()
+        .satisfies(p -> assertThat(p.endpoint()).contains("192.168.122.50:51821"));
+    assertThat(Files.readString(dir.resolve("wireguard/wg-mgmt.conf")))
+        .contains("Endpoint = node2.lan:51820");
+  }
+
+  @Test
+  @DisplayName("a peer name that does not resolve fails the plane with exit 7, naming the name")
+  void unresolvableName() {
+    run(service.init(NodeId.of(1), false));
+    MeshNode named =
+        new MeshNode(
+            NodeId.of(2),
+            Endpoint.parse("gone.lan"),
+            false,
+            Map.of(PlaneKind.MGMT, TestKeys.publicKey(2)));
+    PlanResult result = PlanEngine.quiet(1).run(service.addPeer(named), false);
+    assertThat(result.withStatus(StepStatus.FAILED))
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.stepId()).isEqualTo("peers-mgmt");
+              assertThat(o.errorMessage()).contains("gone.lan", "does not resolve");
+            });
+    assertThat(result.exitCode().code()).isEqualTo(7);
+  }
+
+  @Test
+  @DisplayName("the peers step notes each peer it sets or removes (shown with -v)")
+  void peerNotes() {
+    run(service.init(NodeId.of(1), false));
+    assertThat(notes(service.addPeer(node(2, 2, 3))))
+        .contains(
+            "peers-mgmt: wg-mgmt: set node 2 at 192.168.122.12:51820",
+            "peers-k8s: wg-k8s: set node 2 at 192.168.122.12:51821");
+    assertThat(notes(service.removePeer(NodeId.of(2))))
+        .contains("peers-mgmt: wg-mgmt: remove peer " + TestKeys.publicKey(2));
   }
 }
