@@ -8,13 +8,14 @@ import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.HostName;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.KubeNetwork;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.node.KubeInit;
 import dev.kldload.kube.node.NodeSystem;
+import dev.kldload.net.NetworkPlan;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,9 +29,10 @@ import picocli.CommandLine.Option;
     name = "kube-init",
     header = "Set up the first control plane: kubeadm, Cilium, MetalLB, ZFS storage, metrics.",
     description = {
-      "Renders the kubeadm configuration (no kube-proxy; pod and service networks from the plan;",
-      "API certificate for both WireGuard addresses, the node address and the VIP), Cilium values",
-      "(kube-proxy replacement, MTU 1370 over WireGuard, Hubble relay and UI, Gateway API), the MetalLB",
+      "Renders the kubeadm configuration (no kube-proxy; pod and service networks from the net.*",
+      "address plan; API certificate for both WireGuard addresses, the node address and the VIP),",
+      "Cilium values (kube-proxy replacement, MTU net.wireguard-mtu - 50 for VXLAN, Hubble relay and",
+      "UI, Gateway API), the MetalLB",
       "pool, ZFS LocalPV StorageClasses zfs (128k) and zfs-db (8k) and metrics-server values into",
       "/etc/kldload/kube-init/ - shown by --dry-run - then installs them with the node's kubeadm,",
       "helm and kubectl from the offline bundle (checksums verified) and writes the join command",
@@ -74,28 +76,10 @@ public final class KubeInitCommand implements Callable<Integer> {
   String clusterName = "kldload";
 
   @Option(
-      names = "--host-network",
-      paramLabel = "CIDR",
-      description = "Host network; MetalLB uses .200-.220 of it (default: ${DEFAULT-VALUE}).")
-  String hostNetwork = "192.168.122.0/24";
-
-  @Option(
       names = "--vip",
       paramLabel = "IP",
       description = "API virtual address (control-plane endpoint) for HA.")
   String vip;
-
-  @Option(
-      names = "--pod-cidr",
-      paramLabel = "CIDR",
-      description = "Pod network (default: ${DEFAULT-VALUE}).")
-  String podCidr = "10.244.0.0/16";
-
-  @Option(
-      names = "--service-cidr",
-      paramLabel = "CIDR",
-      description = "Service network (default: ${DEFAULT-VALUE}).")
-  String serviceCidr = "10.96.0.0/16";
 
   @Option(
       names = "--bundle",
@@ -116,22 +100,12 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     boolean dryRun = mutation.dryRun();
-    Cidr host = Cidr.parse(hostNetwork);
-    InetAddress address = Cidr.parseAddress(nodeIp);
-    KubeNetwork defaults =
-        KubeNetwork.defaults(host, address, dev.kldload.core.value.NodeId.of(id).value(), false);
     KubeNetwork network =
-        new KubeNetwork(
-            address,
-            defaults.wgMgmtAddress(),
-            defaults.wgK8sAddress(),
-            Cidr.parse(podCidr),
-            Cidr.parse(serviceCidr),
-            Optional.ofNullable(vip).map(Cidr::parseAddress),
-            6443,
-            defaults.metallbFirst(),
-            defaults.metallbLast(),
-            KubeNetwork.CILIUM_MTU_OVER_WIREGUARD);
+        KubeNetwork.of(
+            NetworkPlan.fromConfig(cli.config()),
+            Cidr.parseAddress(nodeIp),
+            NodeId.of(id),
+            Optional.ofNullable(vip).map(Cidr::parseAddress));
     NodeSystem sys = NodeTools.system(cli, dryRun);
     HostName node =
         HostName.of(

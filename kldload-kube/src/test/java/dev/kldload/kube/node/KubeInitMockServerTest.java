@@ -9,8 +9,10 @@ import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.HostName;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.KubeNetwork;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import dev.kldload.net.NetworkPlan;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -25,6 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,8 +176,11 @@ class KubeInitMockServerTest {
                         : "");
     NodeSystem sys = new NodeSystem(root, runner);
     KubeNetwork network =
-        KubeNetwork.defaults(
-            Cidr.parse("192.168.122.0/24"), Cidr.parseAddress("192.168.122.10"), 1, false);
+        KubeNetwork.of(
+            NetworkPlan.defaults(),
+            Cidr.parseAddress("192.168.122.10"),
+            NodeId.of(1),
+            Optional.empty());
     Conditions fast =
         new Conditions(
             Conditions.SYSTEM,
