@@ -52,8 +52,8 @@ public final class KubeJoinCommand implements Callable<Integer> {
   @Option(
       names = "--join-command",
       paramLabel = "FILE",
-      description = "File with the join command (default: ${DEFAULT-VALUE}).")
-  Path joinCommand = Path.of("/etc/kldload/join-command");
+      description = "File with the join command, mode 0600 (default: /etc/kldload/join-command).")
+  Path joinCommand;
 
   @Option(
       names = "--certificate-key-file",
@@ -76,7 +76,7 @@ public final class KubeJoinCommand implements Callable<Integer> {
     KubeJoin.Request request =
         new KubeJoin.Request(
             ApiEndpoint.parse(endpoint, 6443),
-            joinCommand,
+            Optional.ofNullable(joinCommand),
             controlPlane,
             Optional.ofNullable(certificateKey),
             Optional.ofNullable(advertise).map(Cidr::parseAddress));

@@ -34,7 +34,6 @@ public final class KubeInit {
   static final String DIR = "/etc/kldload/kube-init";
   static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
   static final String APISERVER_MANIFEST = "/etc/kubernetes/manifests/kube-apiserver.yaml";
-  static final String JOIN_COMMAND = "/etc/kubernetes/join-command.sh";
   static final String CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
   static final Duration WAIT = Duration.ofMinutes(5);
 
@@ -249,9 +248,9 @@ public final class KubeInit {
                 }));
     plan.add(
         Step.named("join-command")
-            .description("mint a join command into " + JOIN_COMMAND + " (0600)")
+            .description("mint a join command into " + JoinCommand.FILE + " (0600)")
             .after("helm-cilium")
-            .doneWhen(ctx -> sys.read(JOIN_COMMAND).map(KubeInit::parses).orElse(false))
+            .doneWhen(ctx -> sys.read(JoinCommand.FILE).map(KubeInit::parses).orElse(false))
             .apply(
                 ctx -> {
                   ProcessResult r =
@@ -267,7 +266,7 @@ public final class KubeInit {
                   }
                   JoinCommand join = JoinCommand.parse(r.stdout(), "kubeadm token create");
                   sys.write(
-                      JOIN_COMMAND, String.join(" ", join.argv(Optional.empty())) + "\n", 0600);
+                      JoinCommand.FILE, String.join(" ", join.argv(Optional.empty())) + "\n", 0600);
                 }));
     return plan.build();
   }

@@ -22,10 +22,13 @@ public final class KubeJoin {
   static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
   static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
 
-  /** What to join; {@code controlPlane} needs the certificate key file and advertise address. */
+  /**
+   * What to join; {@code controlPlane} needs the certificate key file and advertise address. No
+   * {@code joinCommandFile}: {@link JoinCommand#FILE} on the node, where kube-init leaves it.
+   */
   public record Request(
       ApiEndpoint endpoint,
-      Path joinCommandFile,
+      Optional<Path> joinCommandFile,
       boolean controlPlane,
       Optional<Path> certificateKeyFile,
       Optional<InetAddress> advertiseAddress) {}
@@ -46,10 +49,8 @@ public final class KubeJoin {
    * plan; nothing has run when this throws.
    */
   public Plan plan(Request request) {
-    JoinCommand join =
-        JoinCommand.parse(
-            readSecret(request.joinCommandFile(), "join command"),
-            request.joinCommandFile().toString());
+    Path joinFile = request.joinCommandFile().orElse(sys.path(JoinCommand.FILE));
+    JoinCommand join = JoinCommand.parse(readSecret(joinFile, "join command"), joinFile.toString());
     if (!join.endpoint().equals(request.endpoint())) {
       throw KldloadException.invalid(
           "the join command is for " + join.endpoint() + ", not " + request.endpoint(),
@@ -168,6 +169,19 @@ public final class KubeJoin {
           "the orchestrator writes it (0600) before calling kube-join; or give the path");
     }
     try {
+      int mode = NodeSystem.toMode(Files.getPosixFilePermissions(file));
+      if ((mode & 0077) != 0) {
+        throw KldloadException.invalid(
+            what
+                + " file "
+                + file
+                + " is readable by others (mode "
+                + String.format("%04o", mode)
+                + ")",
+            "it holds a secret: chmod 600 "
+                + file
+                + ", and mint a fresh one if others could read it");
+      }
       if (Files.size(file) > 4096) {
         throw KldloadException.invalid(
             what + " file " + file + " is too large", "it holds one line");

@@ -39,8 +39,7 @@ public final class KubeReset {
           "/etc/kubernetes/controller-manager.conf",
           "/etc/kubernetes/scheduler.conf",
           "/etc/kubernetes/super-admin.conf",
-          "/etc/kubernetes/join-command.sh",
-          "/etc/kldload/join-command",
+          JoinCommand.FILE,
           "/root/.kube/config",
           "/var/run/cilium");
 

@@ -246,7 +246,7 @@ class KubeInitMockServerTest {
                 .withName("kldload-pool")
                 .get())
         .isNotNull();
-    Path join = root.resolve("etc/kubernetes/join-command.sh");
+    Path join = root.resolve("etc/kldload/join-command");
     assertThat(Files.readString(join))
         .isEqualTo(
             "kubeadm join 10.251.0.1:6443 --token "
