@@ -9,6 +9,7 @@ import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kube.node.KubeSetup;
 import dev.kldload.kube.node.NodeSystem;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -89,7 +90,10 @@ public final class KubeSetupCommand implements Callable<Integer> {
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-setup", dryRun);
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    var plan = new KubeSetup(sys).plan(request);
+    var plan =
+        new KubeSetup(
+                sys, () -> new LibzfsCoreZfs(cli.processRunner(dryRun)), cli.clock().instant())
+            .plan(request);
     if (dryRun) {
       int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
       NodeTools.printRendered(cli, sys);
