@@ -3,7 +3,6 @@ package dev.kldload.cli.kube;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.Cidr;
@@ -128,21 +127,19 @@ public final class KubeInitCommand implements Callable<Integer> {
                     sys.path("/etc/kubernetes/admin.conf"),
                     Optional.empty(),
                     Conditions.system(cli.cancellation())));
-    var plan =
+    KubeInit init =
         new KubeInit(
-                sys,
-                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-                cluster,
-                cli.clock().instant())
-            .plan(request);
+            sys,
+            () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+            cluster,
+            cli.clock().instant());
+    var plan = init.plan(request);
     if (dryRun) {
       int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
       NodeTools.printRendered(cli, sys);
       return code;
     }
-    try (HostLock held = cli.lock("kube-node", "kube-init")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan, init.locks(), "kube-init");
   }
 
   /** Opens the cluster on first use only (after kubeadm init wrote admin.conf), then reuses it. */

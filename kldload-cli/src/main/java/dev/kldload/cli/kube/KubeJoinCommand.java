@@ -2,7 +2,6 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.kube.node.ApiEndpoint;
@@ -82,17 +81,15 @@ public final class KubeJoinCommand implements Callable<Integer> {
             Optional.ofNullable(advertise).map(Cidr::parseAddress));
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-join", dryRun);
-    var plan =
+    KubeJoin join =
         new KubeJoin(
-                NodeTools.system(cli, dryRun),
-                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-                cli.clock().instant())
-            .plan(request);
+            NodeTools.system(cli, dryRun),
+            () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+            cli.clock().instant());
+    var plan = join.plan(request);
     if (dryRun) {
       return cli.runPlan(plan, true, OutputFormat.TABLE).code();
     }
-    try (HostLock held = cli.lock("kube-node", "kube-join")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan, join.locks(), "kube-join");
   }
 }

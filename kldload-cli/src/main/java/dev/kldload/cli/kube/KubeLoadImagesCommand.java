@@ -5,11 +5,11 @@ import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.process.Programs;
 import dev.kldload.kube.node.KubeLoadImages;
+import dev.kldload.kube.node.NodeLocks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -78,8 +78,6 @@ public final class KubeLoadImagesCommand implements Callable<Integer> {
       return cli.runPlan(plan, true, OutputFormat.TABLE).code();
     }
     NodeTools.requireRoot(cli, "kube-load-images", false);
-    try (HostLock held = cli.lock("kube-node", "kube-load-images")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan, List.of(NodeLocks.NODE), "kube-load-images");
   }
 }

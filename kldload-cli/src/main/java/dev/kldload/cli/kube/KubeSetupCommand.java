@@ -3,7 +3,6 @@ package dev.kldload.cli.kube;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
@@ -90,17 +89,17 @@ public final class KubeSetupCommand implements Callable<Integer> {
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-setup", dryRun);
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    var plan =
+    KubeSetup setup =
         new KubeSetup(
-                sys, () -> new LibzfsCoreZfs(cli.processRunner(dryRun)), cli.clock().instant())
-            .plan(request);
+            sys, () -> new LibzfsCoreZfs(cli.processRunner(dryRun)), cli.clock().instant());
+    var plan = setup.plan(request);
     if (dryRun) {
       int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
       NodeTools.printRendered(cli, sys);
+      // after the listing, so the operator sees the plan and why a real run would stop
+      setup.checkPreconditions(request);
       return code;
     }
-    try (HostLock held = cli.lock("kube-node", "kube-setup")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan, setup.locks(request), "kube-setup");
   }
 }

@@ -3,6 +3,7 @@ package dev.kldload.cli.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.cli.CliHarness;
+import dev.kldload.core.lock.HostLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -136,6 +137,19 @@ class KubeJoinCommandTest {
     CliHarness.Result r = cli.exec("kube-join", "10.251.0.1");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(cli.ran.get(0).argv()).contains("kubeadm", "join", TOKEN);
+  }
+
+  @Test
+  @DisplayName("on a ZFS root a real join takes the zfs lock (pre-join snapshot): exit 5 when held")
+  void zfsLock() throws Exception {
+    Files.createDirectories(dir.resolve("node/proc/self"));
+    Files.writeString(dir.resolve("node/proc/self/mounts"), "rpool/ROOT/debian / zfs rw 0 0\n");
+    try (HostLock held = HostLock.acquire(dir.resolve("run"), "zfs", "test")) {
+      CliHarness.Result r = join(GOOD, "10.251.0.1");
+      assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+      assertThat(r.err()).contains("zfs is locked");
+    }
+    assertThat(cli.ran).isEmpty();
   }
 
   @Test

@@ -271,6 +271,16 @@ public final class KubeInit {
     return plan.build();
   }
 
+  /**
+   * The lock scopes a real run holds: the node, and ZFS when / is on ZFS (the pre-init snapshot and
+   * the volumes dataset).
+   */
+  public List<String> locks() {
+    return sys.rootDataset().isPresent()
+        ? List.of(NodeLocks.NODE, NodeLocks.ZFS)
+        : List.of(NodeLocks.NODE);
+  }
+
   private String file(Plan.Builder plan, String id, String name, String content) {
     plan.add(sys.fileStep("file-" + id, DIR + "/" + name, content, 0644));
     return "file-" + id;

@@ -154,6 +154,13 @@ public final class KubeJoin {
     return plan.build();
   }
 
+  /** The lock scopes a real run holds: the node, and ZFS when / is on ZFS (pre-join snapshot). */
+  public java.util.List<String> locks() {
+    return sys.rootDataset().isPresent()
+        ? java.util.List.of(NodeLocks.NODE, NodeLocks.ZFS)
+        : java.util.List.of(NodeLocks.NODE);
+  }
+
   private static Step nonCritical(Step step) {
     return Step.named(step.id())
         .description(step.description())

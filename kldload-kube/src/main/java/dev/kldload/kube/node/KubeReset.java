@@ -137,6 +137,16 @@ public final class KubeReset {
     return plan.build();
   }
 
+  /**
+   * The lock scopes a real run holds: the node, ZFS when / is on ZFS (the snapshot), and the
+   * firewall (our nftables table).
+   */
+  public List<String> locks() {
+    return sys.rootDataset().isPresent()
+        ? List.of(NodeLocks.NODE, NodeLocks.ZFS, NodeLocks.FIREWALL)
+        : List.of(NodeLocks.NODE, NodeLocks.FIREWALL);
+  }
+
   private boolean ourTableExists() {
     if (Programs.which("nft").isEmpty()) {
       return false;

@@ -217,6 +217,28 @@ public final class KubeSetup {
     return plan.build();
   }
 
+  /** The lock scopes a real run holds: the node, and ZFS when the plan has datasets. */
+  public List<String> locks(Request request) {
+    return datasetParent(request).isPresent()
+        ? List.of(NodeLocks.NODE, NodeLocks.ZFS)
+        : List.of(NodeLocks.NODE);
+  }
+
+  /**
+   * Checks, changing nothing, what a real run would stop on: the stack lock must load, and every
+   * pinned package and tool the node lacks must be in the offline bundle. A dry-run calls this so
+   * that it fails as the real run would (exit 6) instead of promising success. Checksums are left
+   * to the real run: hashing the whole bundle is not a dry-run's business.
+   */
+  public void checkPreconditions(Request request) {
+    StackLock lock = StackLock.load(request.lock());
+    List<StackLock.Artifact> needed = new ArrayList<>(missingPackages(lock));
+    needed.addAll(missingTools(lock));
+    for (StackLock.Artifact a : needed) {
+      located(request.bundle(), a, needed);
+    }
+  }
+
   // ---- files -------------------------------------------------------------------------------
 
   static String modulesFile() {
@@ -516,6 +538,19 @@ public final class KubeSetup {
   /** The artefact's file in the bundle, after checking that it exists and its SHA-256 matches. */
   static Path verified(Path bundle, StackLock.Artifact a, List<StackLock.Artifact> needed)
       throws IOException {
+    Path file = located(bundle, a, needed);
+    String actual = sha256(file);
+    if (!actual.equals(a.sha256())) {
+      throw new KldloadException(
+          ErrorKind.FAILED,
+          file + ": SHA-256 " + actual + " does not match the stack lock's " + a.sha256(),
+          "the bundle is corrupt or was tampered with; copy it again");
+    }
+    return file;
+  }
+
+  /** The artefact's file in the bundle; PRECONDITION when the bundle or the file is missing. */
+  private static Path located(Path bundle, StackLock.Artifact a, List<StackLock.Artifact> needed) {
     if (!Files.isDirectory(bundle)) {
       throw KldloadException.precondition(
           "no package source: the offline bundle "
@@ -531,13 +566,6 @@ public final class KubeSetup {
       throw KldloadException.precondition(
           "no package source for " + a.name() + " " + a.version() + ": " + file + " is missing",
           "complete the offline bundle at " + bundle);
-    }
-    String actual = sha256(file);
-    if (!actual.equals(a.sha256())) {
-      throw new KldloadException(
-          ErrorKind.FAILED,
-          file + ": SHA-256 " + actual + " does not match the stack lock's " + a.sha256(),
-          "the bundle is corrupt or was tampered with; copy it again");
     }
     return file;
   }
