@@ -13,6 +13,7 @@ import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.node.KubeInit;
 import dev.kldload.kube.node.NodeSystem;
+import dev.kldload.kube.node.StackLock;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
@@ -106,18 +107,13 @@ public final class KubeInitCommand implements Callable<Integer> {
             NodeId.of(id),
             Optional.ofNullable(vip).map(Cidr::parseAddress));
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    HostName node =
-        HostName.of(
-            nodeName != null
-                ? nodeName
-                : sys.read("/etc/hostname").map(String::strip).orElse("kldload-cp-1"));
     Path bundleDir = bundle != null ? bundle : Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE));
     KubeInit.Request request =
         new KubeInit.Request(
-            node,
+            Optional.ofNullable(nodeName).map(HostName::of),
             dev.kldload.core.value.ClusterName.of(clusterName).value(),
             network,
-            lock != null ? lock : bundleDir.resolve("k8s-stack.lock.yaml"),
+            lock != null ? lock : StackLock.inBundle(bundleDir),
             bundleDir);
     NodeTools.requireRoot(cli, "kube-init", dryRun);
     Supplier<Cluster> cluster =

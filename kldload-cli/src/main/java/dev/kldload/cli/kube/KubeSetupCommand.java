@@ -8,6 +8,7 @@ import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kube.node.KubeSetup;
 import dev.kldload.kube.node.NodeSystem;
+import dev.kldload.kube.node.StackLock;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -81,7 +82,7 @@ public final class KubeSetupCommand implements Callable<Integer> {
     Path bundleDir = bundle != null ? bundle : Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE));
     KubeSetup.Request request =
         new KubeSetup.Request(
-            lock != null ? lock : bundleDir.resolve("k8s-stack.lock.yaml"),
+            lock != null ? lock : StackLock.inBundle(bundleDir),
             bundleDir,
             Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
             Optional.ofNullable(zfsParent).map(DatasetName::of),

@@ -201,7 +201,7 @@ class KubeInitMockServerTest {
             .run(
                 init.plan(
                     new KubeInit.Request(
-                        HostName.of("cp-1"),
+                        Optional.of(HostName.of("cp-1")),
                         "kldload",
                         network,
                         root.resolve("lock.yaml"),
