@@ -3,7 +3,10 @@ package dev.kldload.kube;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.NodeId;
+import dev.kldload.net.HostNetwork;
+import dev.kldload.net.IfAddress;
 import dev.kldload.net.NetworkPlan;
+import dev.kldload.net.Route;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -70,6 +73,43 @@ public record KubeNetwork(
         plan.libvirtNetwork().host(plan.metallbLast()),
         // pod traffic is VXLAN inside wg-k8s, so the configured WireGuard MTU is the ceiling
         plan.wireguardMtu() - NetworkPlan.VXLAN_OVERHEAD);
+  }
+
+  /**
+   * This node's address when the operator gives none: its address on the plan's libvirt network
+   * (where the cluster's VMs sit; the host's own bridge there is not a node), else the first IPv4
+   * address of the default route's interface. PRECONDITION when neither exists.
+   */
+  public static InetAddress nodeAddress(NetworkPlan plan, HostNetwork host) {
+    Cidr libvirt = plan.libvirtNetwork();
+    List<Route> routes = host.routes();
+    List<String> devices =
+        routes.stream()
+            .filter(r -> !r.isDefault() && r.destination().overlaps(libvirt))
+            .flatMap(r -> r.device().stream())
+            .filter(d -> !d.equals(plan.libvirtBridge()))
+            .distinct()
+            .toList();
+    for (String device : devices) {
+      for (IfAddress a : host.addresses(device)) {
+        if (libvirt.contains(a.address())) {
+          return a.address();
+        }
+      }
+    }
+    Optional<String> lan = host.defaultInterface();
+    if (lan.isPresent()) {
+      for (IfAddress a : host.addresses(lan.get())) {
+        if (a.address() instanceof Inet4Address) {
+          return a.address();
+        }
+      }
+    }
+    throw KldloadException.precondition(
+        "cannot tell this node's address: none on the libvirt network "
+            + libvirt
+            + " and no IPv4 address on a default route",
+        "give --node-ip");
   }
 
   /**

@@ -8,13 +8,13 @@ import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.NodeId;
-import dev.kldload.kube.KubeNetwork;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.node.KubeInit;
 import dev.kldload.kube.node.NodeSystem;
 import dev.kldload.kube.node.StackLock;
 import dev.kldload.net.NetworkPlan;
+import dev.kldload.net.linux.IpHostNetwork;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Example:",
-      "  kube-init --node-ip 192.168.122.10 --dry-run",
+      "  kube-init --dry-run",
       "  kube-init --node-ip 192.168.122.10 --vip 192.168.122.240"
     })
 public final class KubeInitCommand implements Callable<Integer> {
@@ -52,9 +52,10 @@ public final class KubeInitCommand implements Callable<Integer> {
 
   @Option(
       names = "--node-ip",
-      required = true,
       paramLabel = "IP",
-      description = "This node's address on the host network.")
+      description =
+          "This node's address on the host network (default: its address on the libvirt network,"
+              + " else the default route's).")
   String nodeIp;
 
   @Option(
@@ -100,19 +101,16 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     boolean dryRun = mutation.dryRun();
-    KubeNetwork network =
-        KubeNetwork.of(
-            NetworkPlan.fromConfig(cli.config()),
-            Cidr.parseAddress(nodeIp),
-            NodeId.of(id),
-            Optional.ofNullable(vip).map(Cidr::parseAddress));
     NodeSystem sys = NodeTools.system(cli, dryRun);
     Path bundleDir = bundle != null ? bundle : Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE));
     KubeInit.Request request =
         new KubeInit.Request(
             Optional.ofNullable(nodeName).map(HostName::of),
             dev.kldload.core.value.ClusterName.of(clusterName).value(),
-            network,
+            NetworkPlan.fromConfig(cli.config()),
+            NodeId.of(id),
+            Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
+            Optional.ofNullable(vip).map(Cidr::parseAddress),
             lock != null ? lock : StackLock.inBundle(bundleDir),
             bundleDir);
     NodeTools.requireRoot(cli, "kube-init", dryRun);
@@ -128,6 +126,7 @@ public final class KubeInitCommand implements Callable<Integer> {
             sys,
             () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
             cluster,
+            () -> new IpHostNetwork(cli.processRunner(dryRun)),
             cli.clock().instant());
     var plan = init.plan(request);
     if (dryRun) {

@@ -9,13 +9,17 @@ import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.KubeNetwork;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.WorkloadStatus;
 import dev.kldload.kube.render.ControlPlaneArtifacts;
+import dev.kldload.net.HostNetwork;
+import dev.kldload.net.NetworkPlan;
 import dev.kldload.zfs.Ownership;
 import dev.kldload.zfs.Zfs;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,19 +45,39 @@ public final class KubeInit {
   /** The node name when /etc/hostname is empty or missing. */
   static final String DEFAULT_NODE_NAME = "kldload-cp-1";
 
-  /** What to initialise; without {@code node}, the name in the node's /etc/hostname. */
+  /**
+   * What to initialise. Without {@code node}, the name in the node's /etc/hostname; without {@code
+   * nodeAddress}, the one {@link KubeNetwork#nodeAddress} finds on the host.
+   */
   public record Request(
-      Optional<HostName> node, String clusterName, KubeNetwork network, Path lock, Path bundle) {}
+      Optional<HostName> node,
+      String clusterName,
+      NetworkPlan plan,
+      NodeId id,
+      Optional<InetAddress> nodeAddress,
+      Optional<InetAddress> vip,
+      Path lock,
+      Path bundle) {}
 
   private final NodeSystem sys;
   private final Supplier<Zfs> zfs;
   private final Supplier<Cluster> cluster;
+  private final Supplier<HostNetwork> host;
   private final Instant now;
 
-  public KubeInit(NodeSystem sys, Supplier<Zfs> zfs, Supplier<Cluster> cluster, Instant now) {
+  /**
+   * @param host the node's routes and addresses, read only when the request names no address
+   */
+  public KubeInit(
+      NodeSystem sys,
+      Supplier<Zfs> zfs,
+      Supplier<Cluster> cluster,
+      Supplier<HostNetwork> host,
+      Instant now) {
     this.sys = sys;
     this.zfs = zfs;
     this.cluster = cluster;
+    this.host = host;
     this.now = now;
   }
 
@@ -85,6 +109,14 @@ public final class KubeInit {
                 () ->
                     HostName.of(
                         sys.read("/etc/hostname").map(String::strip).orElse(DEFAULT_NODE_NAME)));
+    KubeNetwork network =
+        KubeNetwork.of(
+            request.plan(),
+            request
+                .nodeAddress()
+                .orElseGet(() -> KubeNetwork.nodeAddress(request.plan(), host.get())),
+            request.id(),
+            request.vip());
     StackLock lock = StackLock.load(request.lock());
     Optional<DatasetName> root = sys.rootDataset();
     Inputs in =
@@ -92,8 +124,7 @@ public final class KubeInit {
             request,
             node,
             lock,
-            new ControlPlaneArtifacts(
-                node, request.clusterName(), lock.kubernetes(), request.network()),
+            new ControlPlaneArtifacts(node, request.clusterName(), lock.kubernetes(), network),
             root,
             root.map(r -> DatasetName.of(r.pool()).child("k8s-volumes")));
 

@@ -10,7 +10,6 @@ import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.NodeId;
-import dev.kldload.kube.KubeNetwork;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.net.NetworkPlan;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -175,12 +174,6 @@ class KubeInitMockServerTest {
                         ? "csr-1 system:node:cp-1\ncsr-2 system:node:stranger\n"
                         : "");
     NodeSystem sys = new NodeSystem(root, runner);
-    KubeNetwork network =
-        KubeNetwork.of(
-            NetworkPlan.defaults(),
-            Cidr.parseAddress("192.168.122.10"),
-            NodeId.of(1),
-            Optional.empty());
     Conditions fast =
         new Conditions(
             Conditions.SYSTEM,
@@ -195,6 +188,9 @@ class KubeInitMockServerTest {
               throw new AssertionError("/ is not on ZFS here");
             },
             () -> cluster,
+            () -> {
+              throw new AssertionError("the request names the node's address");
+            },
             Instant.now());
     PlanResult result =
         PlanEngine.quiet(2)
@@ -203,7 +199,10 @@ class KubeInitMockServerTest {
                     new KubeInit.Request(
                         Optional.of(HostName.of("cp-1")),
                         "kldload",
-                        network,
+                        NetworkPlan.defaults(),
+                        NodeId.of(1),
+                        Optional.of(Cidr.parseAddress("192.168.122.10")),
+                        Optional.empty(),
                         root.resolve("lock.yaml"),
                         root.resolve("bundle"))),
                 false);
