@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -328,16 +329,13 @@ public final class KubeInit {
                         .apply(
                             ctx -> {
                               if (!zfs.get().exists(v)) {
-                                zfs.get()
-                                    .createFilesystem(
-                                        v,
-                                        Map.of(
-                                            "mountpoint",
-                                            "none",
-                                            "compression",
-                                            "lz4",
-                                            Ownership.OWNER,
-                                            "kube-init"));
+                                Map<String, String> props =
+                                    new LinkedHashMap<>(
+                                        Ownership.of("kube-init", "k8s-volumes", now)
+                                            .toProperties());
+                                props.put("mountpoint", "none");
+                                props.put("compression", "lz4");
+                                zfs.get().createFilesystem(v, props);
                               }
                               helmInstall(
                                   "zfs-localpv", in.lock(), in.request().bundle(), "openebs", null);
