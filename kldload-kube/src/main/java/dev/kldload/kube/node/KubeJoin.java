@@ -6,11 +6,17 @@ import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
+import dev.kldload.core.value.DatasetName;
+import dev.kldload.zfs.Zfs;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code kube-join}: joins this node to a cluster with a freshly minted join command (and, for a
@@ -34,11 +40,10 @@ public final class KubeJoin {
       Optional<InetAddress> advertiseAddress) {}
 
   private final NodeSystem sys;
-  private final java.util.function.Supplier<dev.kldload.zfs.Zfs> zfs;
-  private final java.time.Instant now;
+  private final Supplier<Zfs> zfs;
+  private final Instant now;
 
-  public KubeJoin(
-      NodeSystem sys, java.util.function.Supplier<dev.kldload.zfs.Zfs> zfs, java.time.Instant now) {
+  public KubeJoin(NodeSystem sys, Supplier<Zfs> zfs, Instant now) {
     this.sys = sys;
     this.zfs = zfs;
     this.now = now;
@@ -88,16 +93,12 @@ public final class KubeJoin {
     }
     Optional<JoinCommand.ControlPlane> controlPlane = cp;
     Plan.Builder plan = Plan.builder("kube-join");
-    java.util.List<String> first = new java.util.ArrayList<>();
-    Optional<dev.kldload.core.value.DatasetName> root = sys.rootDataset();
+    List<String> first = new ArrayList<>();
+    Optional<DatasetName> root = sys.rootDataset();
     if (root.isPresent()) {
       // a failed safety snapshot is reported (exit 3) but does not stop the join
       Step snap =
-          PreOpSnapshot.step(
-              zfs.get(),
-              dev.kldload.core.value.DatasetName.of(root.get().pool()),
-              "kube-join",
-              now);
+          PreOpSnapshot.step(zfs.get(), DatasetName.of(root.get().pool()), "kube-join", now);
       plan.add(nonCritical(snap));
       first.add(snap.id());
     }
@@ -155,10 +156,10 @@ public final class KubeJoin {
   }
 
   /** The lock scopes a real run holds: the node, and ZFS when / is on ZFS (pre-join snapshot). */
-  public java.util.List<String> locks() {
+  public List<String> locks() {
     return sys.rootDataset().isPresent()
-        ? java.util.List.of(NodeLocks.NODE, NodeLocks.ZFS)
-        : java.util.List.of(NodeLocks.NODE);
+        ? List.of(NodeLocks.NODE, NodeLocks.ZFS)
+        : List.of(NodeLocks.NODE);
   }
 
   private static Step nonCritical(Step step) {
