@@ -39,6 +39,8 @@ public final class KubeReset {
           "/etc/kubernetes/controller-manager.conf",
           "/etc/kubernetes/scheduler.conf",
           "/etc/kubernetes/super-admin.conf",
+          // where the original shell tools left the join token; nodes they set up still have it
+          "/etc/kubernetes/join-command.sh",
           JoinCommand.FILE,
           "/root/.kube/config",
           "/var/run/cilium");
