@@ -2,6 +2,11 @@ package dev.kldload.kube;
 
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.NodeId;
+import dev.kldload.net.HostNetwork;
+import dev.kldload.net.IfAddress;
+import dev.kldload.net.NetworkPlan;
+import dev.kldload.net.Route;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -12,8 +17,9 @@ import java.util.Optional;
 /**
  * The addresses one control plane needs from the cluster's network plan (DESIGN §4): the node's
  * address on the libvirt network, its two WireGuard addresses, pod and service ranges, the optional
- * API VIP, the MetalLB range and the Cilium MTU. Kept here, small, until the net module's {@code
- * NetworkPlan} can produce it; every renderer and tool in this module reads only this.
+ * API VIP, the MetalLB range and the Cilium MTU, derived from the one {@link NetworkPlan} so that
+ * {@code net.*} settings reach the API certificate and Cilium as they reach WireGuard. Every
+ * renderer and tool in this module reads only this.
  */
 public record KubeNetwork(
     InetAddress nodeAddress,
@@ -26,9 +32,6 @@ public record KubeNetwork(
     InetAddress metallbFirst,
     InetAddress metallbLast,
     int ciliumMtu) {
-
-  /** 1500 − 80 (WireGuard) − 50 (VXLAN): larger frames are dropped silently on the tunnel. */
-  public static final int CILIUM_MTU_OVER_WIREGUARD = 1370;
 
   public KubeNetwork {
     Objects.requireNonNull(nodeAddress, "nodeAddress");
@@ -45,28 +48,68 @@ public record KubeNetwork(
     }
     if (ciliumMtu < 1280 || ciliumMtu > 9000) {
       throw KldloadException.invalid(
-          "Cilium MTU " + ciliumMtu + " is out of range", "use 1370 over WireGuard");
+          "Cilium MTU " + ciliumMtu + " is out of range",
+          "set net.wireguard-mtu so that it minus 50 (VXLAN) is 1280 or more");
     }
   }
 
   /**
-   * The plan's defaults for the control plane with node id {@code id} on a /24 libvirt network
-   * ({@code 192.168.122.0/24}): wg-mgmt 10.250.0.id, wg-k8s 10.251.0.id, pods 10.244.0.0/16,
-   * services 10.96.0.0/16, MetalLB .200–.220 and VIP .240 of the libvirt network.
+   * The control plane with node id {@code id} in {@code plan} (built from the {@code net.*}
+   * configuration): its wg-mgmt and wg-k8s addresses, the plan's pod and service networks, the
+   * MetalLB range of the libvirt network, and a Cilium MTU that fits inside the plan's WireGuard
+   * MTU. {@code vip}: the API virtual address, when the cluster has one.
    */
-  public static KubeNetwork defaults(
-      Cidr libvirtNetwork, InetAddress nodeAddress, int id, boolean vip) {
+  public static KubeNetwork of(
+      NetworkPlan plan, InetAddress nodeAddress, NodeId id, Optional<InetAddress> vip) {
     return new KubeNetwork(
         nodeAddress,
-        Cidr.parse("10.250.0.0/24").host(id),
-        Cidr.parse("10.251.0.0/24").host(id),
-        Cidr.parse("10.244.0.0/16"),
-        Cidr.parse("10.96.0.0/16"),
-        vip ? Optional.of(libvirtNetwork.host(240)) : Optional.empty(),
+        plan.mgmt().address(id).address(),
+        plan.k8s().address(id).address(),
+        plan.podCidr(),
+        plan.serviceCidr(),
+        vip,
         6443,
-        libvirtNetwork.host(200),
-        libvirtNetwork.host(220),
-        CILIUM_MTU_OVER_WIREGUARD);
+        plan.libvirtNetwork().host(plan.metallbFirst()),
+        plan.libvirtNetwork().host(plan.metallbLast()),
+        // pod traffic is VXLAN inside wg-k8s, so the configured WireGuard MTU is the ceiling
+        plan.wireguardMtu() - NetworkPlan.VXLAN_OVERHEAD);
+  }
+
+  /**
+   * This node's address when the operator gives none: its address on the plan's libvirt network
+   * (where the cluster's VMs sit; the host's own bridge there is not a node), else the first IPv4
+   * address of the default route's interface. PRECONDITION when neither exists.
+   */
+  public static InetAddress nodeAddress(NetworkPlan plan, HostNetwork host) {
+    Cidr libvirt = plan.libvirtNetwork();
+    List<Route> routes = host.routes();
+    List<String> devices =
+        routes.stream()
+            .filter(r -> !r.isDefault() && r.destination().overlaps(libvirt))
+            .flatMap(r -> r.device().stream())
+            .filter(d -> !d.equals(plan.libvirtBridge()))
+            .distinct()
+            .toList();
+    for (String device : devices) {
+      for (IfAddress a : host.addresses(device)) {
+        if (libvirt.contains(a.address())) {
+          return a.address();
+        }
+      }
+    }
+    Optional<String> lan = host.defaultInterface();
+    if (lan.isPresent()) {
+      for (IfAddress a : host.addresses(lan.get())) {
+        if (a.address() instanceof Inet4Address) {
+          return a.address();
+        }
+      }
+    }
+    throw KldloadException.precondition(
+        "cannot tell this node's address: none on the libvirt network "
+            + libvirt
+            + " and no IPv4 address on a default route",
+        "give --node-ip");
   }
 
   /**

@@ -3,18 +3,19 @@ package dev.kldload.cli.kube;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.HostName;
-import dev.kldload.kube.KubeNetwork;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.node.KubeInit;
 import dev.kldload.kube.node.NodeSystem;
+import dev.kldload.kube.node.StackLock;
+import dev.kldload.net.NetworkPlan;
+import dev.kldload.net.linux.IpHostNetwork;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,9 +29,10 @@ import picocli.CommandLine.Option;
     name = "kube-init",
     header = "Set up the first control plane: kubeadm, Cilium, MetalLB, ZFS storage, metrics.",
     description = {
-      "Renders the kubeadm configuration (no kube-proxy; pod and service networks from the plan;",
-      "API certificate for both WireGuard addresses, the node address and the VIP), Cilium values",
-      "(kube-proxy replacement, MTU 1370 over WireGuard, Hubble relay and UI, Gateway API), the MetalLB",
+      "Renders the kubeadm configuration (no kube-proxy; pod and service networks from the net.*",
+      "address plan; API certificate for both WireGuard addresses, the node address and the VIP),",
+      "Cilium values (kube-proxy replacement, MTU net.wireguard-mtu - 50 for VXLAN, Hubble relay and",
+      "UI, Gateway API), the MetalLB",
       "pool, ZFS LocalPV StorageClasses zfs (128k) and zfs-db (8k) and metrics-server values into",
       "/etc/kldload/kube-init/ - shown by --dry-run - then installs them with the node's kubeadm,",
       "helm and kubectl from the offline bundle (checksums verified) and writes the join command",
@@ -40,7 +42,7 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Example:",
-      "  kube-init --node-ip 192.168.122.10 --dry-run",
+      "  kube-init --dry-run",
       "  kube-init --node-ip 192.168.122.10 --vip 192.168.122.240"
     })
 public final class KubeInitCommand implements Callable<Integer> {
@@ -50,9 +52,10 @@ public final class KubeInitCommand implements Callable<Integer> {
 
   @Option(
       names = "--node-ip",
-      required = true,
       paramLabel = "IP",
-      description = "This node's address on the host network.")
+      description =
+          "This node's address on the host network (default: its address on the libvirt network,"
+              + " else the default route's).")
   String nodeIp;
 
   @Option(
@@ -74,28 +77,10 @@ public final class KubeInitCommand implements Callable<Integer> {
   String clusterName = "kldload";
 
   @Option(
-      names = "--host-network",
-      paramLabel = "CIDR",
-      description = "Host network; MetalLB uses .200-.220 of it (default: ${DEFAULT-VALUE}).")
-  String hostNetwork = "192.168.122.0/24";
-
-  @Option(
       names = "--vip",
       paramLabel = "IP",
       description = "API virtual address (control-plane endpoint) for HA.")
   String vip;
-
-  @Option(
-      names = "--pod-cidr",
-      paramLabel = "CIDR",
-      description = "Pod network (default: ${DEFAULT-VALUE}).")
-  String podCidr = "10.244.0.0/16";
-
-  @Option(
-      names = "--service-cidr",
-      paramLabel = "CIDR",
-      description = "Service network (default: ${DEFAULT-VALUE}).")
-  String serviceCidr = "10.96.0.0/16";
 
   @Option(
       names = "--bundle",
@@ -116,35 +101,17 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     boolean dryRun = mutation.dryRun();
-    Cidr host = Cidr.parse(hostNetwork);
-    InetAddress address = Cidr.parseAddress(nodeIp);
-    KubeNetwork defaults =
-        KubeNetwork.defaults(host, address, dev.kldload.core.value.NodeId.of(id).value(), false);
-    KubeNetwork network =
-        new KubeNetwork(
-            address,
-            defaults.wgMgmtAddress(),
-            defaults.wgK8sAddress(),
-            Cidr.parse(podCidr),
-            Cidr.parse(serviceCidr),
-            Optional.ofNullable(vip).map(Cidr::parseAddress),
-            6443,
-            defaults.metallbFirst(),
-            defaults.metallbLast(),
-            KubeNetwork.CILIUM_MTU_OVER_WIREGUARD);
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    HostName node =
-        HostName.of(
-            nodeName != null
-                ? nodeName
-                : sys.read("/etc/hostname").map(String::strip).orElse("kldload-cp-1"));
     Path bundleDir = bundle != null ? bundle : Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE));
     KubeInit.Request request =
         new KubeInit.Request(
-            node,
+            Optional.ofNullable(nodeName).map(HostName::of),
             dev.kldload.core.value.ClusterName.of(clusterName).value(),
-            network,
-            lock != null ? lock : bundleDir.resolve("k8s-stack.lock.yaml"),
+            NetworkPlan.fromConfig(cli.config()),
+            NodeId.of(id),
+            Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
+            Optional.ofNullable(vip).map(Cidr::parseAddress),
+            lock != null ? lock : StackLock.inBundle(bundleDir),
             bundleDir);
     NodeTools.requireRoot(cli, "kube-init", dryRun);
     Supplier<Cluster> cluster =
@@ -154,21 +121,20 @@ public final class KubeInitCommand implements Callable<Integer> {
                     sys.path("/etc/kubernetes/admin.conf"),
                     Optional.empty(),
                     Conditions.system(cli.cancellation())));
-    var plan =
+    KubeInit init =
         new KubeInit(
-                sys,
-                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-                cluster,
-                cli.clock().instant())
-            .plan(request);
+            sys,
+            () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+            cluster,
+            () -> new IpHostNetwork(cli.processRunner(dryRun)),
+            cli.clock().instant());
+    var plan = init.plan(request);
     if (dryRun) {
       int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
       NodeTools.printRendered(cli, sys);
       return code;
     }
-    try (HostLock held = cli.lock("kube-node", "kube-init")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan, init.locks(), "kube-init");
   }
 
   /** Opens the cluster on first use only (after kubeadm init wrote admin.conf), then reuses it. */

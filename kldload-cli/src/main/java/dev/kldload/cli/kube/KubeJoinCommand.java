@@ -2,7 +2,6 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.kube.node.ApiEndpoint;
@@ -52,8 +51,8 @@ public final class KubeJoinCommand implements Callable<Integer> {
   @Option(
       names = "--join-command",
       paramLabel = "FILE",
-      description = "File with the join command (default: ${DEFAULT-VALUE}).")
-  Path joinCommand = Path.of("/etc/kldload/join-command");
+      description = "File with the join command, mode 0600 (default: /etc/kldload/join-command).")
+  Path joinCommand;
 
   @Option(
       names = "--certificate-key-file",
@@ -76,23 +75,21 @@ public final class KubeJoinCommand implements Callable<Integer> {
     KubeJoin.Request request =
         new KubeJoin.Request(
             ApiEndpoint.parse(endpoint, 6443),
-            joinCommand,
+            Optional.ofNullable(joinCommand),
             controlPlane,
             Optional.ofNullable(certificateKey),
             Optional.ofNullable(advertise).map(Cidr::parseAddress));
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-join", dryRun);
-    var plan =
+    KubeJoin join =
         new KubeJoin(
-                NodeTools.system(cli, dryRun),
-                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-                cli.clock().instant())
-            .plan(request);
+            NodeTools.system(cli, dryRun),
+            () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+            cli.clock().instant());
+    var plan = join.plan(request);
     if (dryRun) {
       return cli.runPlan(plan, true, OutputFormat.TABLE).code();
     }
-    try (HostLock held = cli.lock("kube-node", "kube-join")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan, join.locks(), "kube-join");
   }
 }

@@ -3,17 +3,16 @@ package dev.kldload.cli.kube;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.plan.Plan;
-import dev.kldload.core.process.Programs;
 import dev.kldload.kube.node.KubeLoadImages;
+import dev.kldload.kube.node.NodeLocks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,34 +51,26 @@ public final class KubeLoadImagesCommand implements Callable<Integer> {
     Path images =
         dir != null
             ? dir
-            : Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE)).resolve("k8s-images");
-    List<Path> archives;
-    Plan plan;
+            : KubeLoadImages.inBundle(Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE)));
+    Optional<Plan> plan;
     try {
-      archives = KubeLoadImages.archives(images);
-      if (archives.isEmpty()) {
-        cli.err()
-            .println(
-                "kube-load-images: no image archives in "
-                    + images
-                    + "; nodes will pull from their registry");
-        cli.err().flush();
-        return ExitCode.OK.code();
-      }
-      if (Programs.which("ctr").isEmpty()) {
-        throw KldloadException.precondition(
-            "ctr (containerd) is not installed", Programs.installHint("ctr"));
-      }
-      plan = new KubeLoadImages(NodeTools.system(cli, mutation.dryRun())).plan(archives);
+      plan = new KubeLoadImages(NodeTools.system(cli, mutation.dryRun())).plan(images);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    if (plan.isEmpty()) {
+      cli.err()
+          .println(
+              "kube-load-images: no image archives in "
+                  + images
+                  + "; nodes will pull from their registry");
+      cli.err().flush();
+      return ExitCode.OK.code();
+    }
     if (mutation.dryRun()) {
-      return cli.runPlan(plan, true, OutputFormat.TABLE).code();
+      return cli.runPlan(plan.get(), true, OutputFormat.TABLE).code();
     }
     NodeTools.requireRoot(cli, "kube-load-images", false);
-    try (HostLock held = cli.lock("kube-node", "kube-load-images")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan.get(), List.of(NodeLocks.NODE), "kube-load-images");
   }
 }

@@ -4,7 +4,6 @@ import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.kube.node.KubeReset;
 import dev.kldload.kube.node.NodeSystem;
@@ -41,12 +40,12 @@ public final class KubeResetCommand implements Callable<Integer> {
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-reset", dryRun);
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    var plan =
+    KubeReset reset =
         new KubeReset(
-                sys,
-                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-                Path.of(cli.config().require(ConfigKey.NET_NFT_FILE)))
-            .plan(cli.clock().instant());
+            sys,
+            () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+            Path.of(cli.config().require(ConfigKey.NET_NFT_FILE)));
+    var plan = reset.plan(cli.clock().instant());
     if (dryRun) {
       return cli.runPlan(plan, true, OutputFormat.TABLE).code();
     }
@@ -55,8 +54,6 @@ public final class KubeResetCommand implements Callable<Integer> {
       cli.err().println("kube-reset: aborted, nothing changed");
       return ExitCode.OK.code();
     }
-    try (HostLock held = cli.lock("kube-node", "kube-reset")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan, reset.locks(), "kube-reset");
   }
 }

@@ -3,12 +3,13 @@ package dev.kldload.cli.kube;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kube.node.KubeSetup;
 import dev.kldload.kube.node.NodeSystem;
+import dev.kldload.kube.node.StackLock;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -81,7 +82,7 @@ public final class KubeSetupCommand implements Callable<Integer> {
     Path bundleDir = bundle != null ? bundle : Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE));
     KubeSetup.Request request =
         new KubeSetup.Request(
-            lock != null ? lock : bundleDir.resolve("k8s-stack.lock.yaml"),
+            lock != null ? lock : StackLock.inBundle(bundleDir),
             bundleDir,
             Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
             Optional.ofNullable(zfsParent).map(DatasetName::of),
@@ -89,14 +90,17 @@ public final class KubeSetupCommand implements Callable<Integer> {
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-setup", dryRun);
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    var plan = new KubeSetup(sys).plan(request);
+    KubeSetup setup =
+        new KubeSetup(
+            sys, () -> new LibzfsCoreZfs(cli.processRunner(dryRun)), cli.clock().instant());
+    var plan = setup.plan(request);
     if (dryRun) {
       int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
       NodeTools.printRendered(cli, sys);
+      // after the listing, so the operator sees the plan and why a real run would stop
+      setup.checkPreconditions(request);
       return code;
     }
-    try (HostLock held = cli.lock("kube-node", "kube-setup")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.runLocked(cli, plan, setup.locks(request), "kube-setup");
   }
 }

@@ -79,6 +79,25 @@ class KubeInitCommandTest {
   }
 
   @Test
+  @DisplayName("the net.* configuration reaches the kubeadm configuration and the Cilium values")
+  void configuredPlan() {
+    CliHarness.Result r =
+        cli.env("KLDLOAD_NET_K8S_SUBNET", "10.61.0.0/24")
+            .env("KLDLOAD_NET_POD_CIDR", "10.32.0.0/16")
+            .env("KLDLOAD_NET_SERVICE_CIDR", "10.33.0.0/16")
+            .env("KLDLOAD_NET_WIREGUARD_MTU", "1400")
+            .exec(
+                "kube-init", "--dry-run", "--node-ip", "192.168.122.10", "--lock", lock.toString());
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .as(r.toString())
+        .contains("advertiseAddress: 10.61.0.1", "- 10.61.0.1", "- 10.33.0.1")
+        .contains("podSubnet: 10.32.0.0/16", "serviceSubnet: 10.33.0.0/16")
+        .contains("MTU: 1350", "k8sServiceHost: 10.61.0.1", "- 10.32.0.0/16")
+        .doesNotContain("10.251.0.1", "10.244.0.0/16", "10.96.0.0/16");
+  }
+
+  @Test
   @DisplayName("refuses a node that already runs a control plane (exit 5), nothing run")
   void refusesRunningControlPlane() throws Exception {
     Files.createDirectories(dir.resolve("node/etc/kubernetes/manifests"));
@@ -94,15 +113,10 @@ class KubeInitCommandTest {
   @DisplayName("bad networks exit 2; a lock without the charts exits 6")
   void badInput() throws Exception {
     CliHarness.Result overlap =
-        cli.exec(
-            "kube-init",
-            "--dry-run",
-            "--node-ip",
-            "192.168.122.10",
-            "--pod-cidr",
-            "10.96.0.0/12",
-            "--lock",
-            lock.toString());
+        cli.env("KLDLOAD_NET_POD_CIDR", "10.96.0.0/12")
+            .exec(
+                "kube-init", "--dry-run", "--node-ip", "192.168.122.10", "--lock", lock.toString());
+    cli.env("KLDLOAD_NET_POD_CIDR", "10.244.0.0/16");
     assertThat(overlap.exit()).as(overlap.toString()).isEqualTo(2);
     assertThat(overlap.err()).contains("overlaps");
     CliHarness.Result ip =

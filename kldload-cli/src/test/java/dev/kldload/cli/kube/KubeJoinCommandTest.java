@@ -3,8 +3,10 @@ package dev.kldload.cli.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.cli.CliHarness;
+import dev.kldload.core.lock.HostLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -40,6 +42,7 @@ class KubeJoinCommandTest {
 
   CliHarness.Result join(String joinCommand, String... args) throws Exception {
     Files.writeString(joinFile, joinCommand);
+    Files.setPosixFilePermissions(joinFile, PosixFilePermissions.fromString("rw-------"));
     List<String> all =
         new java.util.ArrayList<>(List.of("kube-join", "--join-command", joinFile.toString()));
     all.addAll(List.of(args));
@@ -104,6 +107,52 @@ class KubeJoinCommandTest {
   }
 
   @Test
+  @DisplayName("a join-command file with a second line exits 2 naming the file, runs nothing")
+  void secondLine() throws Exception {
+    CliHarness.Result r = join(GOOD + "kubeadm reset -f\n", "10.251.0.1");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains(joinFile.toString(), "2 lines").contains("hint:");
+    assertThat(cli.ran).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a join-command file others can read exits 2 naming the file, runs nothing")
+  void readableByOthers() throws Exception {
+    Files.writeString(joinFile, GOOD);
+    Files.setPosixFilePermissions(joinFile, PosixFilePermissions.fromString("rw-r--r--"));
+    CliHarness.Result r =
+        cli.exec("kube-join", "--join-command", joinFile.toString(), "10.251.0.1");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains(joinFile.toString(), "0644", "chmod 600");
+    assertThat(cli.ran).isEmpty();
+  }
+
+  @Test
+  @DisplayName("without --join-command it reads the node's /etc/kldload/join-command (kube-init's)")
+  void defaultFile() throws Exception {
+    Path file = dir.resolve("node/etc/kldload/join-command");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, GOOD);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    CliHarness.Result r = cli.exec("kube-join", "10.251.0.1");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(cli.ran.get(0).argv()).contains("kubeadm", "join", TOKEN);
+  }
+
+  @Test
+  @DisplayName("on a ZFS root a real join takes the zfs lock (pre-join snapshot): exit 5 when held")
+  void zfsLock() throws Exception {
+    Files.createDirectories(dir.resolve("node/proc/self"));
+    Files.writeString(dir.resolve("node/proc/self/mounts"), "rpool/ROOT/debian / zfs rw 0 0\n");
+    try (HostLock held = HostLock.acquire(dir.resolve("run"), "zfs", "test")) {
+      CliHarness.Result r = join(GOOD, "10.251.0.1");
+      assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+      assertThat(r.err()).contains("zfs is locked");
+    }
+    assertThat(cli.ran).isEmpty();
+  }
+
+  @Test
   @DisplayName("a join command for another endpoint exits 2; a node already in a cluster exits 5")
   void mismatchAndAlreadyJoined() throws Exception {
     CliHarness.Result other = join(GOOD, "10.251.0.9");
@@ -123,6 +172,7 @@ class KubeJoinCommandTest {
   void controlPlane() throws Exception {
     Path key = dir.resolve("certificate-key");
     Files.writeString(key, "not-hex\n");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     CliHarness.Result bad =
         join(
             GOOD,

@@ -3,6 +3,7 @@ package dev.kldload.cli.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.cli.CliHarness;
+import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.process.ProcessSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,27 @@ class KubeResetCommandTest {
                     .isIn(
                         java.util.List.of("nft", "delete", "table", "inet", "kldload"),
                         java.util.List.of("kubeadm", "reset", "-f")));
+  }
+
+  @Test
+  @DisplayName(
+      "a real run takes the firewall lock, and the zfs lock when / is on ZFS (exit 5 held)")
+  void locks() throws Exception {
+    try (HostLock held = HostLock.acquire(dir.resolve("run"), "firewall", "test")) {
+      CliHarness.Result r = cli.exec("kube-reset", "--yes");
+      assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+      assertThat(r.err()).contains("firewall is locked");
+      assertThat(cli.exec("kube-reset", "--dry-run").exit()).as("a dry-run takes no lock").isZero();
+    }
+    Files.createDirectories(node.resolve("proc/self"));
+    Files.writeString(node.resolve("proc/self/mounts"), "rpool/ROOT/debian / zfs rw 0 0\n");
+    try (HostLock held = HostLock.acquire(dir.resolve("run"), "zfs", "test")) {
+      CliHarness.Result r = cli.exec("kube-reset", "--yes");
+      assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+      assertThat(r.err()).contains("zfs is locked");
+    }
+    assertThat(cli.ran).allSatisfy(s -> assertThat(s.readOnly()).isTrue());
+    assertThat(node.resolve("etc/kubernetes/admin.conf")).exists();
   }
 
   @Test

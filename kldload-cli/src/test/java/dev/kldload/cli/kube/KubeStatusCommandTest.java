@@ -52,6 +52,16 @@ class KubeStatusCommandTest {
   }
 
   @Test
+  @DisplayName("a --kubeconfig file that does not exist: exit 4 naming the file")
+  void missingKubeconfig() {
+    Path missing = dir.resolve("nope.conf");
+    CliHarness.Result r = CliHarness.run("kube-status", "--kubeconfig", missing.toString());
+    assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+    assertThat(r.err()).as(r.toString()).startsWith("error: ").contains(missing.toString());
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
   @DisplayName("no kubeconfig at all: exit 7 with a hint")
   void noKubeconfig() {
     CliHarness.Result r =

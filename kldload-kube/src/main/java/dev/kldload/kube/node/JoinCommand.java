@@ -7,13 +7,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A kubeadm join command, parsed strictly and never evaluated: the first non-empty line must be
- * exactly {@code kubeadm join HOST:PORT --token [a-z0-9]{6}.[a-z0-9]{16}
- * --discovery-token-ca-cert-hash sha256:<64 hex>}. Anything else (an extra word, a different flag,
- * a token of the wrong shape, a shell metacharacter) is refused, and kldload builds the argument
- * list it runs itself.
+ * A kubeadm join command, parsed strictly and never evaluated: the text must hold exactly one
+ * non-empty line, and it must be exactly {@code kubeadm join HOST:PORT --token
+ * [a-z0-9]{6}.[a-z0-9]{16} --discovery-token-ca-cert-hash sha256:<64 hex>}. Anything else (an extra
+ * word, a different flag, a token of the wrong shape, a shell metacharacter) is refused, and
+ * kldload builds the argument list it runs itself.
  */
 public record JoinCommand(ApiEndpoint endpoint, String token, String caCertHash) {
+  /** Where kube-init leaves the join command (0600) and where kube-join reads it by default. */
+  public static final String FILE = "/etc/kldload/join-command";
+
   static final Pattern TOKEN = Pattern.compile("[a-z0-9]{6}\\.[a-z0-9]{16}");
   static final Pattern CA_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
   static final Pattern CERT_KEY = Pattern.compile("[0-9a-f]{64}");
@@ -33,10 +36,16 @@ public record JoinCommand(ApiEndpoint endpoint, String token, String caCertHash)
   }
 
   public static JoinCommand parse(String text, String source) {
-    String line = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
-    if (line.isEmpty()) {
+    List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    if (lines.isEmpty()) {
       throw KldloadException.invalid(source + ": no join command in it", HINT);
     }
+    // a second line would be silently ignored: whoever wrote it meant something else
+    if (lines.size() > 1) {
+      throw KldloadException.invalid(
+          source + ": holds " + lines.size() + " lines; a join command is exactly one line", HINT);
+    }
+    String line = lines.get(0);
     String[] w = line.split("[ \\t]+");
     if (w.length != 7) {
       throw KldloadException.invalid(

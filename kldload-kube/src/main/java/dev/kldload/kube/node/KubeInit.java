@@ -4,21 +4,27 @@ import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
+import dev.kldload.core.plan.StepBuilder;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.KubeNetwork;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.WorkloadStatus;
 import dev.kldload.kube.render.ControlPlaneArtifacts;
+import dev.kldload.net.HostNetwork;
+import dev.kldload.net.NetworkPlan;
 import dev.kldload.zfs.Ownership;
 import dev.kldload.zfs.Zfs;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,40 +40,112 @@ public final class KubeInit {
   static final String DIR = "/etc/kldload/kube-init";
   static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
   static final String APISERVER_MANIFEST = "/etc/kubernetes/manifests/kube-apiserver.yaml";
-  static final String JOIN_COMMAND = "/etc/kubernetes/join-command.sh";
   static final String CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
   static final Duration WAIT = Duration.ofMinutes(5);
 
-  /** What to initialise. */
+  /** The node name when /etc/hostname is empty or missing. */
+  static final String DEFAULT_NODE_NAME = "kldload-cp-1";
+
+  /**
+   * What to initialise. Without {@code node}, the name in the node's /etc/hostname; without {@code
+   * nodeAddress}, the one {@link KubeNetwork#nodeAddress} finds on the host.
+   */
   public record Request(
-      HostName node, String clusterName, KubeNetwork network, Path lock, Path bundle) {}
+      Optional<HostName> node,
+      String clusterName,
+      NetworkPlan plan,
+      NodeId id,
+      Optional<InetAddress> nodeAddress,
+      Optional<InetAddress> vip,
+      Path lock,
+      Path bundle) {}
 
   private final NodeSystem sys;
   private final Supplier<Zfs> zfs;
   private final Supplier<Cluster> cluster;
+  private final Supplier<HostNetwork> host;
   private final Instant now;
 
-  public KubeInit(NodeSystem sys, Supplier<Zfs> zfs, Supplier<Cluster> cluster, Instant now) {
+  /**
+   * @param host the node's routes and addresses, read only when the request names no address
+   */
+  public KubeInit(
+      NodeSystem sys,
+      Supplier<Zfs> zfs,
+      Supplier<Cluster> cluster,
+      Supplier<HostNetwork> host,
+      Instant now) {
     this.sys = sys;
     this.zfs = zfs;
     this.cluster = cluster;
+    this.host = host;
     this.now = now;
   }
 
+  /**
+   * What every phase reads: the request, the stack lock, the rendered files, the volumes parent.
+   */
+  private record Inputs(
+      Request request,
+      HostName node,
+      StackLock lock,
+      ControlPlaneArtifacts artifacts,
+      Optional<DatasetName> root,
+      Optional<DatasetName> volumes) {}
+
+  /**
+   * The plan, phase by phase: preflight, render, safety snapshot, kubeadm init, CNI, add-ons,
+   * storage, join material. Refuses (CONFLICT) a node that already runs a control plane.
+   */
   public Plan plan(Request request) {
     if (sys.exists(APISERVER_MANIFEST)) {
       throw KldloadException.conflict(
           "a control plane is already set up on this node (" + APISERVER_MANIFEST + " exists)",
           "run kube-reset --yes first to start over");
     }
+    HostName node =
+        request
+            .node()
+            .orElseGet(
+                () ->
+                    HostName.of(
+                        sys.read("/etc/hostname").map(String::strip).orElse(DEFAULT_NODE_NAME)));
+    KubeNetwork network =
+        KubeNetwork.of(
+            request.plan(),
+            request
+                .nodeAddress()
+                .orElseGet(() -> KubeNetwork.nodeAddress(request.plan(), host.get())),
+            request.id(),
+            request.vip());
     StackLock lock = StackLock.load(request.lock());
-    ControlPlaneArtifacts artifacts =
-        new ControlPlaneArtifacts(
-            request.node(), request.clusterName(), lock.kubernetes(), request.network());
     Optional<DatasetName> root = sys.rootDataset();
-    Optional<DatasetName> volumes = root.map(r -> DatasetName.of(r.pool()).child("k8s-volumes"));
+    Inputs in =
+        new Inputs(
+            request,
+            node,
+            lock,
+            new ControlPlaneArtifacts(node, request.clusterName(), lock.kubernetes(), network),
+            root,
+            root.map(r -> DatasetName.of(r.pool()).child("k8s-volumes")));
 
     Plan.Builder plan = Plan.builder("kube-init");
+    List<String> beforeInit = new ArrayList<>();
+    beforeInit.add(preflight(plan));
+    beforeInit.addAll(render(plan, in));
+    safetySnapshot(plan, in).ifPresent(beforeInit::add);
+    kubeadmInit(plan, in, beforeInit);
+    cni(plan, in);
+    gatewayApi(plan, in);
+    loadBalancer(plan, in);
+    storage(plan, in);
+    metricsServer(plan, in);
+    joinMaterial(plan);
+    return plan.build();
+  }
+
+  /** kubeadm, kubectl and helm must be on the node (kube-setup installs them). */
+  private String preflight(Plan.Builder plan) {
     plan.add(
         Step.named("preflight")
             .description("kubeadm, kubectl and helm are installed (kube-setup installs them)")
@@ -77,6 +155,12 @@ public final class KubeInit {
                   throw KldloadException.precondition(
                       "missing " + String.join(", ", missingPrograms()), "run kube-setup first");
                 }));
+    return "preflight";
+  }
+
+  /** Every file kube-init installs, written into {@link #DIR} (shown by a dry-run). */
+  private List<String> render(Plan.Builder plan, Inputs in) {
+    ControlPlaneArtifacts artifacts = in.artifacts();
     List<String> files = new ArrayList<>();
     files.add(file(plan, "kubeadm", "kubeadm.yaml", artifacts.kubeadmConfig()));
     files.add(file(plan, "cilium-values", "cilium-values.yaml", artifacts.ciliumValues()));
@@ -88,28 +172,42 @@ public final class KubeInit {
             "metrics-server-values",
             "metrics-server-values.yaml",
             ControlPlaneArtifacts.metricsServerValues()));
-    volumes.ifPresent(
-        v ->
-            files.add(
-                file(
-                    plan, "zfs-storage", "zfs-storage.yaml", ControlPlaneArtifacts.zfsStorage(v))));
-    List<String> before = new ArrayList<>(files);
-    before.add("preflight");
-    if (root.isPresent()) {
-      Step snap =
-          PreOpSnapshot.step(zfs.get(), DatasetName.of(root.get().pool()), "kube-init", now);
-      plan.add(
-          Step.named(snap.id())
-              .description(snap.description())
-              .nonCritical()
-              .doneWhen(snap::isDone)
-              .apply(snap::apply));
-      before.add(snap.id());
+    in.volumes()
+        .ifPresent(
+            v ->
+                files.add(
+                    file(
+                        plan,
+                        "zfs-storage",
+                        "zfs-storage.yaml",
+                        ControlPlaneArtifacts.zfsStorage(v))));
+    return files;
+  }
+
+  /**
+   * A recursive snapshot of the root pool when / is on ZFS; its failure does not stop kube-init.
+   */
+  private Optional<String> safetySnapshot(Plan.Builder plan, Inputs in) {
+    if (in.root().isEmpty()) {
+      return Optional.empty();
     }
+    Step snap =
+        PreOpSnapshot.step(zfs.get(), DatasetName.of(in.root().get().pool()), "kube-init", now);
+    plan.add(
+        Step.named(snap.id())
+            .description(snap.description())
+            .nonCritical()
+            .doneWhen(snap::isDone)
+            .apply(snap::apply));
+    return Optional.of(snap.id());
+  }
+
+  /** kubeadm init, root's kubeconfig, and the control-plane taint lifted. */
+  private void kubeadmInit(Plan.Builder plan, Inputs in, List<String> after) {
     plan.add(
         Step.named("kubeadm-init")
             .description("kubeadm init --config " + DIR + "/kubeadm.yaml --upload-certs")
-            .after(before)
+            .after(after)
             .doneWhen(ctx -> sys.exists(ADMIN_CONF))
             .apply(
                 ctx ->
@@ -131,7 +229,7 @@ public final class KubeInit {
                         .orElse(false))
             .apply(
                 ctx -> sys.write("/root/.kube/config", sys.read(ADMIN_CONF).orElseThrow(), 0600)));
-    String node = request.node().value();
+    String node = in.node().value();
     plan.add(
         Step.named("untaint")
             .description("let workloads run on " + node + " (remove the control-plane taint)")
@@ -147,19 +245,28 @@ public final class KubeInit {
                                     .noneMatch(t -> t.key().equals(CONTROL_PLANE_TAINT)))
                         .orElse(false))
             .apply(ctx -> cluster.get().untaint(node, CONTROL_PLANE_TAINT, Optional.empty())));
+  }
+
+  /** Cilium, then the node is Ready. */
+  private void cni(Plan.Builder plan, Inputs in) {
+    Path bundle = in.request().bundle();
     plan.add(
-        helm("cilium", lock, request.bundle(), "kube-system", "cilium-values.yaml", "kubeadm-init")
+        helm("cilium", in.lock(), "kube-system", "cilium-values.yaml", "kubeadm-init")
             .doneWhen(ctx -> ready(WorkloadStatus.Kind.DAEMON_SET, "kube-system", "cilium"))
             .apply(
                 ctx -> {
-                  helmInstall(
-                      "cilium", lock, request.bundle(), "kube-system", "cilium-values.yaml");
+                  helmInstall("cilium", in.lock(), bundle, "kube-system", "cilium-values.yaml");
                   cluster
                       .get()
                       .awaitWorkloadReady(
                           WorkloadStatus.Kind.DAEMON_SET, "kube-system", "cilium", WAIT);
-                  cluster.get().awaitNodeReady(node, WAIT);
+                  cluster.get().awaitNodeReady(in.node().value(), WAIT);
                 }));
+  }
+
+  /** Gateway API CRDs from the bundle and the GatewayClass Cilium serves. */
+  private void gatewayApi(Plan.Builder plan, Inputs in) {
+    StackLock lock = in.lock();
     StackLock.Artifact gatewayApi = lock.require(lock.manifests(), "manifest", "gateway-api");
     plan.add(
         Step.named("gateway-api")
@@ -170,7 +277,7 @@ public final class KubeInit {
             .apply(
                 ctx -> {
                   Path manifest =
-                      KubeSetup.verified(request.bundle(), gatewayApi, List.of(gatewayApi));
+                      KubeSetup.verified(in.request().bundle(), gatewayApi, List.of(gatewayApi));
                   run(
                       WAIT,
                       "kubectl",
@@ -179,10 +286,14 @@ public final class KubeInit {
                       "apply",
                       "-f",
                       manifest.toString());
-                  cluster.get().apply(artifacts.gatewayClass());
+                  cluster.get().apply(in.artifacts().gatewayClass());
                 }));
+  }
+
+  /** MetalLB and its address pool. */
+  private void loadBalancer(Plan.Builder plan, Inputs in) {
     plan.add(
-        helm("metallb", lock, request.bundle(), "metallb-system", null, "helm-cilium")
+        helm("metallb", in.lock(), "metallb-system", null, "helm-cilium")
             .nonCritical()
             .doneWhen(
                 ctx ->
@@ -194,7 +305,7 @@ public final class KubeInit {
                         ControlPlaneArtifacts.METALLB_POOL))
             .apply(
                 ctx -> {
-                  helmInstall("metallb", lock, request.bundle(), "metallb-system", null);
+                  helmInstall("metallb", in.lock(), in.request().bundle(), "metallb-system", null);
                   cluster
                       .get()
                       .awaitWorkloadReady(
@@ -202,36 +313,42 @@ public final class KubeInit {
                           "metallb-system",
                           "metallb-controller",
                           WAIT);
-                  cluster.get().apply(artifacts.metallb());
+                  cluster.get().apply(in.artifacts().metallb());
                 }));
-    volumes.ifPresent(
-        v ->
-            plan.add(
-                helm("zfs-localpv", lock, request.bundle(), "openebs", null, "helm-cilium")
-                    .nonCritical()
-                    .doneWhen(ctx -> kubectlReads("get", "storageclass", "zfs-db"))
-                    .apply(
-                        ctx -> {
-                          if (!zfs.get().exists(v)) {
-                            zfs.get()
-                                .createFilesystem(
-                                    v,
-                                    Map.of(
-                                        "mountpoint",
-                                        "none",
-                                        "compression",
-                                        "lz4",
-                                        Ownership.OWNER,
-                                        "kube-init"));
-                          }
-                          helmInstall("zfs-localpv", lock, request.bundle(), "openebs", null);
-                          cluster.get().apply(ControlPlaneArtifacts.zfsStorage(v));
-                        })));
+  }
+
+  /** ZFS LocalPV on the volumes dataset, when / is on ZFS. */
+  private void storage(Plan.Builder plan, Inputs in) {
+    in.volumes()
+        .ifPresent(
+            v ->
+                plan.add(
+                    helm("zfs-localpv", in.lock(), "openebs", null, "helm-cilium")
+                        .nonCritical()
+                        .doneWhen(ctx -> kubectlReads("get", "storageclass", "zfs-db"))
+                        .apply(
+                            ctx -> {
+                              if (!zfs.get().exists(v)) {
+                                Map<String, String> props =
+                                    new LinkedHashMap<>(
+                                        Ownership.of("kube-init", "k8s-volumes", now)
+                                            .toProperties());
+                                props.put("mountpoint", "none");
+                                props.put("compression", "lz4");
+                                zfs.get().createFilesystem(v, props);
+                              }
+                              helmInstall(
+                                  "zfs-localpv", in.lock(), in.request().bundle(), "openebs", null);
+                              cluster.get().apply(ControlPlaneArtifacts.zfsStorage(v));
+                            })));
+  }
+
+  /** metrics-server, after approving the kubelets' serving certificates it verifies. */
+  private void metricsServer(Plan.Builder plan, Inputs in) {
     plan.add(
         helm(
                 "metrics-server",
-                lock,
-                request.bundle(),
+                in.lock(),
                 "kube-system",
                 "metrics-server-values.yaml",
                 "helm-cilium")
@@ -242,16 +359,20 @@ public final class KubeInit {
                   approveServingCertificates();
                   helmInstall(
                       "metrics-server",
-                      lock,
-                      request.bundle(),
+                      in.lock(),
+                      in.request().bundle(),
                       "kube-system",
                       "metrics-server-values.yaml");
                 }));
+  }
+
+  /** A fresh join command in {@link JoinCommand#FILE} (0600), where kube-join reads it. */
+  private void joinMaterial(Plan.Builder plan) {
     plan.add(
         Step.named("join-command")
-            .description("mint a join command into " + JOIN_COMMAND + " (0600)")
+            .description("mint a join command into " + JoinCommand.FILE + " (0600)")
             .after("helm-cilium")
-            .doneWhen(ctx -> sys.read(JOIN_COMMAND).map(KubeInit::parses).orElse(false))
+            .doneWhen(ctx -> sys.read(JoinCommand.FILE).map(KubeInit::parses).orElse(false))
             .apply(
                 ctx -> {
                   ProcessResult r =
@@ -267,9 +388,18 @@ public final class KubeInit {
                   }
                   JoinCommand join = JoinCommand.parse(r.stdout(), "kubeadm token create");
                   sys.write(
-                      JOIN_COMMAND, String.join(" ", join.argv(Optional.empty())) + "\n", 0600);
+                      JoinCommand.FILE, String.join(" ", join.argv(Optional.empty())) + "\n", 0600);
                 }));
-    return plan.build();
+  }
+
+  /**
+   * The lock scopes a real run holds: the node, and ZFS when / is on ZFS (the pre-init snapshot and
+   * the volumes dataset).
+   */
+  public List<String> locks() {
+    return sys.rootDataset().isPresent()
+        ? List.of(NodeLocks.NODE, NodeLocks.ZFS)
+        : List.of(NodeLocks.NODE);
   }
 
   private String file(Plan.Builder plan, String id, String name, String content) {
@@ -315,8 +445,8 @@ public final class KubeInit {
     return sys.runner().run(ProcessSpec.of(argv).readOnly().build()).ok();
   }
 
-  private dev.kldload.core.plan.StepBuilder helm(
-      String chart, StackLock lock, Path bundle, String namespace, String values, String after) {
+  private StepBuilder helm(
+      String chart, StackLock lock, String namespace, String values, String after) {
     StackLock.Artifact a = lock.require(lock.charts(), "chart", chart);
     return Step.named("helm-" + chart)
         .description(

@@ -6,11 +6,17 @@ import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
+import dev.kldload.core.value.DatasetName;
+import dev.kldload.zfs.Zfs;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code kube-join}: joins this node to a cluster with a freshly minted join command (and, for a
@@ -22,20 +28,22 @@ public final class KubeJoin {
   static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
   static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
 
-  /** What to join; {@code controlPlane} needs the certificate key file and advertise address. */
+  /**
+   * What to join; {@code controlPlane} needs the certificate key file and advertise address. No
+   * {@code joinCommandFile}: {@link JoinCommand#FILE} on the node, where kube-init leaves it.
+   */
   public record Request(
       ApiEndpoint endpoint,
-      Path joinCommandFile,
+      Optional<Path> joinCommandFile,
       boolean controlPlane,
       Optional<Path> certificateKeyFile,
       Optional<InetAddress> advertiseAddress) {}
 
   private final NodeSystem sys;
-  private final java.util.function.Supplier<dev.kldload.zfs.Zfs> zfs;
-  private final java.time.Instant now;
+  private final Supplier<Zfs> zfs;
+  private final Instant now;
 
-  public KubeJoin(
-      NodeSystem sys, java.util.function.Supplier<dev.kldload.zfs.Zfs> zfs, java.time.Instant now) {
+  public KubeJoin(NodeSystem sys, Supplier<Zfs> zfs, Instant now) {
     this.sys = sys;
     this.zfs = zfs;
     this.now = now;
@@ -46,10 +54,8 @@ public final class KubeJoin {
    * plan; nothing has run when this throws.
    */
   public Plan plan(Request request) {
-    JoinCommand join =
-        JoinCommand.parse(
-            readSecret(request.joinCommandFile(), "join command"),
-            request.joinCommandFile().toString());
+    Path joinFile = request.joinCommandFile().orElse(sys.path(JoinCommand.FILE));
+    JoinCommand join = JoinCommand.parse(readSecret(joinFile, "join command"), joinFile.toString());
     if (!join.endpoint().equals(request.endpoint())) {
       throw KldloadException.invalid(
           "the join command is for " + join.endpoint() + ", not " + request.endpoint(),
@@ -87,16 +93,12 @@ public final class KubeJoin {
     }
     Optional<JoinCommand.ControlPlane> controlPlane = cp;
     Plan.Builder plan = Plan.builder("kube-join");
-    java.util.List<String> first = new java.util.ArrayList<>();
-    Optional<dev.kldload.core.value.DatasetName> root = sys.rootDataset();
+    List<String> first = new ArrayList<>();
+    Optional<DatasetName> root = sys.rootDataset();
     if (root.isPresent()) {
       // a failed safety snapshot is reported (exit 3) but does not stop the join
       Step snap =
-          PreOpSnapshot.step(
-              zfs.get(),
-              dev.kldload.core.value.DatasetName.of(root.get().pool()),
-              "kube-join",
-              now);
+          PreOpSnapshot.step(zfs.get(), DatasetName.of(root.get().pool()), "kube-join", now);
       plan.add(nonCritical(snap));
       first.add(snap.id());
     }
@@ -153,6 +155,13 @@ public final class KubeJoin {
     return plan.build();
   }
 
+  /** The lock scopes a real run holds: the node, and ZFS when / is on ZFS (pre-join snapshot). */
+  public List<String> locks() {
+    return sys.rootDataset().isPresent()
+        ? List.of(NodeLocks.NODE, NodeLocks.ZFS)
+        : List.of(NodeLocks.NODE);
+  }
+
   private static Step nonCritical(Step step) {
     return Step.named(step.id())
         .description(step.description())
@@ -168,6 +177,19 @@ public final class KubeJoin {
           "the orchestrator writes it (0600) before calling kube-join; or give the path");
     }
     try {
+      int mode = NodeSystem.toMode(Files.getPosixFilePermissions(file));
+      if ((mode & 0077) != 0) {
+        throw KldloadException.invalid(
+            what
+                + " file "
+                + file
+                + " is readable by others (mode "
+                + String.format("%04o", mode)
+                + ")",
+            "it holds a secret: chmod 600 "
+                + file
+                + ", and mint a fresh one if others could read it");
+      }
       if (Files.size(file) > 4096) {
         throw KldloadException.invalid(
             what + " file " + file + " is too large", "it holds one line");

@@ -7,6 +7,7 @@ import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
+import dev.kldload.core.process.Programs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -43,6 +45,27 @@ public final class KubeLoadImages {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().endsWith(".tar")).sorted().toList();
     }
+  }
+
+  /** The bundle's image directory, unless the operator names another. */
+  public static Path inBundle(Path bundle) {
+    return bundle.resolve("k8s-images");
+  }
+
+  /**
+   * The import plan for the archives in {@code dir}; empty when there are none (nodes then pull
+   * from their registry). PRECONDITION when there are archives but containerd's ctr is missing.
+   */
+  public Optional<Plan> plan(Path dir) throws IOException {
+    List<Path> archives = archives(dir);
+    if (archives.isEmpty()) {
+      return Optional.empty();
+    }
+    if (Programs.which("ctr").isEmpty()) {
+      throw KldloadException.precondition(
+          "ctr (containerd) is not installed", Programs.installHint("ctr"));
+    }
+    return Optional.of(plan(archives));
   }
 
   public Plan plan(List<Path> archives) throws IOException {

@@ -39,8 +39,9 @@ public final class KubeReset {
           "/etc/kubernetes/controller-manager.conf",
           "/etc/kubernetes/scheduler.conf",
           "/etc/kubernetes/super-admin.conf",
+          // where the original shell tools left the join token; nodes they set up still have it
           "/etc/kubernetes/join-command.sh",
-          "/etc/kldload/join-command",
+          JoinCommand.FILE,
           "/root/.kube/config",
           "/var/run/cilium");
 
@@ -136,6 +137,16 @@ public final class KubeReset {
                   }
                 }));
     return plan.build();
+  }
+
+  /**
+   * The lock scopes a real run holds: the node, ZFS when / is on ZFS (the snapshot), and the
+   * firewall (our nftables table).
+   */
+  public List<String> locks() {
+    return sys.rootDataset().isPresent()
+        ? List.of(NodeLocks.NODE, NodeLocks.ZFS, NodeLocks.FIREWALL)
+        : List.of(NodeLocks.NODE, NodeLocks.FIREWALL);
   }
 
   private boolean ourTableExists() {

@@ -8,6 +8,9 @@ import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.Programs;
 import dev.kldload.core.value.DatasetName;
+import dev.kldload.zfs.Dataset;
+import dev.kldload.zfs.Ownership;
+import dev.kldload.zfs.Zfs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -16,10 +19,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -68,9 +75,18 @@ public final class KubeSetup {
           new DatasetSpec("kubelet", "/var/lib/kubelet", null));
 
   private final NodeSystem sys;
+  private final Supplier<Zfs> zfs;
+  private final Instant now;
 
-  public KubeSetup(NodeSystem sys) {
+  /**
+   * @param zfs the ZFS port, asked for only when the plan has datasets (a node without ZFS never
+   *     loads it)
+   * @param now when the ownership marks say the datasets were created
+   */
+  public KubeSetup(NodeSystem sys, Supplier<Zfs> zfs, Instant now) {
     this.sys = sys;
+    this.zfs = zfs;
+    this.now = now;
   }
 
   public Plan plan(Request request) {
@@ -121,22 +137,14 @@ public final class KubeSetup {
                       + " and "
                       + parents.get(1)
                       + " (canmount=off: they only hold the hierarchy)")
-              .doneWhen(ctx -> parents.stream().allMatch(p -> datasetProps(p).isPresent()))
+              .doneWhen(ctx -> parents.stream().allMatch(p -> zfs.get().exists(p)))
               .apply(
                   ctx -> {
                     for (DatasetName p : parents) {
-                      if (datasetProps(p).isEmpty()) {
-                        sys.runner()
-                            .check(
-                                ProcessSpec.of(
-                                        "zfs",
-                                        "create",
-                                        "-o",
-                                        "canmount=off",
-                                        "-o",
-                                        "com.kldload:owner=" + OWNER,
-                                        p.value())
-                                    .build());
+                      if (!zfs.get().exists(p)) {
+                        Map<String, String> props = new LinkedHashMap<>(marks());
+                        props.put("canmount", "off");
+                        zfs.get().createFilesystem(p, props);
                       }
                     }
                   }));
@@ -207,6 +215,28 @@ public final class KubeSetup {
             .doneWhen(ctx -> missingTools(StackLock.load(request.lock())).isEmpty())
             .apply(ctx -> installTools(StackLock.load(request.lock()), request.bundle())));
     return plan.build();
+  }
+
+  /** The lock scopes a real run holds: the node, and ZFS when the plan has datasets. */
+  public List<String> locks(Request request) {
+    return datasetParent(request).isPresent()
+        ? List.of(NodeLocks.NODE, NodeLocks.ZFS)
+        : List.of(NodeLocks.NODE);
+  }
+
+  /**
+   * Checks, changing nothing, what a real run would stop on: the stack lock must load, and every
+   * pinned package and tool the node lacks must be in the offline bundle. A dry-run calls this so
+   * that it fails as the real run would (exit 6) instead of promising success. Checksums are left
+   * to the real run: hashing the whole bundle is not a dry-run's business.
+   */
+  public void checkPreconditions(Request request) {
+    StackLock lock = StackLock.load(request.lock());
+    List<StackLock.Artifact> needed = new ArrayList<>(missingPackages(lock));
+    needed.addAll(missingTools(lock));
+    for (StackLock.Artifact a : needed) {
+      located(request.bundle(), a, needed);
+    }
   }
 
   // ---- files -------------------------------------------------------------------------------
@@ -350,59 +380,55 @@ public final class KubeSetup {
     return sys.rootDataset().map(ds -> DatasetName.of(ds.pool()));
   }
 
-  private static final String PROPS =
-      "mountpoint,recordsize,compression,atime,mounted,com.kldload:owner";
-
-  /** Current values of {@link #PROPS}, or empty when the dataset does not exist. */
-  private Optional<List<String>> datasetProps(DatasetName ds) {
-    ProcessResult r =
-        sys.runner()
-            .run(
-                ProcessSpec.of("zfs", "get", "-H", "-p", "-o", "value", PROPS, ds.value())
-                    .readOnly()
-                    .build());
-    if (!r.ok()) {
-      return Optional.empty();
-    }
-    return Optional.of(r.stdout().lines().toList());
+  /** Our marks on every dataset kube-setup creates; only datasets carrying them are changed. */
+  private Map<String, String> marks() {
+    return Ownership.of(OWNER, "kube-node", now).toProperties();
   }
 
   private boolean datasetReady(DatasetName ds, DatasetSpec spec) {
-    return datasetProps(ds)
-        .map(p -> wrongProps(p, spec).isEmpty() && p.get(4).equals("yes"))
+    return zfs.get()
+        .dataset(ds)
+        .map(d -> d.mounted() && wrongProps(d, spec).isEmpty())
         .orElse(false);
   }
 
-  private static List<String> wrongProps(List<String> p, DatasetSpec spec) {
-    List<String> wrong = new ArrayList<>();
-    if (!p.get(0).equals(spec.mountpoint())) {
-      wrong.add("mountpoint=" + spec.mountpoint());
+  /** The properties of {@code d} that differ from the spec, with the values they should have. */
+  private Map<String, String> wrongProps(Dataset d, DatasetSpec spec) {
+    Map<String, String> wanted = new LinkedHashMap<>();
+    wanted.put("mountpoint", spec.mountpoint());
+    wanted.put("compression", "lz4");
+    wanted.put("atime", "off");
+    if (spec.recordsize() != null) {
+      wanted.put("recordsize", spec.recordsize().toString());
     }
-    if (spec.recordsize() != null && !p.get(1).equals(spec.recordsize().toString())) {
-      wrong.add("recordsize=" + spec.recordsize());
-    }
-    if (!p.get(2).equals("lz4")) {
-      wrong.add("compression=lz4");
-    }
-    if (!p.get(3).equals("off")) {
-      wrong.add("atime=off");
-    }
+    Map<String, String> wrong = new LinkedHashMap<>();
+    wanted.forEach(
+        (property, value) -> {
+          Optional<String> actual =
+              property.equals("mountpoint")
+                  ? d.mountpoint().map(Path::toString)
+                  : zfs.get().property(d.name(), property);
+          if (!actual.equals(Optional.of(value))) {
+            wrong.put(property, value);
+          }
+        });
     return wrong;
   }
 
   private void ensureDataset(DatasetName ds, DatasetSpec spec) throws IOException {
-    Optional<List<String>> props = datasetProps(ds);
-    if (props.isPresent()) {
-      if (!props.get().get(5).equals(OWNER)) {
+    Optional<Dataset> existing = zfs.get().dataset(ds);
+    if (existing.isPresent()) {
+      if (!existing.get().ownership().map(o -> o.owner().equals(OWNER)).orElse(false)) {
         throw KldloadException.conflict(
             "dataset " + ds + " exists and was not created by kube-setup",
             "kldload leaves datasets it does not own alone; rename or destroy it yourself, or give --zfs-parent");
       }
-      for (String assignment : wrongProps(props.get(), spec)) {
-        sys.runner().check(ProcessSpec.of("zfs", "set", assignment, ds.value()).build());
+      Map<String, String> wrong = wrongProps(existing.get(), spec);
+      if (!wrong.isEmpty()) {
+        zfs.get().setProperties(ds, wrong);
       }
-      if (!props.get().get(4).equals("yes")) {
-        sys.runner().check(ProcessSpec.of("zfs", "mount", ds.value()).build());
+      if (!zfs.get().dataset(ds).map(Dataset::mounted).orElse(false)) {
+        zfs.get().mount(ds);
       }
       return;
     }
@@ -416,19 +442,17 @@ public final class KubeSetup {
         }
       }
     }
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                "zfs", "create",
-                "-o", "mountpoint=" + spec.mountpoint(),
-                "-o", "compression=lz4",
-                "-o", "atime=off",
-                "-o", "com.kldload:owner=" + OWNER));
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("mountpoint", spec.mountpoint());
+    props.put("compression", "lz4");
+    props.put("atime", "off");
     if (spec.recordsize() != null) {
-      argv.addAll(List.of("-o", "recordsize=" + spec.recordsize()));
+      props.put("recordsize", spec.recordsize().toString());
     }
-    argv.add(ds.value());
-    sys.runner().check(ProcessSpec.of(argv).build());
+    props.putAll(marks());
+    zfs.get().createFilesystem(ds, props);
+    // creating through the port does not mount (libzfs_core leaves that to the caller)
+    zfs.get().mount(ds);
   }
 
   // ---- packages and tools ------------------------------------------------------------------
@@ -514,6 +538,19 @@ public final class KubeSetup {
   /** The artefact's file in the bundle, after checking that it exists and its SHA-256 matches. */
   static Path verified(Path bundle, StackLock.Artifact a, List<StackLock.Artifact> needed)
       throws IOException {
+    Path file = located(bundle, a, needed);
+    String actual = sha256(file);
+    if (!actual.equals(a.sha256())) {
+      throw new KldloadException(
+          ErrorKind.FAILED,
+          file + ": SHA-256 " + actual + " does not match the stack lock's " + a.sha256(),
+          "the bundle is corrupt or was tampered with; copy it again");
+    }
+    return file;
+  }
+
+  /** The artefact's file in the bundle; PRECONDITION when the bundle or the file is missing. */
+  private static Path located(Path bundle, StackLock.Artifact a, List<StackLock.Artifact> needed) {
     if (!Files.isDirectory(bundle)) {
       throw KldloadException.precondition(
           "no package source: the offline bundle "
@@ -529,13 +566,6 @@ public final class KubeSetup {
       throw KldloadException.precondition(
           "no package source for " + a.name() + " " + a.version() + ": " + file + " is missing",
           "complete the offline bundle at " + bundle);
-    }
-    String actual = sha256(file);
-    if (!actual.equals(a.sha256())) {
-      throw new KldloadException(
-          ErrorKind.FAILED,
-          file + ": SHA-256 " + actual + " does not match the stack lock's " + a.sha256(),
-          "the bundle is corrupt or was tampered with; copy it again");
     }
     return file;
   }

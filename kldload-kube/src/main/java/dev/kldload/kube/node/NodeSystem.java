@@ -2,6 +2,7 @@ package dev.kldload.kube.node;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessRunner;
 import java.io.IOException;
@@ -114,9 +115,17 @@ public final class NodeSystem {
     }
   }
 
-  /** Writes atomically (temporary file with the final mode, then rename); parents 0755. */
+  /**
+   * Writes atomically (temporary file with the final mode, then rename); parents 0755. A 0600 file
+   * holds a secret (kubeconfig, join token) and goes through {@link PrivateFiles}, which never lets
+   * it exist with a wider mode.
+   */
   public void write(String absolute, String content, int mode) {
     Path target = path(absolute);
+    if (mode == 0600) {
+      PrivateFiles.write(target, content);
+      return;
+    }
     try {
       Files.createDirectories(target.getParent());
       Path tmp =

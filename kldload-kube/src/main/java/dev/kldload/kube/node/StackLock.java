@@ -64,6 +64,11 @@ public record StackLock(
                     "add it (name, version, file, sha256) to the stack lock"));
   }
 
+  /** The stack lock's place in an offline bundle, unless --lock names another file. */
+  public static Path inBundle(Path bundle) {
+    return bundle.resolve("k8s-stack.lock.yaml");
+  }
+
   public static StackLock load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw KldloadException.precondition(

@@ -2,14 +2,12 @@ package dev.kldload.kube.ssh;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.value.HostName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -92,25 +90,7 @@ public final class KnownHosts {
   }
 
   private void write(String content) {
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp =
-          Files.createTempFile(
-              dir,
-              ".known_hosts",
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new KldloadException(
-          ErrorKind.FAILED, "cannot write " + file + ": " + e.getMessage(), null, e);
-    }
+    PrivateFiles.write(file, content);
   }
 
   private static boolean isBase64(String text) {

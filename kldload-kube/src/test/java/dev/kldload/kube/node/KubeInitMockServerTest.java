@@ -8,9 +8,15 @@ import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
-import dev.kldload.kube.KubeNetwork;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import dev.kldload.net.NetworkPlan;
+import dev.kldload.zfs.Dataset;
+import dev.kldload.zfs.InMemoryZfs;
+import dev.kldload.zfs.Ownership;
+import dev.kldload.zfs.Zfs;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -22,9 +28,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,10 +60,11 @@ class KubeInitMockServerTest {
     }
   }
 
-  @Test
-  @DisplayName(
-      "runs kubeadm, installs the charts from the bundle, applies our manifests, mints the join command")
-  void wholeSequence() throws Exception {
+  ScriptedRunner runner;
+  Fabric8Cluster cluster;
+
+  /** A node with kubeadm, helm and kubectl, a bundle and a lock; runs kube-init on it. */
+  PlanResult init(Supplier<Zfs> zfs) throws Exception {
     for (String p : List.of("kubeadm", "kubectl", "helm")) {
       write("usr/bin/" + p, "");
       Files.setPosixFilePermissions(
@@ -119,7 +129,7 @@ class KubeInitMockServerTest {
                 .build())
         .create();
 
-    ScriptedRunner runner =
+    runner =
         new ScriptedRunner()
             .on(
                 "kubeadm",
@@ -172,36 +182,46 @@ class KubeInitMockServerTest {
                         ? "csr-1 system:node:cp-1\ncsr-2 system:node:stranger\n"
                         : "");
     NodeSystem sys = new NodeSystem(root, runner);
-    KubeNetwork network =
-        KubeNetwork.defaults(
-            Cidr.parse("192.168.122.0/24"), Cidr.parseAddress("192.168.122.10"), 1, false);
     Conditions fast =
         new Conditions(
             Conditions.SYSTEM,
             new CancellationToken(),
             Duration.ofMillis(20),
             Duration.ofMillis(100));
-    Fabric8Cluster cluster = new Fabric8Cluster(client, fast);
+    cluster = new Fabric8Cluster(client, fast);
     KubeInit init =
         new KubeInit(
             sys,
+            zfs,
+            () -> cluster,
+            () -> {
+              throw new AssertionError("the request names the node's address");
+            },
+            Instant.now());
+    return PlanEngine.quiet(2)
+        .run(
+            init.plan(
+                new KubeInit.Request(
+                    Optional.of(HostName.of("cp-1")),
+                    "kldload",
+                    NetworkPlan.defaults(),
+                    NodeId.of(1),
+                    Optional.of(Cidr.parseAddress("192.168.122.10")),
+                    Optional.empty(),
+                    root.resolve("lock.yaml"),
+                    root.resolve("bundle"))),
+            false);
+  }
+
+  @Test
+  @DisplayName(
+      "runs kubeadm, installs the charts from the bundle, applies our manifests, mints the join command")
+  void wholeSequence() throws Exception {
+    PlanResult result =
+        init(
             () -> {
               throw new AssertionError("/ is not on ZFS here");
-            },
-            () -> cluster,
-            Instant.now());
-    PlanResult result =
-        PlanEngine.quiet(2)
-            .run(
-                init.plan(
-                    new KubeInit.Request(
-                        HostName.of("cp-1"),
-                        "kldload",
-                        network,
-                        root.resolve("lock.yaml"),
-                        root.resolve("bundle"))),
-                false);
-
+            });
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.OK);
     assertThat(runner.calls)
         .contains(
@@ -240,7 +260,7 @@ class KubeInitMockServerTest {
                 .withName("kldload-pool")
                 .get())
         .isNotNull();
-    Path join = root.resolve("etc/kubernetes/join-command.sh");
+    Path join = root.resolve("etc/kldload/join-command");
     assertThat(Files.readString(join))
         .isEqualTo(
             "kubeadm join 10.251.0.1:6443 --token "
@@ -254,5 +274,26 @@ class KubeInitMockServerTest {
             PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(root.resolve("root/.kube/config"))))
         .isEqualTo("rw-------");
+  }
+
+  @Test
+  @DisplayName(
+      "on a ZFS root: a pre-init snapshot, and ZFS LocalPV's parent dataset created with our marks")
+  void zfsRoot() throws Exception {
+    write("proc/self/mounts", "rpool/ROOT/debian / zfs rw 0 0\n");
+    InMemoryZfs zfs =
+        InMemoryZfs.withPool(
+            Clock.systemUTC(), "rpool", dev.kldload.core.value.ByteSize.parse("10G"));
+    PlanResult result = init(() -> zfs);
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.OK);
+    assertThat(runner.calls.stream().filter(c -> c.get(0).equals("helm")).map(c -> c.get(3)))
+        .contains("zfs-localpv");
+    Dataset volumes = zfs.dataset(DatasetName.of("rpool/k8s-volumes")).orElseThrow();
+    assertThat(volumes.ownership().map(Ownership::owner)).contains("kube-init");
+    assertThat(volumes.ownership().map(Ownership::role)).contains("k8s-volumes");
+    assertThat(zfs.property(volumes.name(), "mountpoint")).contains("none");
+    assertThat(zfs.snapshots(DatasetName.of("rpool"), false))
+        .singleElement()
+        .satisfies(s -> assertThat(s.name().toString()).startsWith("rpool@pre-kube-init-"));
   }
 }

@@ -14,9 +14,11 @@ import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -70,8 +72,11 @@ class KubeSetupLabIT {
             Optional.of(DatasetName.of(POOL)),
             "registry.k8s.io/pause:3.10");
     NodeSystem sys = new NodeSystem(Path.of("/"), RUN);
-    first = PlanEngine.quiet(2).run(new KubeSetup(sys).plan(request), false);
-    second = PlanEngine.quiet(2).run(new KubeSetup(sys).plan(request), false);
+    LibzfsCoreZfs zfs = new LibzfsCoreZfs(RUN);
+    first =
+        PlanEngine.quiet(2).run(new KubeSetup(sys, () -> zfs, Instant.now()).plan(request), false);
+    second =
+        PlanEngine.quiet(2).run(new KubeSetup(sys, () -> zfs, Instant.now()).plan(request), false);
   }
 
   @AfterAll

@@ -13,13 +13,21 @@ import dev.kldload.core.plan.Step;
 import dev.kldload.core.plan.StepOutcome;
 import dev.kldload.core.plan.StepStatus;
 import dev.kldload.core.testing.GoldenFiles;
+import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
+import dev.kldload.zfs.Dataset;
+import dev.kldload.zfs.InMemoryZfs;
+import dev.kldload.zfs.Ownership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -32,6 +40,7 @@ class KubeSetupTest {
   NodeSystem sys;
 
   static final String PAUSE = "registry.k8s.io/pause:3.10";
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
   @BeforeEach
   void machine() throws IOException {
@@ -55,6 +64,13 @@ class KubeSetupTest {
             .on("swapoff", a -> write("proc/swaps", "Filename Type Size Used Priority\n"))
             .on("dpkg-query", a -> 1);
     sys = new NodeSystem(root, runner);
+  }
+
+  /** A node whose root is rpool/ROOT/debian, with only the pool's root dataset. */
+  InMemoryZfs zfs = InMemoryZfs.withPool(CLOCK, "rpool", ByteSize.parse("10G"));
+
+  KubeSetup setup() {
+    return new KubeSetup(sys, () -> zfs, CLOCK.instant());
   }
 
   int write(String rel, String content) {
@@ -99,8 +115,7 @@ class KubeSetupTest {
   @DisplayName(
       "without a package source: configures everything else, stops at packages with exit 6")
   void stopsAtPackages() throws Exception {
-    Plan plan =
-        new KubeSetup(sys).plan(request(lock(KUBELET.formatted("a".repeat(64))), Optional.empty()));
+    Plan plan = setup().plan(request(lock(KUBELET.formatted("a".repeat(64))), Optional.empty()));
     PlanResult first = PlanEngine.quiet(1).run(plan, false);
     assertThat(first.exitCode()).isEqualTo(ExitCode.PRECONDITION);
     StepOutcome packages =
@@ -123,9 +138,7 @@ class KubeSetupTest {
     int callsBefore = runner.calls.size();
     PlanResult second =
         PlanEngine.quiet(1)
-            .run(
-                new KubeSetup(sys).plan(request(root.resolve("lock.yaml"), Optional.empty())),
-                false);
+            .run(setup().plan(request(root.resolve("lock.yaml"), Optional.empty())), false);
     assertThat(second.exitCode()).isEqualTo(ExitCode.PRECONDITION);
     assertThat(second.withStatus(StepStatus.APPLIED)).isEmpty();
     assertThat(second.outcomes())
@@ -150,19 +163,71 @@ class KubeSetupTest {
   @DisplayName("ZFS datasets are planned only when / is on ZFS (or a parent is given)")
   void datasetsOnlyOnZfs() throws Exception {
     Path lock = lock("");
-    List<String> ids = ids(new KubeSetup(sys).plan(request(lock, Optional.empty())));
+    List<String> ids = ids(setup().plan(request(lock, Optional.empty())));
     assertThat(ids).noneMatch(id -> id.startsWith("dataset-"));
     write("proc/self/mounts", "rpool/ROOT/debian / zfs rw 0 0\n");
-    Plan plan = new KubeSetup(sys).plan(request(lock, Optional.empty()));
+    Plan plan = setup().plan(request(lock, Optional.empty()));
     assertThat(ids(plan)).contains("dataset-etcd", "dataset-containerd", "dataset-kubelet");
     assertThat(plan.step("dataset-etcd").description())
         .isEqualTo(
             "ZFS dataset rpool/var/lib/etcd at /var/lib/etcd (lz4, atime off, recordsize 8K)");
     assertThat(plan.step("containerd-config").dependsOn()).contains("dataset-containerd");
     assertThat(plan.step("dataset-etcd").dependsOn()).containsExactly("dataset-parents");
-    Plan explicit = new KubeSetup(sys).plan(request(lock, Optional.of(DatasetName.of("tank/k8s"))));
+    Plan explicit = setup().plan(request(lock, Optional.of(DatasetName.of("tank/k8s"))));
     assertThat(explicit.step("dataset-kubelet").description())
         .startsWith("ZFS dataset tank/k8s/var/lib/kubelet");
+  }
+
+  @Test
+  @DisplayName(
+      "datasets are created through the Zfs port with our marks, mounted; a second run changes none")
+  void datasetsThroughThePort() throws Exception {
+    write("proc/self/mounts", "rpool/ROOT/debian / zfs rw 0 0\n");
+    Path lock = lock("");
+    PlanResult first =
+        PlanEngine.quiet(1).run(setup().plan(request(lock, Optional.empty())), false);
+    assertThat(first.withStatus(StepStatus.FAILED)).isEmpty();
+    Dataset etcd = zfs.dataset(DatasetName.of("rpool/var/lib/etcd")).orElseThrow();
+    assertThat(etcd.mounted()).isTrue();
+    assertThat(etcd.mountpoint()).contains(Path.of("/var/lib/etcd"));
+    assertThat(zfs.property(etcd.name(), "recordsize")).contains("8192");
+    assertThat(zfs.property(etcd.name(), "compression")).contains("lz4");
+    assertThat(zfs.property(etcd.name(), "atime")).contains("off");
+    assertThat(etcd.ownership().map(Ownership::owner)).contains("kube-setup");
+    assertThat(zfs.dataset(DatasetName.of("rpool/var/lib/kubelet")).orElseThrow().mounted())
+        .isTrue();
+    assertThat(zfs.property(DatasetName.of("rpool/var"), "canmount")).contains("off");
+    assertThat(zfs.dataset(DatasetName.of("rpool/var/lib")).orElseThrow().ownership()).isPresent();
+
+    zfs.setProperties(etcd.name(), Map.of("atime", "on"));
+    PlanResult second =
+        PlanEngine.quiet(1).run(setup().plan(request(lock, Optional.empty())), false);
+    assertThat(second.withStatus(StepStatus.APPLIED))
+        .extracting(StepOutcome::stepId)
+        .containsExactly("dataset-etcd");
+    assertThat(zfs.property(etcd.name(), "atime")).contains("off");
+  }
+
+  @Test
+  @DisplayName("a dataset kube-setup did not create is left alone: the step fails with a conflict")
+  void foreignDataset() throws Exception {
+    write("proc/self/mounts", "rpool/ROOT/debian / zfs rw 0 0\n");
+    zfs.createFilesystem(DatasetName.of("rpool/var"), Map.of());
+    zfs.createFilesystem(DatasetName.of("rpool/var/lib"), Map.of());
+    zfs.createFilesystem(
+        DatasetName.of("rpool/var/lib/etcd"), Map.of("mountpoint", "/srv/etcd", "atime", "on"));
+    PlanResult r =
+        PlanEngine.quiet(1).run(setup().plan(request(lock(""), Optional.empty())), false);
+    StepOutcome etcd =
+        r.outcomes().stream().filter(o -> o.stepId().equals("dataset-etcd")).findFirst().get();
+    assertThat(etcd.status()).isEqualTo(StepStatus.FAILED);
+    assertThat(etcd.errorMessage()).contains("rpool/var/lib/etcd", "not created by kube-setup");
+    assertThat(zfs.property(DatasetName.of("rpool/var/lib/etcd"), "atime")).contains("on");
+    assertThat(zfs.property(DatasetName.of("rpool/var/lib/etcd"), "mountpoint"))
+        .contains("/srv/etcd");
+    assertThat(zfs.property(DatasetName.of("rpool/var"), "canmount"))
+        .as("existing parents are not ours to change")
+        .isEmpty();
   }
 
   @Test
@@ -176,16 +241,13 @@ class KubeSetupTest {
     PlanResult bad =
         PlanEngine.quiet(1)
             .run(
-                new KubeSetup(sys)
-                    .plan(request(lock(KUBELET.formatted("b".repeat(64))), Optional.empty())),
+                setup().plan(request(lock(KUBELET.formatted("b".repeat(64))), Optional.empty())),
                 false);
     assertThat(bad.exitCode()).isEqualTo(ExitCode.FAILED);
     assertThat(runner.mutatingCalls("dpkg")).isEmpty();
 
     PlanEngine.quiet(1)
-        .run(
-            new KubeSetup(sys).plan(request(lock(KUBELET.formatted(good)), Optional.empty())),
-            false);
+        .run(setup().plan(request(lock(KUBELET.formatted(good)), Optional.empty())), false);
     assertThat(runner.mutatingCalls("dpkg"))
         .containsExactly(
             List.of(

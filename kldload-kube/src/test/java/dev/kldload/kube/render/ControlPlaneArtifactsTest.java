@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kldload.core.config.Config;
+import dev.kldload.core.config.ConfigLoader;
 import dev.kldload.core.testing.GoldenFiles;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.KubeNetwork;
+import dev.kldload.net.NetworkPlan;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -16,6 +20,8 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +30,12 @@ class ControlPlaneArtifactsTest {
   static final YAMLMapper YAML = new YAMLMapper();
 
   static KubeNetwork network(boolean vip) {
-    return KubeNetwork.defaults(
-        Cidr.parse("192.168.122.0/24"), Cidr.parseAddress("192.168.122.10"), 1, vip);
+    NetworkPlan plan = NetworkPlan.defaults();
+    return KubeNetwork.of(
+        plan,
+        Cidr.parseAddress("192.168.122.10"),
+        NodeId.of(1),
+        vip ? Optional.of(plan.apiVipAddress()) : Optional.empty());
   }
 
   static ControlPlaneArtifacts artifacts(boolean vip) {
@@ -93,6 +103,44 @@ class ControlPlaneArtifactsTest {
     assertThat(v.at("/gatewayAPI/enabled").asBoolean()).isTrue();
     assertThat(v.at("/ipam/operator/clusterPoolIPv4PodCIDRList/0").asText())
         .isEqualTo("10.244.0.0/16");
+  }
+
+  @Test
+  @DisplayName(
+      "net.* configuration reaches kubeadm (advertise address, SANs, pod/service subnets) and Cilium")
+  void configuredPlan() throws Exception {
+    Config config =
+        new ConfigLoader(
+                Map.of(
+                    "KLDLOAD_NET_K8S_SUBNET", "10.61.0.0/24",
+                    "KLDLOAD_NET_MGMT_SUBNET", "10.60.0.0/24",
+                    "KLDLOAD_NET_POD_CIDR", "10.32.0.0/16",
+                    "KLDLOAD_NET_SERVICE_CIDR", "10.33.0.0/16",
+                    "KLDLOAD_NET_WIREGUARD_MTU", "1400"),
+                List.of())
+            .load(Optional.empty(), Map.of());
+    KubeNetwork network =
+        KubeNetwork.of(
+            NetworkPlan.fromConfig(config),
+            Cidr.parseAddress("192.168.122.10"),
+            NodeId.of(2),
+            Optional.empty());
+    ControlPlaneArtifacts a =
+        new ControlPlaneArtifacts(HostName.of("kldload-cp-2"), "kldload", "v1.32.3", network);
+    List<JsonNode> kubeadm = docs(a.kubeadmConfig());
+    assertThat(kubeadm.get(0).at("/localAPIEndpoint/advertiseAddress").asText())
+        .isEqualTo("10.61.0.2");
+    JsonNode cluster = kubeadm.get(1);
+    assertThat(cluster.at("/networking/podSubnet").asText()).isEqualTo("10.32.0.0/16");
+    assertThat(cluster.at("/networking/serviceSubnet").asText()).isEqualTo("10.33.0.0/16");
+    assertThat(cluster.at("/apiServer/certSANs").toString())
+        .contains("\"10.60.0.2\"", "\"10.61.0.2\"", "\"10.33.0.1\"")
+        .doesNotContain("10.250.", "10.251.", "10.96.");
+    JsonNode cilium = YAML.readTree(a.ciliumValues());
+    assertThat(cilium.get("MTU").asInt()).as("1400 - 50 VXLAN").isEqualTo(1350);
+    assertThat(cilium.get("k8sServiceHost").asText()).isEqualTo("10.61.0.2");
+    assertThat(cilium.at("/ipam/operator/clusterPoolIPv4PodCIDRList/0").asText())
+        .isEqualTo("10.32.0.0/16");
   }
 
   @Test

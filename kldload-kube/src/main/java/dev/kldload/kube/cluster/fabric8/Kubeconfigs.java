@@ -2,6 +2,7 @@ package dev.kldload.kube.cluster.fabric8;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.PrivateFiles;
 import io.fabric8.kubernetes.api.model.AuthInfo;
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
@@ -10,11 +11,8 @@ import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,30 +95,7 @@ public final class Kubeconfigs {
 
   /** Writes a kubeconfig atomically, 0600, its directory 0700 when created. */
   public static void write(Path target, String content) {
-    try {
-      Path dir = target.toAbsolutePath().getParent();
-      if (!Files.exists(dir)) {
-        Files.createDirectories(
-            dir,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-      Path tmp =
-          Files.createTempFile(
-              dir,
-              "." + target.getFileName(),
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      try {
-        Files.move(
-            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new KldloadException(
-          ErrorKind.FAILED, "cannot write kubeconfig " + target + ": " + e.getMessage(), null, e);
-    }
+    PrivateFiles.write(target, content);
   }
 
   private static Config parseExisting(Path target) {

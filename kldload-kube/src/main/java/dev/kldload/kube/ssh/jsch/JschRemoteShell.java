@@ -11,6 +11,7 @@ import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpException;
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.process.ShellQuote;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteResult;
@@ -18,18 +19,13 @@ import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kube.ssh.SshTarget;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,44 +165,17 @@ public final class JschRemoteShell implements RemoteShell {
   public void download(SshTarget target, String remotePath, Path localFile) {
     requireAbsolute(remotePath);
     ChannelSftp sftp = sftp(target);
-    Path dir = localFile.toAbsolutePath().getParent();
-    Path tmp = null;
+    // what we fetch is small and secret (kubeconfigs, join commands): read it whole, then write
+    // it through PrivateFiles so it never exists locally with a wider mode
+    ByteArrayOutputStream content = new ByteArrayOutputStream();
     try {
-      Files.createDirectories(dir);
-      tmp =
-          Files.createTempFile(
-              dir,
-              "." + localFile.getFileName(),
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        sftp.get(remotePath, out);
-      }
-      try {
-        Files.move(
-            tmp, localFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, localFile, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      sftp.get(remotePath, content);
     } catch (SftpException e) {
       throw translate(target, remotePath, "download", e);
-    } catch (IOException e) {
-      throw new KldloadException(
-          ErrorKind.FAILED,
-          "ssh " + target.display() + ": cannot write " + localFile + ": " + e.getMessage(),
-          null,
-          e);
     } finally {
       sftp.disconnect();
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // a stray temporary file is harmless
-        }
-      }
     }
+    PrivateFiles.write(localFile, content.toByteArray());
   }
 
   @Override
