@@ -71,8 +71,7 @@ public record KubeNetwork(
         6443,
         plan.libvirtNetwork().host(plan.metallbFirst()),
         plan.libvirtNetwork().host(plan.metallbLast()),
-        // pod traffic is VXLAN inside wg-k8s, so the configured WireGuard MTU is the ceiling
-        plan.wireguardMtu() - NetworkPlan.VXLAN_OVERHEAD);
+        plan.ciliumMtu(true));
   }
 
   /**

@@ -124,11 +124,12 @@ public record NetworkPlan(
     return libvirtNetwork.host(apiVip);
   }
 
-  /** Cilium's MTU: physical − WireGuard − VXLAN when pod traffic rides wg-k8s, else − VXLAN. */
+  /**
+   * Cilium's MTU: pod traffic is VXLAN, so 50 bytes below the link it rides: the configured
+   * WireGuard MTU when that is wg-k8s, else the physical network's.
+   */
   public int ciliumMtu(boolean overWireGuard) {
-    return overWireGuard
-        ? physicalMtu - WIREGUARD_OVERHEAD - VXLAN_OVERHEAD
-        : physicalMtu - VXLAN_OVERHEAD;
+    return (overWireGuard ? wireguardMtu : physicalMtu) - VXLAN_OVERHEAD;
   }
 
   /** The named ranges of this plan, in a stable order. */

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.config.ConfigKey;
+import dev.kldload.core.config.ConfigLoader;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.NodeId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -131,5 +134,16 @@ class NetworkPlanTest {
         .isInstanceOf(KldloadException.class);
     assertThatThrownBy(() -> new Plane(PlaneKind.MGMT, "wg", Cidr.parse("10.250.0.0/25"), 1))
         .isInstanceOf(KldloadException.class);
+  }
+
+  @Test
+  @DisplayName("Cilium's MTU over wg-k8s follows the configured WireGuard MTU")
+  void ciliumFollowsWireGuardMtu() {
+    NetworkPlan plan =
+        NetworkPlan.fromConfig(
+            new ConfigLoader(Map.of(), List.of())
+                .load(Optional.empty(), Map.of(ConfigKey.NET_WIREGUARD_MTU, "1380")));
+    assertThat(plan.ciliumMtu(true)).isEqualTo(1330);
+    assertThat(plan.ciliumMtu(false)).isEqualTo(1450);
   }
 }
