@@ -3,12 +3,11 @@ package dev.kldload.cli.kube;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.kube.node.KubeReset;
 import dev.kldload.kube.node.NodeSystem;
+import dev.kldload.net.node.NodeSettings;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +43,7 @@ public final class KubeResetCommand implements Callable<Integer> {
         new KubeReset(
             sys,
             () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-            Path.of(cli.config().require(ConfigKey.NET_NFT_FILE)));
+            NodeSettings.fromConfig(cli.config()).nftFile());
     var plan = reset.plan(cli.clock().instant());
     if (dryRun) {
       return cli.runPlan(plan, true, OutputFormat.TABLE).code();
