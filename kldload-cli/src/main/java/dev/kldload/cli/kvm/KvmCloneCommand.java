@@ -6,7 +6,7 @@ import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CloneRequest;
-import dev.kldload.kvm.KvmService;
+import dev.kldload.kvm.service.VmSnapshots;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -66,13 +66,13 @@ public final class KvmCloneCommand implements Callable<Integer> {
         new CloneRequest(
             VmName.of(source),
             VmName.of(target),
-            Optional.ofNullable(snap).map(KvmService::validateSnapshotName),
+            Optional.ofNullable(snap).map(VmSnapshots::validateSnapshotName),
             start,
             KvmArgs.file(sshKey));
     int code;
     try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
         HostLock lock = cli.lock("kvm", "kvm-clone " + target)) {
-      code = session.run(session.service.clone(request), mutation.dryRun());
+      code = session.run(session.services.cloning().clone(request), mutation.dryRun());
     }
     if (!mutation.dryRun() && code == ExitCode.OK.code()) {
       Duration took = Duration.ofNanos(System.nanoTime() - begin);

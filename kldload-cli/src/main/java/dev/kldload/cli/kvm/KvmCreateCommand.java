@@ -175,7 +175,7 @@ public final class KvmCreateCommand implements Callable<Integer> {
     try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
         HostLock lock = cli.lock("kvm", "kvm-create " + vm)) {
       return session.run(
-          session.service.create(request, session.backend(backend, volblocksize)),
+          session.services.creation().create(request, session.backend(backend, volblocksize)),
           mutation.dryRun());
     }
   }

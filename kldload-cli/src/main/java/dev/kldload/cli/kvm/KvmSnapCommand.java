@@ -7,8 +7,8 @@ import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.value.VmName;
-import dev.kldload.kvm.KvmService;
 import dev.kldload.kvm.SnapshotInfo;
+import dev.kldload.kvm.service.VmSnapshots;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -72,10 +72,10 @@ public final class KvmSnapCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     VmName name = vm();
-    Optional<String> snap = Optional.ofNullable(snapshot).map(KvmService::validateSnapshotName);
+    Optional<String> snap = Optional.ofNullable(snapshot).map(VmSnapshots::validateSnapshotName);
     try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
         HostLock lock = cli.lock("kvm", "kvm-snap " + name)) {
-      return session.run(session.service.snapshot(name, snap), mutation.dryRun());
+      return session.run(session.services.snapshots().snapshot(name, snap), mutation.dryRun());
     }
   }
 
@@ -104,7 +104,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
             .renderer()
             .list(
                 cli.out(),
-                session.service.snapshots(parent.vm()).stream()
+                session.services.snapshots().snapshots(parent.vm()).stream()
                     .map(
                         (SnapshotInfo s) ->
                             new SnapshotView(
@@ -153,10 +153,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       VmName vm = parent.vm();
-      Optional<String> snap = Optional.ofNullable(snapshot).map(KvmService::validateSnapshotName);
+      Optional<String> snap = Optional.ofNullable(snapshot).map(VmSnapshots::validateSnapshotName);
       try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun());
           HostLock lock = cli.lock("kvm", "kvm-snap rollback " + vm)) {
-        return session.run(session.service.rollback(vm, snap, destroyNewer), mutation.dryRun());
+        return session.run(
+            session.services.snapshots().rollback(vm, snap, destroyNewer), mutation.dryRun());
       }
     }
   }
@@ -182,10 +183,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       VmName vm = parent.vm();
-      String snap = KvmService.validateSnapshotName(snapshot);
+      String snap = VmSnapshots.validateSnapshotName(snapshot);
       try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun());
           HostLock lock = cli.lock("kvm", "kvm-snap delete " + vm)) {
-        return session.run(session.service.deleteSnapshot(vm, snap), mutation.dryRun());
+        return session.run(
+            session.services.snapshots().deleteSnapshot(vm, snap), mutation.dryRun());
       }
     }
   }

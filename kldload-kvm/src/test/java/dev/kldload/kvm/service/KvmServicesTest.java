@@ -1,4 +1,4 @@
-package dev.kldload.kvm;
+package dev.kldload.kvm.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,11 @@ import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.DomainState;
+import dev.kldload.kvm.GuestAddress;
+import dev.kldload.kvm.InMemoryHypervisor;
+import dev.kldload.kvm.SnapshotInfo;
+import dev.kldload.kvm.VmView;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.xml.DomainMetadata;
 import dev.kldload.kvm.xml.DomainSpec;
@@ -30,28 +35,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Service rules on the in-memory hypervisor; no disk is touched by these cases. */
-class KvmServiceTest {
+class KvmServicesTest {
   @TempDir Path tmp;
   InMemoryHypervisor hypervisor;
-  KvmService service;
+  KvmServices service;
 
   @BeforeEach
   void setUp() {
     hypervisor = new InMemoryHypervisor();
     service =
-        new KvmService(
+        KvmServices.of(
             hypervisor,
             List.of(
                 new Qcow2Backend(
                     tmp.resolve("images"), new SystemProcessRunner(), Clock.systemUTC())),
             new SystemProcessRunner(),
-            new KvmService.Settings(
+            new KvmSettings(
                 tmp.resolve("images"),
                 tmp.resolve("state"),
                 "qemu",
                 tmp.resolve("code.fd"),
                 tmp.resolve("vars.fd")),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            false);
   }
 
   private void define(String name, DomainMetadata metadata) {
@@ -85,7 +91,7 @@ class KvmServiceTest {
     hypervisor.start("web01");
     PlanResult result =
         PlanEngine.quiet(1)
-            .run(service.snapshot(VmName.of("web01"), Optional.of("s1")).plan(), false);
+            .run(service.snapshots().snapshot(VmName.of("web01"), Optional.of("s1")), false);
     result.throwIfFailed();
     assertThat(hypervisor.snapshots("web01"))
         .singleElement()
@@ -102,11 +108,11 @@ class KvmServiceTest {
         .create(VmName.of("web03"), ByteSize.ofMegabytes(64));
     define("web03", DomainMetadata.vm("kvm-create"));
     hypervisor.start("web03");
-    Plan plan = service.snapshot(VmName.of("web03"), Optional.of("s1")).plan();
+    Plan plan = service.snapshots().snapshot(VmName.of("web03"), Optional.of("s1"));
     assertThat(plan.step("snapshot").description()).contains("memory saved");
     PlanEngine.quiet(1).run(plan, false).throwIfFailed();
     assertThat(tmp.resolve("images/web03@s1.qcow2")).exists();
-    assertThat(service.snapshots(VmName.of("web03")))
+    assertThat(service.snapshots().snapshots(VmName.of("web03")))
         .extracting(SnapshotInfo::name)
         .containsExactly("s1");
     assertThat(hypervisor.snapshots("web03")).isEmpty();
@@ -125,7 +131,7 @@ class KvmServiceTest {
     hypervisor.define(
         "<domain type='qemu'><name>other</name><memory unit='KiB'>1024</memory><vcpu>1</vcpu>"
             + "<os><type>hvm</type></os></domain>");
-    assertThat(service.list())
+    assertThat(service.inventory().list())
         .containsExactly(
             new VmView("other", "shut-off", 1024 * 1024, 1, null, null, null, false),
             new VmView("web02", "shut-off", 512L << 20, 1, null, null, "golden@clone-1", true),
@@ -139,13 +145,13 @@ class KvmServiceTest {
     hypervisor.createSnapshot("db", "a", "");
     hypervisor.createSnapshot("db", "b", "");
     hypervisor.createSnapshot("db", "c", "");
-    assertThatThrownBy(() -> service.rollback(VmName.of("db"), Optional.of("a"), false))
+    assertThatThrownBy(() -> service.snapshots().rollback(VmName.of("db"), Optional.of("a"), false))
         .isInstanceOf(KldloadException.class)
         .hasMessageContaining("b, c")
         .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT));
     assertThat(hypervisor.snapshots("db")).hasSize(3);
     PlanEngine.quiet(1)
-        .run(service.rollback(VmName.of("db"), Optional.of("a"), true).plan(), false)
+        .run(service.snapshots().rollback(VmName.of("db"), Optional.of("a"), true), false)
         .throwIfFailed();
     assertThat(hypervisor.snapshots("db")).extracting(SnapshotInfo::name).containsExactly("a");
   }
@@ -154,12 +160,12 @@ class KvmServiceTest {
   @DisplayName("snapshot names with separators or a leading '-' are invalid input")
   void snapshotNames() {
     for (String bad : List.of("-x", "a/b", "a;b", "a b", "..", "x".repeat(64))) {
-      assertThatThrownBy(() -> KvmService.validateSnapshotName(bad))
+      assertThatThrownBy(() -> VmSnapshots.validateSnapshotName(bad))
           .isInstanceOf(KldloadException.class)
           .satisfies(
               e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.INVALID_INPUT));
     }
-    assertThat(KvmService.validateSnapshotName("before-upgrade_2.1"))
+    assertThat(VmSnapshots.validateSnapshotName("before-upgrade_2.1"))
         .isEqualTo("before-upgrade_2.1");
   }
 
@@ -168,16 +174,16 @@ class KvmServiceTest {
   void deleteRefusals() {
     hypervisor.define(
         "<domain type='qemu'><name>other</name><memory unit='KiB'>1024</memory><os><type>hvm</type></os></domain>");
-    assertThatThrownBy(() -> service.delete(VmName.of("other"), false))
+    assertThatThrownBy(() -> service.deletion().delete(VmName.of("other"), false))
         .satisfies(
             e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.PRECONDITION));
     define("web03", DomainMetadata.vm("kvm-create"));
     hypervisor.start("web03");
-    assertThatThrownBy(() -> service.delete(VmName.of("web03"), false))
+    assertThatThrownBy(() -> service.deletion().delete(VmName.of("web03"), false))
         .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
         .hasMessageContaining("running");
     assertThat(hypervisor.domain("web03").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
-    assertThatThrownBy(() -> service.delete(VmName.of("nothing"), true))
+    assertThatThrownBy(() -> service.deletion().delete(VmName.of("nothing"), true))
         .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
   }
 
@@ -188,12 +194,17 @@ class KvmServiceTest {
     Conditions fast =
         new Conditions(
             Conditions.SYSTEM, new CancellationToken(), Duration.ofMillis(1), Duration.ofMillis(5));
-    assertThatThrownBy(() -> service.awaitAddress(VmName.of("web04"), Duration.ofMillis(30), fast))
+    assertThatThrownBy(
+            () -> service.inventory().awaitAddress(VmName.of("web04"), Duration.ofMillis(30), fast))
         .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.TIMEOUT))
         .hasMessageContaining("web04");
     hypervisor.lease("web04", new GuestAddress("vnet0", "52:54:00:00:00:01", "fe80::1", 64));
     hypervisor.lease("web04", new GuestAddress("vnet0", "52:54:00:00:00:01", "192.168.122.50", 24));
-    assertThat(service.awaitAddress(VmName.of("web04"), Duration.ofSeconds(1), fast).address())
+    assertThat(
+            service
+                .inventory()
+                .awaitAddress(VmName.of("web04"), Duration.ofSeconds(1), fast)
+                .address())
         .isEqualTo("192.168.122.50");
   }
 }
