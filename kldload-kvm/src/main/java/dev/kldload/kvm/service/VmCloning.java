@@ -9,6 +9,7 @@ import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CloneRequest;
 import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.disk.DiskBackend;
+import dev.kldload.kvm.disk.DiskSnapshots;
 import dev.kldload.kvm.xml.CloneEditor;
 import dev.kldload.kvm.xml.DomainDefinition;
 import dev.kldload.kvm.xml.DomainMetadata;
@@ -131,8 +132,9 @@ public final class VmCloning {
                       + VmHost.quiesceNote(src.state(), backend.liveSnapshots()))
               .creates(origin)
               .doneWhen(c -> backend.findSnapshot(source, snap).isPresent())
-              // a snapshot only this failed run needed; the backend keeps it while it is needed
-              .undo(c -> backend.releaseOrigin(origin))
+              // a snapshot only this failed run needed (its clone's disk was undone first): a
+              // qcow2 layer is merged back into the source's disk, a ZFS snapshot destroyed
+              .undo(c -> removeSnapshot(backend, source, snap, origin))
               .apply(
                   c ->
                       host.quiesced(
@@ -185,6 +187,17 @@ public final class VmCloning {
       plan.add(host.startStep(target));
     }
     return plan.build();
+  }
+
+  private void removeSnapshot(DiskBackend backend, VmName source, String snap, String origin) {
+    if (backend.findSnapshot(source, snap).isEmpty()) {
+      return;
+    }
+    if (backend instanceof DiskSnapshots own) {
+      host.quiesced(source, own.liveSnapshots(), () -> own.destroySnapshot(source, snap));
+    } else {
+      backend.releaseOrigin(origin);
+    }
   }
 
   private DiskBackend backendOwning(VmName vm, Path disk) {

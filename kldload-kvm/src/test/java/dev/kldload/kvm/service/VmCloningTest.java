@@ -17,6 +17,7 @@ import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CloneRequest;
 import dev.kldload.kvm.DomainState;
 import dev.kldload.kvm.InMemoryHypervisor;
+import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.disk.ZvolBackend;
 import dev.kldload.kvm.seed.NoCloudSeed;
 import dev.kldload.kvm.xml.DomainDefinition;
@@ -219,6 +220,60 @@ class VmCloningTest {
 
       PlanEngine.quiet(1).run(host.plan(), false).throwIfFailed();
       host.assertClonedAsDecided();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "on qcow2, a failed clone merges the layer it froze back into the source's disk: the source"
+          + " keeps no snapshot and its data")
+  void failedQcow2CloneMergesItsSnapshot() throws Exception {
+    Requirements.require(Requirements.onPath("qemu-img"), "qemu-img");
+    Path images = tmp.resolve("qcow2/images");
+    Qcow2Backend qcow2 = new Qcow2Backend(images, RUNNER, Clock.systemUTC());
+    InMemoryHypervisor hypervisor = new InMemoryHypervisor();
+    qcow2.create(golden, ByteSize.ofMegabytes(64));
+    hypervisor.define(
+        DomainXmlWriter.write(
+            new DomainSpec(
+                golden,
+                "qemu",
+                ByteSize.ofMegabytes(512),
+                1,
+                new DomainSpec.Bios(),
+                List.of(qcow2.diskOf(golden)),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                "127.0.0.1",
+                DomainMetadata.vm("kvm-create"),
+                Optional.empty(),
+                OsVariant.GENERIC)));
+    Path key = tmp.resolve("qcow2/admin.pub");
+    Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin admin@host\n");
+    Plan plan =
+        KvmServices.of(
+                hypervisor,
+                List.of(qcow2),
+                RUNNER,
+                new KvmSettings(
+                    images,
+                    tmp.resolve("qcow2/state"),
+                    "qemu",
+                    images.resolve("c"),
+                    images.resolve("v")),
+                Clock.systemUTC(),
+                false)
+            .cloning()
+            .clone(new CloneRequest(golden, web, Optional.empty(), false, Optional.of(key)));
+
+    PlanResult result = PlanEngine.quiet(1).run(PlanCuts.failingAt(plan, "define"), false);
+
+    assertThat(result.exitCode().code()).isNotZero();
+    assertThat(qcow2.snapshots(golden)).isEmpty();
+    assertThat(qcow2.exists(web)).isFalse();
+    try (var files = Files.list(images)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("golden.qcow2");
     }
   }
 }
