@@ -170,6 +170,25 @@ class VmCreationTest {
   }
 
   @Test
+  @DisplayName(
+      "killed while copying the image, a run leaves a partial file that the re-run replaces")
+  void partialDiskIsRedone() throws Exception {
+    Host host = new Host("partial");
+    host.plan(); // the killed run's: its choices are recorded before the copy starts
+    Optional<String> mac = host.decisions().recorded("mac.0");
+    assertThat(mac).isPresent();
+    Path partial = host.dir.resolve("images/.web01.partial.qcow2");
+    Files.createDirectories(partial.getParent());
+    Files.writeString(partial, "the first 4 KiB of a copy");
+
+    PlanEngine.quiet(1).run(host.plan(), false).throwIfFailed();
+
+    assertThat(partial).doesNotExist();
+    assertThat(host.decisions().recorded("mac.0")).isEqualTo(mac);
+    host.assertCreatedAsDecided();
+  }
+
+  @Test
   @DisplayName("a run failing in any step removes what it made and nothing that was there before")
   void failureUndoesThisRun() throws Exception {
     for (String failing : STEPS) {
