@@ -22,8 +22,10 @@ import picocli.CommandLine.Parameters;
     description = {
       "Snapshots the source's disk (pausing a running source meanwhile, and always resuming it),",
       "clones it, copies the UEFI vars, writes a new cloud-init seed (hostname, host keys) and",
-      "defines the clone from the source's definition with a new name, no uuid and no MACs.",
-      "The clone is defined, not started, unless --start. Prints the time it took."
+      "defines the clone from the source's definition with a new name, no uuid and new MACs.",
+      "The clone is defined, not started, unless --start. Prints the time it took. On failure,",
+      "whatever this run created is removed; after Ctrl-C or a crash, the same command resumes",
+      "with the same snapshot and MACs."
     },
     mixinStandardHelpOptions = true,
     footer = {

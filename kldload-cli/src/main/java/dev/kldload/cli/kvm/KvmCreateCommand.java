@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
       "The disk is a blank thin volume (install from --iso) or a copy of a cloud image (--image),",
       "which also gets a cloud-init seed with the admin SSH key and generated host keys (no",
       "passwords). VNC listens on 127.0.0.1 unless --vnc-listen says otherwise. On failure,",
-      "whatever this run created is removed."
+      "whatever this run created is removed; after Ctrl-C or a crash, the same command resumes",
+      "with the same MAC and seed identity. Sizes read as the original's: --disk 40 is 40 GB,",
+      "--ram 2048 is 2048 MB."
     },
     mixinStandardHelpOptions = true,
     footer = {
