@@ -75,6 +75,7 @@ public final class VmSnapshots {
         .add(
             Step.named("snapshot")
                 .description("snapshot " + vm + " as " + snap + VmHost.quiesceNote(d.state(), live))
+                .creates(vm + "@" + snap)
                 .doneWhen(c -> snapshots(vm, disk).stream().anyMatch(s -> s.name().equals(snap)))
                 .apply(
                     c ->
