@@ -60,6 +60,7 @@ class VmCreationTest {
     final Qcow2Backend qcow2;
     final Path image;
     final Path key;
+    Optional<Path> adminKey;
 
     Host(String name) throws Exception {
       dir = tmp.resolve(name);
@@ -71,6 +72,7 @@ class VmCreationTest {
               .build());
       key = dir.resolve("admin.pub");
       Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin admin@host\n");
+      adminKey = Optional.of(key);
     }
 
     KvmServices services(boolean dryRun) {
@@ -100,7 +102,7 @@ class VmCreationTest {
           "127.0.0.1",
           false,
           true,
-          Optional.of(key),
+          adminKey,
           Optional.empty(),
           OsVariant.GENERIC);
     }
@@ -158,15 +160,27 @@ class VmCreationTest {
     for (int k = 1; k < STEPS.size(); k++) {
       Host host = new Host("crash-" + k);
       PlanEngine.quiet(1).run(PlanCuts.prefix(host.plan(), k), false).throwIfFailed();
-      Optional<String> mac = host.decisions().recorded("mac.0");
-      Optional<String> instanceId = host.decisions().recorded("instance-id");
-
-      PlanEngine.quiet(1).run(host.plan(), false).throwIfFailed();
-
-      assertThat(host.decisions().recorded("mac.0")).as("after step %d", k).isEqualTo(mac);
-      assertThat(host.decisions().recorded("instance-id")).isEqualTo(instanceId);
-      host.assertCreatedAsDecided();
+      resumeAndCheck(host, k);
     }
+    // without --ssh-key the admin key is generated first: a crash right after it resumes too
+    Host host = new Host("crash-admin-key");
+    host.adminKey = Optional.empty();
+    int afterKey = host.plan().ordered().stream().map(Step::id).toList().indexOf("admin-key") + 1;
+    assertThat(afterKey).isPositive();
+    PlanEngine.quiet(1).run(PlanCuts.prefix(host.plan(), afterKey), false).throwIfFailed();
+    resumeAndCheck(host, afterKey);
+  }
+
+  /** Re-runs the create killed after step {@code k} and checks it kept the first choices. */
+  private void resumeAndCheck(Host host, int k) {
+    Optional<String> mac = host.decisions().recorded("mac.0");
+    Optional<String> instanceId = host.decisions().recorded("instance-id");
+
+    PlanEngine.quiet(1).run(host.plan(), false).throwIfFailed();
+
+    assertThat(host.decisions().recorded("mac.0")).as("after step %d", k).isEqualTo(mac);
+    assertThat(host.decisions().recorded("instance-id")).isEqualTo(instanceId);
+    host.assertCreatedAsDecided();
   }
 
   @Test
