@@ -148,7 +148,7 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
 
   @Override
   public boolean partial(VmName vm) {
-    return zfs.property(dataset(vm), COPYING).isPresent();
+    return exists(vm) && zfs.property(dataset(vm), COPYING).isPresent();
   }
 
   /** Destroys what an interrupted copy left of this VM's volume. */
