@@ -6,7 +6,7 @@ import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CloneRequest;
-import dev.kldload.kvm.KvmService;
+import dev.kldload.kvm.service.VmSnapshots;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -22,8 +22,10 @@ import picocli.CommandLine.Parameters;
     description = {
       "Snapshots the source's disk (pausing a running source meanwhile, and always resuming it),",
       "clones it, copies the UEFI vars, writes a new cloud-init seed (hostname, host keys) and",
-      "defines the clone from the source's definition with a new name, no uuid and no MACs.",
-      "The clone is defined, not started, unless --start. Prints the time it took."
+      "defines the clone from the source's definition with a new name, no uuid and new MACs.",
+      "The clone is defined, not started, unless --start. Prints the time it took. On failure,",
+      "whatever this run created is removed; after Ctrl-C or a crash, the same command resumes",
+      "with the same snapshot and MACs."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -66,13 +68,13 @@ public final class KvmCloneCommand implements Callable<Integer> {
         new CloneRequest(
             VmName.of(source),
             VmName.of(target),
-            Optional.ofNullable(snap).map(KvmService::validateSnapshotName),
+            Optional.ofNullable(snap).map(VmSnapshots::validateSnapshotName),
             start,
             KvmArgs.file(sshKey));
     int code;
     try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
         HostLock lock = cli.lock("kvm", "kvm-clone " + target)) {
-      code = session.run(session.service.clone(request), mutation.dryRun());
+      code = session.run(session.services.cloning().clone(request), mutation.dryRun());
     }
     if (!mutation.dryRun() && code == ExitCode.OK.code()) {
       Duration took = Duration.ofNanos(System.nanoTime() - begin);

@@ -4,7 +4,6 @@ import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CreateRequest;
 import dev.kldload.kvm.xml.DirectBoot;
@@ -25,14 +24,16 @@ import picocli.CommandLine.Parameters;
       "The disk is a blank thin volume (install from --iso) or a copy of a cloud image (--image),",
       "which also gets a cloud-init seed with the admin SSH key and generated host keys (no",
       "passwords). VNC listens on 127.0.0.1 unless --vnc-listen says otherwise. On failure,",
-      "whatever this run created is removed."
+      "whatever this run created is removed; after Ctrl-C or a crash, the same command resumes",
+      "with the same MAC and seed identity. Sizes read as the original's: --disk 40 is 40 GB,",
+      "--ram 2048 is 2048 MB."
     },
     mixinStandardHelpOptions = true,
     footer = {
       "",
       "Example:",
       "  kvm-create web01 --image debian-12-genericcloud-amd64.qcow2 --backend qcow2 --start",
-      "  kvm-create lab --iso debian-12.iso --ram 4096 --cpus 4 --disk 40G",
+      "  kvm-create lab --iso debian-12.iso --ram 4096 --cpus 4 --disk 40",
       "  kvm-create rescue --image rootfs.qcow2 --kernel vmlinuz --initrd initrd.img \\",
       "      --cmdline 'root=/dev/vda console=ttyS0' --os debian12 --firmware bios"
     })
@@ -46,15 +47,20 @@ public final class KvmCreateCommand implements Callable<Integer> {
 
   @Option(
       names = "--ram",
-      paramLabel = "MB",
-      description = "Memory in MB, or with a unit (default 2048).")
+      paramLabel = "SIZE",
+      description =
+          "Memory: a plain number is MB, as the original (default 2048); or 4G, 4096M, 4GiB.")
   String ram = "2048";
 
   @Option(names = "--cpus", paramLabel = "N", description = "Virtual CPUs (default 2).")
   Integer cpus = 2;
 
-  @Option(names = "--disk", paramLabel = "SIZE", description = "Disk size, e.g. 20G (default 20G).")
-  String disk = "20G";
+  @Option(
+      names = "--disk",
+      paramLabel = "SIZE",
+      description =
+          "Disk size: a plain number is GB, as the original (default 20); or 512M, 40G, 2GiB.")
+  String disk = "20";
 
   @Option(names = "--iso", paramLabel = "PATH", description = "Installer ISO to boot first.")
   String iso;
@@ -89,7 +95,8 @@ public final class KvmCreateCommand implements Callable<Integer> {
   @Option(
       names = "--volblocksize",
       paramLabel = "SIZE",
-      description = "Block size of the zvol (zfs backend; default 64K).")
+      description =
+          "zvol block size (zfs backend; default 64K; a plain number is bytes, as zfs reads it).")
   String volblocksize;
 
   @Option(
@@ -157,9 +164,9 @@ public final class KvmCreateCommand implements Callable<Integer> {
     CreateRequest request =
         new CreateRequest(
             vm,
-            ByteSize.parse(ram),
+            KvmArgs.size("--ram", ram, KvmArgs.SizeUnit.MB),
             KvmArgs.cpus(cpus),
-            ByteSize.parse(disk),
+            KvmArgs.size("--disk", disk, KvmArgs.SizeUnit.GB),
             KvmArgs.file(iso),
             KvmArgs.file(image),
             nic,
@@ -175,7 +182,7 @@ public final class KvmCreateCommand implements Callable<Integer> {
     try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
         HostLock lock = cli.lock("kvm", "kvm-create " + vm)) {
       return session.run(
-          session.service.create(request, session.backend(backend, volblocksize)),
+          session.services.creation().create(request, session.backend(backend, volblocksize)),
           mutation.dryRun());
     }
   }

@@ -4,8 +4,8 @@ import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HostLock;
+import dev.kldload.core.plan.Plan;
 import dev.kldload.core.value.VmName;
-import dev.kldload.kvm.KvmService;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,14 +46,14 @@ public final class KvmDeleteCommand implements Callable<Integer> {
     VmName vm = VmName.of(name);
     try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
         HostLock lock = cli.lock("kvm", "kvm-delete " + vm)) {
-      KvmService.Change change = session.service.delete(vm, force);
+      Plan plan = session.services.deletion().delete(vm, force);
       if (!mutation.dryRun()
           && !cli.confirm(
               "Delete VM " + vm + " and its disk? This cannot be undone.", mutation.yes())) {
         cli.err().println("kvm-delete " + vm + ": not confirmed; nothing was changed");
         return ExitCode.USAGE.code();
       }
-      return session.run(change, mutation.dryRun());
+      return session.run(plan, mutation.dryRun());
     }
   }
 }

@@ -38,7 +38,7 @@ public final class KvmListCommand implements Callable<Integer> {
           .renderer()
           .list(
               cli.out(),
-              session.service.list(),
+              session.services.inventory().list(),
               Table.of(VmView.class)
                   .column("NAME", VmView::name)
                   .column("STATE", VmView::state)

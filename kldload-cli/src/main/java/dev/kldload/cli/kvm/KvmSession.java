@@ -5,14 +5,16 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.Config;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.output.OutputFormat;
+import dev.kldload.core.plan.Plan;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kvm.Hypervisor;
-import dev.kldload.kvm.KvmService;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.disk.ZvolBackend;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
+import dev.kldload.kvm.service.KvmServices;
+import dev.kldload.kvm.service.KvmSettings;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ import java.util.Optional;
 
 /**
  * What a KVM command needs, built inside {@code call()} so that no other command loads libvirt: the
- * hypervisor for the effective URI, the disk backends and the service.
+ * hypervisor for the effective URI, the disk backends and the services.
  */
 final class KvmSession implements AutoCloseable {
   static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
@@ -32,7 +34,7 @@ final class KvmSession implements AutoCloseable {
   final Hypervisor hypervisor;
   final Qcow2Backend qcow2;
   final Optional<ZvolBackend> zvols;
-  final KvmService service;
+  final KvmServices services;
 
   private KvmSession(Cli cli, String uri, boolean dryRun) {
     this.cli = cli;
@@ -55,18 +57,19 @@ final class KvmSession implements AutoCloseable {
     List<DiskBackend> backends = new ArrayList<>();
     zvols.ifPresent(backends::add);
     backends.add(qcow2);
-    this.service =
-        new KvmService(
+    this.services =
+        KvmServices.of(
             hypervisor,
             backends,
             runner,
-            new KvmService.Settings(
+            new KvmSettings(
                 qcow2.directory(),
                 config.stateDir(),
                 config.require(ConfigKey.KVM_VIRT_TYPE),
                 OVMF_CODE,
                 OVMF_VARS),
-            cli.clock());
+            cli.clock(),
+            dryRun);
   }
 
   static KvmSession open(Cli cli, ConnectOption connect, boolean dryRun) {
@@ -111,16 +114,12 @@ final class KvmSession implements AutoCloseable {
     };
   }
 
-  /** Runs a checked change; when a step fails, undoes what this run created and rethrows. */
-  int run(KvmService.Change change, boolean dryRun) {
-    try {
-      return cli.runPlan(change.plan(), dryRun, OutputFormat.TABLE).code();
-    } catch (RuntimeException e) {
-      if (!dryRun) {
-        change.undo().run();
-      }
-      throw e;
-    }
+  /**
+   * Runs a checked plan; the engine undoes what a failed run created and keeps what an interrupted
+   * one did, so that a re-run resumes.
+   */
+  int run(Plan plan, boolean dryRun) {
+    return cli.runPlan(plan, dryRun, OutputFormat.TABLE).code();
   }
 
   @Override

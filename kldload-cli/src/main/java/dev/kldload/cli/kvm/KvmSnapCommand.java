@@ -4,13 +4,16 @@ import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.value.VmName;
-import dev.kldload.kvm.KvmService;
 import dev.kldload.kvm.SnapshotInfo;
+import dev.kldload.kvm.service.VmSnapshots;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,12 +26,14 @@ import picocli.CommandLine.ParentCommand;
     name = "kvm-snap",
     header = "Take, list, roll back to or delete snapshots of a VM.",
     description = {
-      "'kvm-snap VM [NAME]' takes a snapshot (named by the time when NAME is omitted), pausing a",
-      "running VM meanwhile and always resuming it. The verbs come after the VM:",
-      "'kvm-snap VM list', 'kvm-snap VM rollback [SNAP] [--destroy-newer]', 'kvm-snap VM delete SNAP'."
+      "'kvm-snap VM [NAME]' or 'kvm-snap VM snap [NAME]' takes a snapshot (named by the time when",
+      "NAME is omitted), pausing a running VM meanwhile and always resuming it. The verbs come",
+      "after the VM, as in the original: 'snap' (or 'create'), 'list' (or 'ls'), 'rollback [SNAP]",
+      "[--destroy-newer]', 'delete SNAP' (or 'rm'). A verb is never taken for a snapshot name."
     },
     mixinStandardHelpOptions = true,
     subcommands = {
+      KvmSnapCommand.Take.class,
       KvmSnapCommand.ListSnapshots.class,
       KvmSnapCommand.Rollback.class,
       KvmSnapCommand.Delete.class
@@ -37,8 +42,10 @@ import picocli.CommandLine.ParentCommand;
       "",
       "Example:",
       "  kvm-snap web01 before-upgrade",
-      "  kvm-snap web01 list -o json",
-      "  kvm-snap web01 rollback before-upgrade --destroy-newer"
+      "  kvm-snap web01 snap before-upgrade",
+      "  kvm-snap web01 ls -o json",
+      "  kvm-snap web01 rollback before-upgrade --destroy-newer",
+      "  kvm-snap web01 rm before-upgrade"
     })
 public final class KvmSnapCommand implements Callable<Integer> {
   private final Cli cli;
@@ -62,20 +69,64 @@ public final class KvmSnapCommand implements Callable<Integer> {
 
   VmName vm() {
     if (vm == null) {
-      throw dev.kldload.core.KldloadException.invalid(
+      throw KldloadException.invalid(
           "missing VM",
-          "name the VM first: kvm-snap VM [NAME] | VM list | VM rollback | VM delete");
+          "name the VM first: kvm-snap VM [NAME] | VM snap [NAME] | VM list | VM rollback | VM"
+              + " delete SNAP");
     }
     return VmName.of(vm);
   }
 
+  /** The words after the VM that select a verb; none of them names a new snapshot. */
+  static final Set<String> VERBS =
+      Set.of("snap", "create", "list", "ls", "rollback", "delete", "rm");
+
   @Override
   public Integer call() {
-    VmName name = vm();
-    Optional<String> snap = Optional.ofNullable(snapshot).map(KvmService::validateSnapshotName);
-    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
-        HostLock lock = cli.lock("kvm", "kvm-snap " + name)) {
-      return session.run(session.service.snapshot(name, snap), mutation.dryRun());
+    return take(snapshot, mutation.dryRun());
+  }
+
+  /** Takes a snapshot named {@code name} (default: the time); a verb is refused as a name. */
+  int take(String name, boolean dryRun) {
+    VmName vm = vm();
+    Optional<String> snap = Optional.ofNullable(name).map(KvmSnapCommand::newSnapshotName);
+    try (KvmSession session = KvmSession.open(cli, connect, dryRun);
+        HostLock lock = cli.lock("kvm", "kvm-snap " + vm)) {
+      return session.run(session.services.snapshots().snapshot(vm, snap), dryRun);
+    }
+  }
+
+  static String newSnapshotName(String name) {
+    VmSnapshots.validateSnapshotName(name);
+    if (VERBS.contains(name)) {
+      throw KldloadException.invalid(
+          "snapshot name '" + name + "' is a kvm-snap verb",
+          "choose another name; the verbs are " + String.join(", ", new TreeSet<>(VERBS)));
+    }
+    return name;
+  }
+
+  /** {@code kvm-snap VM snap [NAME]} (also {@code create}), the original's spelling. */
+  @Command(
+      name = "snap",
+      aliases = "create",
+      header = "Take a snapshot of the VM (named by the time when NAME is omitted).",
+      mixinStandardHelpOptions = true,
+      footer = {"", "Example:", "  kvm-snap web01 snap before-upgrade", "  kvm-snap web01 create"})
+  static final class Take implements Callable<Integer> {
+    @ParentCommand KvmSnapCommand parent;
+    @Mixin MutationOptions mutation;
+
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "NAME",
+        description = "Snapshot name (default: the time).")
+    String snapshot;
+
+    @Override
+    public Integer call() {
+      return parent.take(snapshot, mutation.dryRun());
     }
   }
 
@@ -85,6 +136,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
   /** {@code kvm-snap VM list}. */
   @Command(
       name = "list",
+      aliases = "ls",
       header = "List the VM's snapshots, oldest first.",
       mixinStandardHelpOptions = true,
       footer = {"", "Example:", "  kvm-snap web01 list", "  kvm-snap web01 list -o yaml"})
@@ -104,7 +156,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
             .renderer()
             .list(
                 cli.out(),
-                session.service.snapshots(parent.vm()).stream()
+                session.services.snapshots().snapshots(parent.vm()).stream()
                     .map(
                         (SnapshotInfo s) ->
                             new SnapshotView(
@@ -153,10 +205,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       VmName vm = parent.vm();
-      Optional<String> snap = Optional.ofNullable(snapshot).map(KvmService::validateSnapshotName);
+      Optional<String> snap = Optional.ofNullable(snapshot).map(VmSnapshots::validateSnapshotName);
       try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun());
           HostLock lock = cli.lock("kvm", "kvm-snap rollback " + vm)) {
-        return session.run(session.service.rollback(vm, snap, destroyNewer), mutation.dryRun());
+        return session.run(
+            session.services.snapshots().rollback(vm, snap, destroyNewer), mutation.dryRun());
       }
     }
   }
@@ -164,6 +217,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
   /** {@code kvm-snap VM delete SNAP}. */
   @Command(
       name = "delete",
+      aliases = "rm",
       header = "Delete one snapshot of the VM.",
       mixinStandardHelpOptions = true,
       footer = {"", "Example:", "  kvm-snap web01 delete before-upgrade"})
@@ -182,10 +236,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       VmName vm = parent.vm();
-      String snap = KvmService.validateSnapshotName(snapshot);
+      String snap = VmSnapshots.validateSnapshotName(snapshot);
       try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun());
           HostLock lock = cli.lock("kvm", "kvm-snap delete " + vm)) {
-        return session.run(session.service.deleteSnapshot(vm, snap), mutation.dryRun());
+        return session.run(
+            session.services.snapshots().deleteSnapshot(vm, snap), mutation.dryRun());
       }
     }
   }

@@ -273,6 +273,10 @@ class KvmCommandsIT {
         List.of("kvm-create", "okname", "--kernel", "/etc/hostname", "--cmdline", "a\nb"),
         List.of("kvm-clone", "okname", "../etc"),
         List.of("kvm-snap", "okname", "bad;snap"),
+        List.of("kvm-snap", "okname", "."),
+        List.of("kvm-snap", "okname", "snap", "rm"),
+        List.of("kvm-create", "okname", "--disk", "40X"),
+        List.of("kvm-create", "okname", "--ram", "1.5.5"),
         List.of("kvm-delete", "a/b", "--yes"));
   }
 
@@ -319,6 +323,56 @@ class KvmCommandsIT {
     assertThat(run("kvm-snap", vm, "delete", "one").exit()).isZero();
     assertThat(images.resolve(vm + "@one.qcow2")).doesNotExist();
     assertThat(run("kvm-snap", vm, "delete", "one").exit()).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName(
+      "sizes as the original: --disk 2 is 2 GB, --ram 1024 is 1024 MB; sizes with units are taken"
+          + " as written; the help says so")
+  void sizeUnits() throws IOException {
+    String plain = name("plain");
+    Result r = run("kvm-create", plain, "--disk", "2", "--ram", "1024", "--firmware", "bios");
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(listed(plain).get("diskBytes").asLong()).isEqualTo(2L << 30);
+    assertThat(listed(plain).get("memoryBytes").asLong()).isEqualTo(1024L << 20);
+    String units = name("units");
+    r = run("kvm-create", units, "--disk", "1GiB", "--ram", "1G", "--firmware", "bios");
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(listed(units).get("diskBytes").asLong()).isEqualTo(1L << 30);
+    assertThat(listed(units).get("memoryBytes").asLong()).isEqualTo(1L << 30);
+    Result bad = run("kvm-create", name("bad"), "--disk", "40X");
+    assertThat(bad.exit()).as("%s", bad).isEqualTo(2);
+    assertThat(bad.err()).contains("--disk '40X' is not a size", "number of GB");
+    Result help = run("kvm-create", "--help");
+    assertThat(help.out()).contains("plain number is GB", "plain number is MB");
+  }
+
+  @Test
+  @DisplayName(
+      "kvm-snap takes the original's verbs (snap NAME, create, ls, rm) and never takes a verb, '.'"
+          + " or '..' for a snapshot name (exit 2)")
+  void snapVerbs() throws IOException {
+    String vm = name("verbs");
+    assertThat(run("kvm-create", vm, "--disk", "1G", "--firmware", "bios").exit()).isZero();
+    assertThat(run("kvm-snap", vm, "snap", "one").exit()).isZero();
+    assertThat(run("kvm-snap", vm, "create", "two").exit()).isZero();
+    Result ls = run("kvm-snap", vm, "ls");
+    assertThat(ls.exit()).as("%s", ls).isZero();
+    assertThat(ls.out()).startsWith("NAME ").contains("one", "two");
+    assertThat(images.resolve(vm + "@ls.qcow2")).doesNotExist();
+    for (List<String> refused :
+        List.of(
+            List.of("snap", "ls"), List.of("create", "rm"), List.of("."), List.of("snap", ".."))) {
+      List<String> args = new ArrayList<>(List.of("kvm-snap", vm));
+      args.addAll(refused);
+      Result r = run(args.toArray(String[]::new));
+      assertThat(r.exit()).as("%s: %s", refused, r).isEqualTo(2);
+      assertThat(r.err()).startsWith("error: ").contains("hint: ");
+    }
+    assertThat(run("kvm-snap", vm, "rm", "two").exit()).isZero();
+    Result list = run("kvm-snap", vm, "list", "-o", "json");
+    JsonNode items = new ObjectMapper().readTree(list.out()).get("items");
+    assertThat(items).extracting(n -> n.get("name").asText()).containsExactly("one");
   }
 
   @Test

@@ -14,7 +14,12 @@ public record SnapshotName(DatasetName dataset, String snap) implements Comparab
     if (dataset == null) {
       throw KldloadException.invalid("snapshot has no dataset", "write DATASET@SNAP");
     }
-    if (snap == null || snap.isEmpty() || !SNAP.matcher(snap).matches()) {
+    // '.' and '..' would be path components wherever a snapshot name becomes a file name
+    if (snap == null
+        || snap.isEmpty()
+        || !SNAP.matcher(snap).matches()
+        || snap.equals(".")
+        || snap.equals("..")) {
       throw KldloadException.invalid(
           "snapshot name '" + Names.printable(String.valueOf(snap)) + "' is not valid",
           "use letters, digits, '_', '-', ':' or '.' after the '@'");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,6 +128,19 @@ class ValueTypesTest {
     assertThatThrownBy(() -> SnapshotName.parse("rpool@a@b")).hasMessageContaining("more than one");
     assertThatThrownBy(() -> SnapshotName.parse("rpool@")).isInstanceOf(KldloadException.class);
     assertThatThrownBy(() -> SnapshotName.parse("rpool@a b")).isInstanceOf(KldloadException.class);
+  }
+
+  @Test
+  @DisplayName(
+      "a snapshot named '.' or '..' is refused as invalid input; dots inside a name are not")
+  void dotSnapshots() {
+    for (String bad : List.of("rpool/vms/web01@.", "rpool/vms/web01@..")) {
+      assertThatThrownBy(() -> SnapshotName.parse(bad))
+          .isInstanceOf(KldloadException.class)
+          .satisfies(
+              e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.INVALID_INPUT));
+    }
+    assertThat(SnapshotName.parse("rpool/vms/web01@v1.2..3").snap()).isEqualTo("v1.2..3");
   }
 
   @Test

@@ -26,7 +26,16 @@ public interface DiskBackend {
   /** Whether {@code path} (from a definition) is a disk this backend made. */
   Optional<VmName> owner(Path path);
 
+  /** Whether a disk, finished or {@link #partial}, is there for this VM. */
   boolean exists(VmName vm);
+
+  /**
+   * Whether this VM's disk is the remains of a copy that did not finish (killed mid-way): not a
+   * disk yet; {@link #create}, {@link #createFromImage} and {@link #cloneFrom} replace it.
+   */
+  default boolean partial(VmName vm) {
+    return false;
+  }
 
   /** A blank, thin-provisioned disk. */
   void create(VmName vm, ByteSize size);

@@ -86,14 +86,27 @@ public final class Qcow2Backend implements DiskBackend, DiskSnapshots {
         : Optional.empty();
   }
 
+  /**
+   * Where a disk is written until it is complete: a disk appears under its own name only whole, so
+   * a copy killed mid-way (SIGKILL, power loss) is recognised as not done and made again.
+   */
+  private Path partialFile(VmName vm) {
+    return dir.resolve("." + vm.value() + ".partial.qcow2");
+  }
+
   @Override
   public boolean exists(VmName vm) {
-    return Files.exists(file(vm));
+    return Files.exists(file(vm)) || Files.exists(partialFile(vm));
+  }
+
+  @Override
+  public boolean partial(VmName vm) {
+    return !Files.exists(file(vm)) && Files.exists(partialFile(vm));
   }
 
   @Override
   public void create(VmName vm, ByteSize size) {
-    mkdirs();
+    Path temp = startPartial(vm);
     runner.check(
         ProcessSpec.of(
                 "qemu-img",
@@ -101,35 +114,63 @@ public final class Qcow2Backend implements DiskBackend, DiskSnapshots {
                 "-q",
                 "-f",
                 "qcow2",
-                file(vm).toString(),
+                temp.toString(),
                 Long.toString(size.bytes()))
             .build());
+    finish(vm, temp);
   }
 
   @Override
   public void createFromImage(VmName vm, Path image, ByteSize size) {
-    mkdirs();
-    Path target = file(vm);
+    Path temp = startPartial(vm);
     runner.check(
         ProcessSpec.of(
-                "qemu-img", "convert", "-q", "-O", "qcow2", image.toString(), target.toString())
+                "qemu-img", "convert", "-q", "-O", "qcow2", image.toString(), temp.toString())
             .timeout(COPY_TIMEOUT)
             .build());
+    if (runner.mutates()) {
+      long current = Qcow2Header.read(temp).map(Qcow2Header::virtualSize).orElse(0L);
+      if (current < size.bytes()) {
+        runner.check(
+            ProcessSpec.of(
+                    "qemu-img",
+                    "resize",
+                    "-q",
+                    "-f",
+                    "qcow2",
+                    temp.toString(),
+                    Long.toString(size.bytes()))
+                .build());
+      }
+    }
+    finish(vm, temp);
+  }
+
+  /**
+   * The temporary file for a new disk of {@code vm}, with what an interrupted copy left removed.
+   */
+  private Path startPartial(VmName vm) {
+    mkdirs();
+    Path temp = partialFile(vm);
+    if (runner.mutates()) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return temp;
+  }
+
+  /** Gives the finished disk its name, in one rename. */
+  private void finish(VmName vm, Path temp) {
     if (!runner.mutates()) {
       return;
     }
-    long current = Qcow2Header.read(target).map(Qcow2Header::virtualSize).orElse(0L);
-    if (current < size.bytes()) {
-      runner.check(
-          ProcessSpec.of(
-                  "qemu-img",
-                  "resize",
-                  "-q",
-                  "-f",
-                  "qcow2",
-                  target.toString(),
-                  Long.toString(size.bytes()))
-              .build());
+    try {
+      Files.move(temp, file(vm), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -296,7 +337,9 @@ public final class Qcow2Backend implements DiskBackend, DiskSnapshots {
 
   @Override
   public void cloneFrom(DiskSnapshot snapshot, VmName target) {
-    overlay(Path.of(snapshot.id()), file(target));
+    Path temp = startPartial(target);
+    overlay(Path.of(snapshot.id()), temp);
+    finish(target, temp);
   }
 
   private void overlay(Path base, Path disk) {
@@ -356,6 +399,11 @@ public final class Qcow2Backend implements DiskBackend, DiskSnapshots {
 
   @Override
   public void destroy(VmName vm) {
+    try {
+      Files.deleteIfExists(partialFile(vm));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     for (Path file : files()) {
       Matcher m = FILE.matcher(file.getFileName().toString());
       if (m.matches() && m.group(1).equals(vm.value())) {

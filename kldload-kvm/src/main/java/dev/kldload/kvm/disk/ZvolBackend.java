@@ -38,6 +38,12 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
   private static final Duration DEVICE_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
 
+  /**
+   * Set on a volume while an image is copied into it and removed when the copy finished: a volume
+   * still carrying it is the remains of an interrupted copy, made again by the next run.
+   */
+  static final String COPYING = Ownership.PREFIX + "copying";
+
   private final Zfs zfs;
   private final DatasetName parent;
   private final ProcessRunner runner;
@@ -141,7 +147,20 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
   }
 
   @Override
+  public boolean partial(VmName vm) {
+    return exists(vm) && zfs.property(dataset(vm), COPYING).isPresent();
+  }
+
+  /** Destroys what an interrupted copy left of this VM's volume. */
+  private void removePartial(VmName vm) {
+    if (partial(vm)) {
+      zfs.destroy(dataset(vm), true);
+    }
+  }
+
+  @Override
   public void create(VmName vm, ByteSize size) {
+    removePartial(vm);
     DatasetName ds = dataset(vm);
     zfs.createVolume(
         ds, size, true, properties(Ownership.of("kvm-create", "vm", clock.instant()), true));
@@ -150,7 +169,12 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
 
   @Override
   public void createFromImage(VmName vm, Path image, ByteSize size) {
-    create(vm, size);
+    removePartial(vm);
+    DatasetName ds = dataset(vm);
+    Map<String, String> props = properties(Ownership.of("kvm-create", "vm", clock.instant()), true);
+    props.put(COPYING, image.toString());
+    zfs.createVolume(ds, size, true, props);
+    awaitDevice(ds);
     // the only full copy: the image's blocks into the zvol (-n: the target exists)
     runner.check(
         ProcessSpec.of(
@@ -164,6 +188,7 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
                 device(dataset(vm)).toString())
             .timeout(COPY_TIMEOUT)
             .build());
+    zfs.inheritProperty(ds, COPYING);
   }
 
   private void awaitDevice(DatasetName ds) {
@@ -195,6 +220,7 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
 
   @Override
   public void cloneFrom(DiskSnapshot snapshot, VmName target) {
+    removePartial(target);
     SnapshotName origin = SnapshotName.parse(snapshot.id());
     DatasetName ds = dataset(target);
     zfs.clone(

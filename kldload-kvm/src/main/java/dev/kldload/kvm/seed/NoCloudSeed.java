@@ -172,6 +172,25 @@ public final class NoCloudSeed {
     }
   }
 
+  /**
+   * Whether the seed at {@code iso} was written for this instance-id and these MACs: an ISO 9660
+   * volume stores its small files as they are, so their text is found in its bytes. A seed made
+   * with other choices (by a run whose decisions were lost) does not match and is written again.
+   */
+  public static boolean carries(Path iso, String instanceId, List<MacAddress> macs) {
+    if (!Files.isRegularFile(iso)) {
+      return false;
+    }
+    String bytes;
+    try {
+      bytes = new String(Files.readAllBytes(iso), java.nio.charset.StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.contains("instance-id: " + instanceId)
+        && macs.stream().allMatch(m -> bytes.contains(m.value()));
+  }
+
   private static List<String> isoTool() {
     if (Programs.which("xorriso").isPresent()) {
       return List.of("xorriso", "-as", "mkisofs", "-quiet");

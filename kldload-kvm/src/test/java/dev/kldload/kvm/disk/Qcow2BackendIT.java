@@ -161,4 +161,23 @@ class Qcow2BackendIT {
         .isEqualTo(1L << 30);
     assertThat(Qcow2Header.read(dir.resolve("golden.qcow2")).orElseThrow().backingFile()).isEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "a disk appears under its name only whole: a partial file left by a killed copy is not a"
+          + " disk, and the next create replaces it")
+  void partialFileIsNotADisk() throws Exception {
+    Path partial = dir.resolve(".web01.partial.qcow2");
+    Files.writeString(partial, "half a copy");
+    assertThat(backend.exists(clone)).isTrue();
+    assertThat(backend.partial(clone)).isTrue();
+    backend.create(clone, ByteSize.ofMegabytes(64));
+    assertThat(backend.partial(clone)).isFalse();
+    assertThat(partial).doesNotExist();
+    assertThat(Qcow2Header.read(dir.resolve("web01.qcow2")).orElseThrow().virtualSize())
+        .isEqualTo(64L << 20);
+    Files.writeString(partial, "half a copy");
+    backend.destroy(clone);
+    assertThat(backend.exists(clone)).isFalse();
+  }
 }

@@ -1,8 +1,13 @@
 package dev.kldload.kvm.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.process.ProcessResult;
+import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
@@ -13,7 +18,9 @@ import dev.kldload.zfs.Dataset;
 import dev.kldload.zfs.InMemoryZfs;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -89,7 +96,40 @@ class ZvolBackendTest {
     assertThat(zfs.property(DatasetName.of("rpool/vms/golden"), "volblocksize")).isPresent();
     for (String bad : List.of("0", "100", "3K", "2M", "-64K", "64KB", "")) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> backend.withVolblocksize(bad))
-          .isInstanceOf(dev.kldload.core.KldloadException.class);
+          .isInstanceOf(KldloadException.class);
     }
+  }
+
+  @Test
+  @DisplayName(
+      "an image copy killed mid-way leaves a volume marked partial; the next copy replaces it")
+  void interruptedCopyIsPartial() {
+    AtomicBoolean killed = new AtomicBoolean(true);
+    ProcessRunner runner =
+        spec -> {
+          if (killed.get()) {
+            throw new KldloadException(ErrorKind.INTERRUPTED, "qemu-img killed", null);
+          }
+          return new ProcessResult(spec, 0, "", "", Duration.ZERO);
+        };
+    ZvolBackend copying =
+        new ZvolBackend(
+            zfs,
+            DatasetName.of("rpool/vms"),
+            runner,
+            Clock.systemUTC(),
+            "64K",
+            p -> true,
+            new CancellationToken());
+    Path image = Path.of("/images/cloud.qcow2");
+    assertThatThrownBy(() -> copying.createFromImage(web, image, ByteSize.ofGigabytes(2)))
+        .hasMessageContaining("killed");
+    assertThat(copying.exists(web)).isTrue();
+    assertThat(copying.partial(web)).isTrue();
+    killed.set(false);
+    copying.createFromImage(web, image, ByteSize.ofGigabytes(3));
+    assertThat(copying.partial(web)).isFalse();
+    assertThat(zfs.dataset(DatasetName.of("rpool/vms/web01")).orElseThrow().volumeSize())
+        .isEqualTo(3L << 30);
   }
 }

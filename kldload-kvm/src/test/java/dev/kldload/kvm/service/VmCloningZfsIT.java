@@ -1,4 +1,4 @@
-package dev.kldload.kvm;
+package dev.kldload.kvm.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,12 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.CloneRequest;
+import dev.kldload.kvm.CreateRequest;
+import dev.kldload.kvm.DomainState;
+import dev.kldload.kvm.InMemoryHypervisor;
+import dev.kldload.kvm.VmView;
 import dev.kldload.kvm.disk.ZvolBackend;
 import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.OsVariant;
@@ -30,13 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Create, clone a running source and delete on the zvol backend, with both fakes (the real ZFS path
  * is a lab test) and real seeds (ssh-keygen, xorriso).
  */
-class KvmServiceZfsIT {
+class VmCloningZfsIT {
   @TempDir Path tmp;
   private final SystemProcessRunner runner = new SystemProcessRunner();
   private final InMemoryHypervisor hypervisor = new InMemoryHypervisor();
   private InMemoryZfs zfs;
   private ZvolBackend zvols;
-  private KvmService service;
+  private KvmServices service;
 
   /** The service on the in-memory hypervisor and ZFS, with real seed tools, as each test needs. */
   @BeforeEach
@@ -53,17 +59,18 @@ class KvmServiceZfsIT {
             p -> true,
             new CancellationToken());
     service =
-        new KvmService(
+        KvmServices.of(
             hypervisor,
             List.of(zvols),
             runner,
-            new KvmService.Settings(
+            new KvmSettings(
                 tmp.resolve("images"),
                 tmp.resolve("state"),
                 "qemu",
                 tmp.resolve("c"),
                 tmp.resolve("v")),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            false);
   }
 
   @Test
@@ -76,6 +83,7 @@ class KvmServiceZfsIT {
     PlanEngine.quiet(1)
         .run(
             service
+                .creation()
                 .create(
                     new CreateRequest(
                         golden,
@@ -91,37 +99,39 @@ class KvmServiceZfsIT {
                         Optional.empty(),
                         Optional.empty(),
                         OsVariant.GENERIC),
-                    zvols)
-                .plan(),
+                    zvols),
             false)
         .throwIfFailed();
     hypervisor.start("golden");
     PlanEngine.quiet(1)
         .run(
             service
+                .cloning()
                 .clone(
                     new CloneRequest(
-                        golden, VmName.of("web01"), Optional.empty(), false, Optional.empty()))
-                .plan(),
+                        golden, VmName.of("web01"), Optional.empty(), false, Optional.empty())),
             false)
         .throwIfFailed();
     assertThat(hypervisor.domain("golden").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
     VmView web =
-        service.list().stream().filter(v -> v.name().equals("web01")).findFirst().orElseThrow();
+        service.inventory().list().stream()
+            .filter(v -> v.name().equals("web01"))
+            .findFirst()
+            .orElseThrow();
     assertThat(web.origin()).startsWith("golden@clone-");
     assertThat(web.diskBytes()).isEqualTo(20L << 30);
     assertThat(web.managed()).isTrue();
 
-    assertThatThrownBy(() -> service.delete(golden, true))
+    assertThatThrownBy(() -> service.deletion().delete(golden, true))
         .isInstanceOf(KldloadException.class)
         .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
         .hasMessageContaining("zfs promote rpool/vms/web01");
     PlanEngine.quiet(1)
-        .run(service.delete(VmName.of("web01"), false).plan(), false)
+        .run(service.deletion().delete(VmName.of("web01"), false), false)
         .throwIfFailed();
     // the clone's origin snapshot went with it: nothing else used it
     assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).isEmpty();
-    PlanEngine.quiet(1).run(service.delete(golden, true).plan(), false).throwIfFailed();
+    PlanEngine.quiet(1).run(service.deletion().delete(golden, true), false).throwIfFailed();
     assertThat(zfs.datasets(DatasetName.of("rpool/vms"), 1)).hasSize(1);
     assertThat(hypervisor.domains()).isEmpty();
   }
@@ -134,13 +144,13 @@ class KvmServiceZfsIT {
       Requirements.require(Requirements.onPath(tool), tool);
     }
     VmName golden = VmName.of("golden");
-    Path vars = service.varsPath(golden);
+    Path vars = varsPath(golden);
     java.nio.file.Files.createDirectories(vars.getParent());
     java.nio.file.Files.writeString(vars, "vars at one");
     zvols.create(golden, ByteSize.ofGigabytes(1));
     define(golden, new DomainSpec.Uefi(tmp.resolve("c"), tmp.resolve("v"), vars));
     PlanEngine.quiet(1)
-        .run(service.snapshot(golden, Optional.of("one")).plan(), false)
+        .run(service.snapshots().snapshot(golden, Optional.of("one")), false)
         .throwIfFailed();
     java.nio.file.Files.writeString(vars, "vars now");
     for (var clone :
@@ -148,19 +158,19 @@ class KvmServiceZfsIT {
       PlanEngine.quiet(1)
           .run(
               service
+                  .cloning()
                   .clone(
                       new CloneRequest(
                           golden,
                           VmName.of(clone.getKey()),
                           clone.getValue(),
                           false,
-                          Optional.empty()))
-                  .plan(),
+                          Optional.empty())),
               false)
           .throwIfFailed();
     }
-    assertThat(service.varsPath(VmName.of("web01"))).hasContent("vars at one");
-    assertThat(service.varsPath(VmName.of("web02"))).hasContent("vars now");
+    assertThat(varsPath(VmName.of("web01"))).hasContent("vars at one");
+    assertThat(varsPath(VmName.of("web02"))).hasContent("vars now");
   }
 
   @Test
@@ -171,18 +181,19 @@ class KvmServiceZfsIT {
     define(VmName.of("golden"), new DomainSpec.Bios());
     Path key = tmp.resolve("admin.pub");
     java.nio.file.Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin a@b\n");
-    KvmService.Change change =
-        service.clone(
-            new CloneRequest(
-                VmName.of("golden"),
-                VmName.of("web01"),
-                Optional.empty(),
-                false,
-                Optional.of(key)));
+    Plan change =
+        service
+            .cloning()
+            .clone(
+                new CloneRequest(
+                    VmName.of("golden"),
+                    VmName.of("web01"),
+                    Optional.empty(),
+                    false,
+                    Optional.of(key)));
     java.nio.file.Files.delete(key);
-    assertThat(PlanEngine.quiet(1).run(change.plan(), false).exitCode().code()).isNotZero();
-    assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).hasSize(1);
-    change.undo().run();
+    // the engine undoes the failed run: the clone's disk, then the snapshot it took
+    assertThat(PlanEngine.quiet(1).run(change, false).exitCode().code()).isNotZero();
     assertThat(zvols.exists(VmName.of("web01"))).isFalse();
     assertThat(zfs.snapshots(DatasetName.of("rpool/vms/golden"), false)).isEmpty();
     assertThat(hypervisor.domain("web01")).isEmpty();
@@ -206,5 +217,9 @@ class KvmServiceZfsIT {
                 dev.kldload.kvm.xml.DomainMetadata.vm("kvm-create"),
                 Optional.empty(),
                 OsVariant.GENERIC)));
+  }
+
+  private Path varsPath(VmName vm) {
+    return tmp.resolve("images").resolve(vm.value() + "_VARS.fd");
   }
 }

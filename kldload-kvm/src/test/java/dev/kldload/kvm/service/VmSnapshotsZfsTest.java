@@ -1,4 +1,4 @@
-package dev.kldload.kvm;
+package dev.kldload.kvm.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.DomainState;
+import dev.kldload.kvm.InMemoryHypervisor;
+import dev.kldload.kvm.SnapshotInfo;
 import dev.kldload.kvm.disk.ZvolBackend;
 import dev.kldload.kvm.xml.DomainMetadata;
 import dev.kldload.kvm.xml.DomainSpec;
@@ -30,11 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** kvm-snap on a zvol-backed VM: the snapshots are ZFS snapshots of its volume. */
-class KvmServiceZfsTest {
+class VmSnapshotsZfsTest {
   @TempDir Path tmp;
   InMemoryHypervisor hypervisor;
   InMemoryZfs zfs;
-  KvmService service;
+  KvmServices service;
   ZvolBackend zfsBackend;
   final VmName vm = VmName.of("db01");
 
@@ -53,17 +57,18 @@ class KvmServiceZfsTest {
             p -> true,
             new CancellationToken());
     service =
-        new KvmService(
+        KvmServices.of(
             hypervisor,
             List.of(zfsBackend),
             new SystemProcessRunner(),
-            new KvmService.Settings(
+            new KvmSettings(
                 tmp.resolve("images"),
                 tmp.resolve("state"),
                 "qemu",
                 tmp.resolve("c"),
                 tmp.resolve("v")),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            false);
     defineOnZvol(vm, new DomainSpec.Bios());
     hypervisor.start("db01");
   }
@@ -88,27 +93,29 @@ class KvmServiceZfsTest {
                 OsVariant.GENERIC)));
   }
 
-  private void run(KvmService.Change change) {
-    PlanEngine.quiet(1).run(change.plan(), false).throwIfFailed();
+  private void run(Plan change) {
+    PlanEngine.quiet(1).run(change, false).throwIfFailed();
   }
 
   @Test
   @DisplayName("take, list, refuse then roll back with --destroy-newer, delete: all on the zvol")
   void zfsSnapshots() {
-    run(service.snapshot(vm, Optional.of("one")));
-    run(service.snapshot(vm, Optional.of("two")));
+    run(service.snapshots().snapshot(vm, Optional.of("one")));
+    run(service.snapshots().snapshot(vm, Optional.of("two")));
     assertThat(hypervisor.domain("db01").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
     assertThat(hypervisor.snapshots("db01")).isEmpty();
-    assertThat(service.snapshots(vm)).extracting(SnapshotInfo::name).containsExactly("one", "two");
-    assertThat(service.snapshots(vm).get(1).parent()).contains("one");
-    assertThatThrownBy(() -> service.rollback(vm, Optional.of("one"), false))
+    assertThat(service.snapshots().snapshots(vm))
+        .extracting(SnapshotInfo::name)
+        .containsExactly("one", "two");
+    assertThat(service.snapshots().snapshots(vm).get(1).parent()).contains("one");
+    assertThatThrownBy(() -> service.snapshots().rollback(vm, Optional.of("one"), false))
         .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
         .hasMessageContaining("two");
-    run(service.rollback(vm, Optional.of("one"), true));
+    run(service.snapshots().rollback(vm, Optional.of("one"), true));
     assertThat(zfs.snapshots(DatasetName.of("rpool/vms/db01"), false)).hasSize(1);
     assertThat(hypervisor.domain("db01").orElseThrow().state()).isEqualTo(DomainState.RUNNING);
-    run(service.deleteSnapshot(vm, "one"));
-    assertThat(service.snapshots(vm)).isEmpty();
+    run(service.snapshots().deleteSnapshot(vm, "one"));
+    assertThat(service.snapshots().snapshots(vm)).isEmpty();
   }
 
   @Test
@@ -116,13 +123,13 @@ class KvmServiceZfsTest {
       "a UEFI guest's vars are kept with each snapshot, restored on rollback, removed after")
   void uefiVarsFollowSnapshots() throws Exception {
     VmName web = VmName.of("web01");
-    Path vars = service.varsPath(web);
+    Path vars = varsPath(web);
     Files.createDirectories(vars.getParent());
     Files.writeString(vars, "boot order A");
     defineOnZvol(web, new DomainSpec.Uefi(tmp.resolve("c"), tmp.resolve("v"), vars));
-    run(service.snapshot(web, Optional.of("one")));
+    run(service.snapshots().snapshot(web, Optional.of("one")));
     Files.writeString(vars, "boot order B");
-    run(service.snapshot(web, Optional.of("two")));
+    run(service.snapshots().snapshot(web, Optional.of("two")));
     Files.writeString(vars, "boot order C");
     Path keptOne = vars.resolveSibling("web01_VARS@one.fd");
     Path keptTwo = vars.resolveSibling("web01_VARS@two.fd");
@@ -131,16 +138,20 @@ class KvmServiceZfsTest {
     assertThat(Files.getPosixFilePermissions(keptOne))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-    run(service.rollback(web, Optional.of("one"), true));
+    run(service.snapshots().rollback(web, Optional.of("one"), true));
     assertThat(vars).hasContent("boot order A");
     assertThat(keptTwo).doesNotExist();
 
-    run(service.snapshot(web, Optional.of("three")));
-    run(service.deleteSnapshot(web, "three"));
+    run(service.snapshots().snapshot(web, Optional.of("three")));
+    run(service.snapshots().deleteSnapshot(web, "three"));
     assertThat(vars.resolveSibling("web01_VARS@three.fd")).doesNotExist();
 
-    run(service.delete(web, false));
+    run(service.deletion().delete(web, false));
     assertThat(vars).doesNotExist();
     assertThat(keptOne).doesNotExist();
+  }
+
+  private Path varsPath(VmName vm) {
+    return tmp.resolve("images").resolve(vm.value() + "_VARS.fd");
   }
 }
