@@ -2,18 +2,14 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.output.OutputFormat;
-import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.HostName;
 import dev.kldload.kube.KubeNetwork;
 import dev.kldload.kube.cluster.Cluster;
-import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.node.KubeInit;
 import dev.kldload.kube.node.NodeSystem;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -47,6 +43,8 @@ public final class KubeInitCommand implements Callable<Integer> {
   private final Cli cli;
 
   @Mixin MutationOptions mutation;
+
+  @Mixin OutputOption output;
 
   @Option(
       names = "--node-ip",
@@ -150,25 +148,15 @@ public final class KubeInitCommand implements Callable<Integer> {
     Supplier<Cluster> cluster =
         memo(
             () ->
-                Fabric8Cluster.open(
-                    sys.path("/etc/kubernetes/admin.conf"),
-                    Optional.empty(),
-                    Conditions.system(cli.cancellation())));
-    var plan =
-        new KubeInit(
-                sys,
-                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-                cluster,
-                cli.clock().instant())
-            .plan(request);
-    if (dryRun) {
-      int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
-      NodeTools.printRendered(cli, sys);
-      return code;
-    }
-    try (HostLock held = cli.lock("kube-node", "kube-init")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+                cli.engines().cluster(sys.path("/etc/kubernetes/admin.conf"), cli.cancellation()));
+    return NodeTools.mutation(cli, "kube-init")
+        .options(mutation)
+        .output(output)
+        .afterDryRun(() -> NodeTools.printRendered(cli, sys))
+        .run(
+            () ->
+                new KubeInit(sys, () -> cli.engines().zfs(dryRun), cluster, cli.clock().instant())
+                    .plan(request));
   }
 
   /** Opens the cluster on first use only (after kubeadm init wrote admin.conf), then reuses it. */

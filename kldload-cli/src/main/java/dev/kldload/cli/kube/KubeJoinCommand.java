@@ -2,12 +2,10 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.output.OutputFormat;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.kube.node.ApiEndpoint;
 import dev.kldload.kube.node.KubeJoin;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,6 +35,8 @@ public final class KubeJoinCommand implements Callable<Integer> {
   private final Cli cli;
 
   @Mixin MutationOptions mutation;
+
+  @Mixin OutputOption output;
 
   @Parameters(
       index = "0",
@@ -82,17 +82,15 @@ public final class KubeJoinCommand implements Callable<Integer> {
             Optional.ofNullable(advertise).map(Cidr::parseAddress));
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-join", dryRun);
-    var plan =
-        new KubeJoin(
-                NodeTools.system(cli, dryRun),
-                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-                cli.clock().instant())
-            .plan(request);
-    if (dryRun) {
-      return cli.runPlan(plan, true, OutputFormat.TABLE).code();
-    }
-    try (HostLock held = cli.lock("kube-node", "kube-join")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.mutation(cli, "kube-join")
+        .options(mutation)
+        .output(output)
+        .run(
+            () ->
+                new KubeJoin(
+                        NodeTools.system(cli, dryRun),
+                        () -> cli.engines().zfs(dryRun),
+                        cli.clock().instant())
+                    .plan(request));
   }
 }

@@ -2,11 +2,10 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.process.Programs;
 import dev.kldload.kube.node.KubeLoadImages;
@@ -35,6 +34,8 @@ public final class KubeLoadImagesCommand implements Callable<Integer> {
   private final Cli cli;
 
   @Mixin MutationOptions mutation;
+
+  @Mixin OutputOption output;
 
   @Parameters(
       index = "0",
@@ -66,7 +67,8 @@ public final class KubeLoadImagesCommand implements Callable<Integer> {
         cli.err().flush();
         return ExitCode.OK.code();
       }
-      if (Programs.which("ctr").isEmpty()) {
+      // a dry-run lists the plan anywhere; loading needs containerd
+      if (!mutation.dryRun() && Programs.which("ctr").isEmpty()) {
         throw KldloadException.precondition(
             "ctr (containerd) is not installed", Programs.installHint("ctr"));
       }
@@ -74,12 +76,10 @@ public final class KubeLoadImagesCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (mutation.dryRun()) {
-      return cli.runPlan(plan, true, OutputFormat.TABLE).code();
-    }
-    NodeTools.requireRoot(cli, "kube-load-images", false);
-    try (HostLock held = cli.lock("kube-node", "kube-load-images")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    NodeTools.requireRoot(cli, "kube-load-images", mutation.dryRun());
+    return NodeTools.mutation(cli, "kube-load-images")
+        .options(mutation)
+        .output(output)
+        .run(() -> plan);
   }
 }

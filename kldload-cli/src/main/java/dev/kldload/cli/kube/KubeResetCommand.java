@@ -2,13 +2,10 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.ExitCode;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.output.OutputFormat;
 import dev.kldload.kube.node.KubeReset;
 import dev.kldload.kube.node.NodeSystem;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +29,8 @@ public final class KubeResetCommand implements Callable<Integer> {
 
   @Mixin MutationOptions mutation;
 
+  @Mixin OutputOption output;
+
   KubeResetCommand(Cli cli) {
     this.cli = cli;
   }
@@ -41,22 +40,16 @@ public final class KubeResetCommand implements Callable<Integer> {
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-reset", dryRun);
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    var plan =
-        new KubeReset(
-                sys,
-                () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-                Path.of(cli.config().require(ConfigKey.NET_NFT_FILE)))
-            .plan(cli.clock().instant());
-    if (dryRun) {
-      return cli.runPlan(plan, true, OutputFormat.TABLE).code();
-    }
-    if (!cli.confirm(
-        "Reset Kubernetes on this node? Cluster state will be removed.", mutation.yes())) {
-      cli.err().println("kube-reset: aborted, nothing changed");
-      return ExitCode.OK.code();
-    }
-    try (HostLock held = cli.lock("kube-node", "kube-reset")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.mutation(cli, "kube-reset")
+        .options(mutation)
+        .output(output)
+        .confirm("Reset Kubernetes on this node? Cluster state will be removed.")
+        .run(
+            () ->
+                new KubeReset(
+                        sys,
+                        () -> cli.engines().zfs(dryRun),
+                        Path.of(cli.config().require(ConfigKey.NET_NFT_FILE)))
+                    .plan(cli.clock().instant()));
   }
 }

@@ -2,9 +2,8 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kube.node.KubeSetup;
@@ -39,6 +38,8 @@ public final class KubeSetupCommand implements Callable<Integer> {
   private final Cli cli;
 
   @Mixin MutationOptions mutation;
+
+  @Mixin OutputOption output;
 
   @Option(
       names = "--bundle",
@@ -89,14 +90,10 @@ public final class KubeSetupCommand implements Callable<Integer> {
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-setup", dryRun);
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    var plan = new KubeSetup(sys).plan(request);
-    if (dryRun) {
-      int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
-      NodeTools.printRendered(cli, sys);
-      return code;
-    }
-    try (HostLock held = cli.lock("kube-node", "kube-setup")) {
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    }
+    return NodeTools.mutation(cli, "kube-setup")
+        .options(mutation)
+        .output(output)
+        .afterDryRun(() -> NodeTools.printRendered(cli, sys))
+        .run(() -> new KubeSetup(sys).plan(request));
   }
 }

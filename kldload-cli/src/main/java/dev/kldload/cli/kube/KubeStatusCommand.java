@@ -8,15 +8,13 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Renderer;
 import dev.kldload.core.output.Table;
-import dev.kldload.core.plan.Conditions;
+import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.ClusterStatus;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
-import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,8 +75,7 @@ public final class KubeStatusCommand implements Callable<Integer> {
   public Integer call() {
     Path config = kubeconfig != null ? kubeconfig : defaultKubeconfig();
     ClusterStatus status;
-    try (Fabric8Cluster cluster =
-        Fabric8Cluster.open(config, Optional.empty(), Conditions.system(cli.cancellation()))) {
+    try (Cluster cluster = cli.engines().cluster(config, cli.cancellation())) {
       status = ClusterStatus.of(cluster);
     } catch (KldloadException e) {
       if (e.kind() == ErrorKind.UNAVAILABLE || e.kind() == ErrorKind.NOT_FOUND) {

@@ -1,6 +1,7 @@
 package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.kube.node.NodeSystem;
@@ -27,6 +28,11 @@ final class NodeTools {
       throw KldloadException.precondition(
           tool + " changes the node and must run as root", "run it with sudo, or try --dry-run");
     }
+  }
+
+  /** A change of this node under the host's kube-node lock. */
+  static Mutation mutation(Cli cli, String tool) {
+    return Mutation.of(cli, "kube-node", tool);
   }
 
   /** After a dry-run plan: every file the plan would write, with its mode, for review. */

@@ -1,9 +1,10 @@
 package dev.kldload.cli.kvm;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CloneRequest;
 import dev.kldload.kvm.KvmService;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Parameters;
 public final class KvmCloneCommand implements Callable<Integer> {
   private final Cli cli;
   @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
   @Mixin ConnectOption connect;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "The VM to clone.")
@@ -70,9 +72,12 @@ public final class KvmCloneCommand implements Callable<Integer> {
             start,
             KvmArgs.file(sshKey));
     int code;
-    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
-        HostLock lock = cli.lock("kvm", "kvm-clone " + target)) {
-      code = session.run(session.service.clone(request), mutation.dryRun());
+    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun())) {
+      code =
+          Mutation.of(cli, "kvm", "kvm-clone " + target)
+              .options(mutation)
+              .output(output)
+              .runPrepared(() -> KvmSession.prepared(session.service.clone(request)));
     }
     if (!mutation.dryRun() && code == ExitCode.OK.code()) {
       Duration took = Duration.ofNanos(System.nanoTime() - begin);

@@ -1,11 +1,10 @@
 package dev.kldload.cli.kvm;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.value.VmName;
-import dev.kldload.kvm.KvmService;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +26,7 @@ import picocli.CommandLine.Parameters;
 public final class KvmDeleteCommand implements Callable<Integer> {
   private final Cli cli;
   @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
   @Mixin ConnectOption connect;
 
   @Parameters(index = "0", paramLabel = "VM", description = "The VM to delete.")
@@ -44,16 +44,12 @@ public final class KvmDeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     VmName vm = VmName.of(name);
-    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
-        HostLock lock = cli.lock("kvm", "kvm-delete " + vm)) {
-      KvmService.Change change = session.service.delete(vm, force);
-      if (!mutation.dryRun()
-          && !cli.confirm(
-              "Delete VM " + vm + " and its disk? This cannot be undone.", mutation.yes())) {
-        cli.err().println("kvm-delete " + vm + ": not confirmed; nothing was changed");
-        return ExitCode.USAGE.code();
-      }
-      return session.run(change, mutation.dryRun());
+    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun())) {
+      return Mutation.of(cli, "kvm", "kvm-delete " + vm)
+          .options(mutation)
+          .output(output)
+          .confirm("Delete VM " + vm + " and its disk? This cannot be undone.")
+          .runPrepared(() -> KvmSession.prepared(session.service.delete(vm, force)));
     }
   }
 }

@@ -1,10 +1,11 @@
 package dev.kldload.cli.kvm;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Engines;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.Config;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kvm.Hypervisor;
@@ -12,9 +13,6 @@ import dev.kldload.kvm.KvmService;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.disk.ZvolBackend;
-import dev.kldload.kvm.libvirt.LibvirtHypervisor;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +36,16 @@ final class KvmSession implements AutoCloseable {
     this.cli = cli;
     Config config = cli.config();
     ProcessRunner runner = cli.processRunner(dryRun);
-    this.hypervisor = new LibvirtHypervisor(uri);
+    Engines engines = cli.engines();
+    this.hypervisor = engines.hypervisor(uri);
     this.qcow2 =
         new Qcow2Backend(Path.of(config.require(ConfigKey.KVM_IMAGES_DIR)), runner, cli.clock());
     // only where ZFS is really there: the libzfs_core adapter must not start on a host without it
     this.zvols =
-        Files.exists(Path.of("/dev/zfs"))
+        engines.zfsAvailable()
             ? Optional.of(
                 ZvolBackend.onHost(
-                    new LibzfsCoreZfs(runner),
+                    engines.zfs(dryRun),
                     DatasetName.of(config.require(ConfigKey.ZFS_VM_PARENT)),
                     runner,
                     cli.clock(),
@@ -75,14 +74,7 @@ final class KvmSession implements AutoCloseable {
 
   /** {@code --connect}, then {@code LIBVIRT_DEFAULT_URI}, then the configuration. */
   static String uri(Cli cli, ConnectOption connect) {
-    if (connect != null && connect.uri != null && !connect.uri.isBlank()) {
-      return connect.uri;
-    }
-    String env = cli.env().get("LIBVIRT_DEFAULT_URI");
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    return cli.config().require(ConfigKey.LIBVIRT_URI);
+    return cli.libvirtUri(connect == null ? null : connect.uri);
   }
 
   /**
@@ -111,16 +103,12 @@ final class KvmSession implements AutoCloseable {
     };
   }
 
-  /** Runs a checked change; when a step fails, undoes what this run created and rethrows. */
-  int run(KvmService.Change change, boolean dryRun) {
-    try {
-      return cli.runPlan(change.plan(), dryRun, OutputFormat.TABLE).code();
-    } catch (RuntimeException e) {
-      if (!dryRun) {
-        change.undo().run();
-      }
-      throw e;
-    }
+  /**
+   * A checked change as a mutation under the host's kvm lock: when a step of a real run fails, what
+   * this run created is undone.
+   */
+  static Mutation.Prepared prepared(KvmService.Change change) {
+    return new Mutation.Prepared(change.plan(), change.undo());
   }
 
   @Override

@@ -1,10 +1,10 @@
 package dev.kldload.cli.kvm;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.KvmService;
@@ -43,6 +43,7 @@ import picocli.CommandLine.ParentCommand;
 public final class KvmSnapCommand implements Callable<Integer> {
   private final Cli cli;
   @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
   @Mixin ConnectOption connect;
 
   // optional to the parser so that 'kvm-snap list --help' shows the verb's help; vm() requires it
@@ -73,9 +74,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
   public Integer call() {
     VmName name = vm();
     Optional<String> snap = Optional.ofNullable(snapshot).map(KvmService::validateSnapshotName);
-    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
-        HostLock lock = cli.lock("kvm", "kvm-snap " + name)) {
-      return session.run(session.service.snapshot(name, snap), mutation.dryRun());
+    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun())) {
+      return Mutation.of(cli, "kvm", "kvm-snap " + name)
+          .options(mutation)
+          .output(output)
+          .runPrepared(() -> KvmSession.prepared(session.service.snapshot(name, snap)));
     }
   }
 
@@ -139,6 +142,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
     private final Cli cli;
     @ParentCommand KvmSnapCommand parent;
     @Mixin MutationOptions mutation;
+    @Mixin OutputOption output;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SNAP", description = "Target snapshot.")
     String snapshot;
@@ -154,9 +158,12 @@ public final class KvmSnapCommand implements Callable<Integer> {
     public Integer call() {
       VmName vm = parent.vm();
       Optional<String> snap = Optional.ofNullable(snapshot).map(KvmService::validateSnapshotName);
-      try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun());
-          HostLock lock = cli.lock("kvm", "kvm-snap rollback " + vm)) {
-        return session.run(session.service.rollback(vm, snap, destroyNewer), mutation.dryRun());
+      try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun())) {
+        return Mutation.of(cli, "kvm", "kvm-snap rollback " + vm)
+            .options(mutation)
+            .output(output)
+            .runPrepared(
+                () -> KvmSession.prepared(session.service.rollback(vm, snap, destroyNewer)));
       }
     }
   }
@@ -171,6 +178,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
     private final Cli cli;
     @ParentCommand KvmSnapCommand parent;
     @Mixin MutationOptions mutation;
+    @Mixin OutputOption output;
 
     @Parameters(index = "0", paramLabel = "SNAP", description = "The snapshot to delete.")
     String snapshot;
@@ -183,9 +191,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
     public Integer call() {
       VmName vm = parent.vm();
       String snap = KvmService.validateSnapshotName(snapshot);
-      try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun());
-          HostLock lock = cli.lock("kvm", "kvm-snap delete " + vm)) {
-        return session.run(session.service.deleteSnapshot(vm, snap), mutation.dryRun());
+      try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun())) {
+        return Mutation.of(cli, "kvm", "kvm-snap delete " + vm)
+            .options(mutation)
+            .output(output)
+            .runPrepared(() -> KvmSession.prepared(session.service.deleteSnapshot(vm, snap)));
       }
     }
   }

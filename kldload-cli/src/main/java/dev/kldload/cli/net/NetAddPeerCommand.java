@@ -3,7 +3,6 @@ package dev.kldload.cli.net;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.Endpoint;
 import dev.kldload.net.MeshNode;
@@ -71,8 +70,9 @@ public final class NetAddPeerCommand implements Callable<Integer> {
     }
     MeshNode peer = new MeshNode(NodeId.parse(id), Endpoint.parse(endpoint), nat, keys);
     var service = NetworkContext.service(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "add-peer").orElse(null)) {
-      return cli.runPlan(service.addPeer(peer), mutation.dryRun(), output.format()).code();
-    }
+    return NetworkContext.mutation(cli, "add-peer")
+        .options(mutation)
+        .output(output)
+        .run(() -> service.addPeer(peer));
   }
 }

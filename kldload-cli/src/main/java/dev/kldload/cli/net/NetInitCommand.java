@@ -3,8 +3,6 @@ package dev.kldload.cli.net;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
-import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.node.NetworkService;
 import java.util.concurrent.Callable;
@@ -45,12 +43,14 @@ public final class NetInitCommand implements Callable<Integer> {
   public Integer call() {
     NodeId nodeId = NodeId.parse(id);
     NetworkService service = NetworkContext.service(cli, mutation.dryRun());
-    try (HostLock lock = NetworkContext.lock(cli, mutation.dryRun(), "init").orElse(null)) {
-      ExitCode code = cli.runPlan(service.init(nodeId, force), mutation.dryRun(), output.format());
-      if (!mutation.dryRun()) {
-        NetShowKeysCommand.render(cli, output, service.keys());
-      }
-      return code.code();
+    int code =
+        NetworkContext.mutation(cli, "init")
+            .options(mutation)
+            .output(output)
+            .run(() -> service.init(nodeId, force));
+    if (!mutation.dryRun()) {
+      NetShowKeysCommand.render(cli, output, service.keys());
     }
+    return code;
   }
 }

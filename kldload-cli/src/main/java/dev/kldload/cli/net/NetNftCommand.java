@@ -4,7 +4,6 @@ import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.net.NftRuleset;
 import dev.kldload.net.node.NetworkService;
 import java.util.Optional;
@@ -68,8 +67,6 @@ public final class NetNftCommand implements Callable<Integer> {
       cli.out().flush();
       return ExitCode.OK.code();
     }
-    try (HostLock lock = NetworkContext.lock(cli, dryRun, "nft").orElse(null)) {
-      return cli.runPlan(plan.plan(), dryRun, output.format()).code();
-    }
+    return NetworkContext.mutation(cli, "nft").dryRun(dryRun).output(output).run(plan::plan);
   }
 }

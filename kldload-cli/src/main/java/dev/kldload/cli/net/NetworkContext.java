@@ -1,19 +1,16 @@
 package dev.kldload.cli.net;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Engines;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.core.config.Config;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.net.NetworkPlan;
-import dev.kldload.net.linux.IpHostNetwork;
-import dev.kldload.net.linux.NftFirewall;
-import dev.kldload.net.linux.WgToolsWireGuard;
 import dev.kldload.net.node.NetworkService;
 import dev.kldload.net.node.NodeSettings;
 import dev.kldload.net.node.NodeStore;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /** Builds the network service from the effective configuration, inside call() only. */
 final class NetworkContext {
@@ -23,13 +20,14 @@ final class NetworkContext {
 
   static NetworkService service(Cli cli, boolean dryRun) {
     Config config = cli.config();
-    ProcessRunner runner = cli.processRunner(dryRun);
+    Engines engines = cli.engines();
+    ProcessRunner runner = engines.processRunner(dryRun);
     return new NetworkService(
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
-        new WgToolsWireGuard(runner),
-        new IpHostNetwork(runner),
-        new NftFirewall(runner),
+        engines.wireGuard(dryRun),
+        engines.hostNetwork(dryRun),
+        engines.firewall(dryRun),
         runner,
         new NodeSettings(
             Path.of(config.require(ConfigKey.NET_WIREGUARD_DIR)),
@@ -40,8 +38,8 @@ final class NetworkContext {
         cli.clock());
   }
 
-  /** The host lock for a mutation; a dry-run changes nothing and needs none (nor root). */
-  static Optional<HostLock> lock(Cli cli, boolean dryRun, String verb) {
-    return dryRun ? Optional.empty() : Optional.of(cli.lock(LOCK_SCOPE, "kube-network " + verb));
+  /** A change under the host's kube-network lock. */
+  static Mutation mutation(Cli cli, String verb) {
+    return Mutation.of(cli, LOCK_SCOPE, "kube-network " + verb);
   }
 }

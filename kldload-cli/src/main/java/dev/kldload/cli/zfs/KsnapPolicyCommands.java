@@ -1,9 +1,10 @@
 package dev.kldload.cli.zfs;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Renderer;
 import dev.kldload.core.output.Table;
@@ -23,14 +24,19 @@ final class KsnapPolicyCommands {
   private KsnapPolicyCommands() {}
 
   static Integer run(
-      Cli cli, Path policyFile, boolean autosnap, MutationOptions mutation, String name) {
+      Cli cli,
+      Path policyFile,
+      boolean autosnap,
+      MutationOptions mutation,
+      OutputOption output,
+      String name) {
     RetentionPolicy policy =
         policyFile != null
             ? RetentionPolicy.load(policyFile)
             : Files.exists(RetentionPolicy.DEFAULT_FILE)
                 ? RetentionPolicy.load(RetentionPolicy.DEFAULT_FILE)
                 : RetentionPolicy.defaults();
-    RetentionEngine engine = new RetentionEngine(ZfsServices.zfs(cli), cli.clock());
+    RetentionEngine engine = new RetentionEngine(cli.engines().zfs(false), cli.clock());
     List<Decision> decisions = engine.decide(policy, autosnap, true);
     if (mutation.dryRun()) {
       // every keep/destroy/take decision with its reason, before the plan
@@ -48,11 +54,10 @@ final class KsnapPolicyCommands {
       cli.err().println(name + ": nothing to do (" + decisions.size() + " snapshot(s) kept)");
       return ExitCode.OK.code();
     }
-    try (HostLock lock = mutation.dryRun() ? null : cli.lock("zfs", "ksnap")) {
-      return cli.runPlan(
-              engine.plan("ksnap-" + name, decisions), mutation.dryRun(), OutputFormat.TABLE)
-          .code();
-    }
+    return Mutation.of(cli, "zfs", "ksnap " + name)
+        .options(mutation)
+        .output(output)
+        .run(() -> engine.plan("ksnap-" + name, decisions));
   }
 
   @Command(
@@ -76,6 +81,8 @@ final class KsnapPolicyCommands {
 
     @Mixin MutationOptions mutation;
 
+    @Mixin OutputOption output;
+
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML file.")
     Path policy;
 
@@ -85,7 +92,7 @@ final class KsnapPolicyCommands {
 
     @Override
     public Integer call() {
-      return run(cli, policy, false, mutation, "prune");
+      return run(cli, policy, false, mutation, output, "prune");
     }
   }
 
@@ -104,6 +111,8 @@ final class KsnapPolicyCommands {
 
     @Mixin MutationOptions mutation;
 
+    @Mixin OutputOption output;
+
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML file.")
     Path policy;
 
@@ -113,7 +122,7 @@ final class KsnapPolicyCommands {
 
     @Override
     public Integer call() {
-      return run(cli, policy, true, mutation, "auto");
+      return run(cli, policy, true, mutation, output, "auto");
     }
   }
 }

@@ -1,0 +1,121 @@
+package dev.kldload.cli.support;
+
+import dev.kldload.core.ExitCode;
+import dev.kldload.core.lock.HostLock;
+import dev.kldload.core.output.OutputFormat;
+import dev.kldload.core.plan.Plan;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * How every mutating command changes the host, in one place: the lock (never in dry-run, so a
+ * dry-run needs no root and no writable run directory), the plan built under that lock, the
+ * confirmation (TTY prompt or {@code --yes}; never in dry-run), and the plan run with table or JSON
+ * progress.
+ *
+ * <pre>{@code
+ * return Mutation.of(cli, "zfs", "ksnap destroy " + name)
+ *     .options(mutation)
+ *     .confirm("Destroy snapshot " + name + "?")
+ *     .run(() -> service.destroyPlan(name));
+ * }</pre>
+ */
+public final class Mutation {
+  /**
+   * What a mutation runs: the plan, and what to undo when a step of a real run fails (for services
+   * whose undo the plan engine does not own yet).
+   */
+  public record Prepared(Plan plan, Runnable undoOnFailure) {
+    public static Prepared of(Plan plan) {
+      return new Prepared(plan, () -> {});
+    }
+  }
+
+  private final Cli cli;
+  private final String lockScope;
+  private final String holder;
+  private boolean dryRun;
+  private boolean yes;
+  private OutputFormat format = OutputFormat.TABLE;
+  private Optional<String> question = Optional.empty();
+  private Runnable afterDryRun = () -> {};
+
+  private Mutation(Cli cli, String lockScope, String holder) {
+    this.cli = cli;
+    this.lockScope = lockScope;
+    this.holder = holder;
+  }
+
+  /**
+   * A mutation of what the host lock {@code lockScope} guards; {@code holder} names the command and
+   * object for a waiting one's error message and for "not confirmed".
+   */
+  public static Mutation of(Cli cli, String lockScope, String holder) {
+    return new Mutation(cli, lockScope, holder);
+  }
+
+  /** {@code --dry-run} and {@code --yes}. */
+  public Mutation options(MutationOptions options) {
+    this.dryRun = options.dryRun();
+    this.yes = options.yes();
+    return this;
+  }
+
+  /** For a command whose dry-run flag is its own (no {@link MutationOptions}). */
+  public Mutation dryRun(boolean value) {
+    this.dryRun = value;
+    return this;
+  }
+
+  /** {@code -o}: JSON or YAML switches progress to JSON events and the dry-run listing with it. */
+  public Mutation output(OutputOption output) {
+    this.format = output.format();
+    return this;
+  }
+
+  /** Ask this before changing anything (after the plan's checks passed); skipped in dry-run. */
+  public Mutation confirm(String value) {
+    this.question = Optional.of(value);
+    return this;
+  }
+
+  /** Runs after a dry-run's plan listing, e.g. to show the files the plan would write. */
+  public Mutation afterDryRun(Runnable value) {
+    this.afterDryRun = value;
+    return this;
+  }
+
+  public boolean isDryRun() {
+    return dryRun;
+  }
+
+  /** Locks, builds the plan, confirms and runs it; returns the exit code. */
+  public int run(Supplier<Plan> plan) {
+    return runPrepared(() -> Prepared.of(plan.get()));
+  }
+
+  /** As {@link #run}, with an undo for a failed real run. */
+  public int runPrepared(Supplier<Prepared> prepare) {
+    try (HostLock lock = dryRun ? null : cli.lock(lockScope, holder)) {
+      Prepared prepared = prepare.get();
+      if (!dryRun && question.isPresent() && !cli.confirm(question.get(), yes)) {
+        cli.err().println(holder + ": not confirmed; nothing was changed");
+        cli.err().flush();
+        return ExitCode.USAGE.code();
+      }
+      int code;
+      try {
+        code = cli.runPlan(prepared.plan(), dryRun, format).code();
+      } catch (RuntimeException e) {
+        if (!dryRun) {
+          prepared.undoOnFailure().run();
+        }
+        throw e;
+      }
+      if (dryRun) {
+        afterDryRun.run();
+      }
+      return code;
+    }
+  }
+}
