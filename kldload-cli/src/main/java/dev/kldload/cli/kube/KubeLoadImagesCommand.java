@@ -59,12 +59,10 @@ public final class KubeLoadImagesCommand implements Callable<Integer> {
     try {
       archives = KubeLoadImages.archives(images);
       if (archives.isEmpty()) {
-        cli.err()
-            .println(
-                "kube-load-images: no image archives in "
-                    + images
-                    + "; nodes will pull from their registry");
-        cli.err().flush();
+        cli.warn(
+            "kube-load-images: no image archives in "
+                + images
+                + "; nodes will pull from their registry");
         return ExitCode.OK.code();
       }
       // a dry-run lists the plan anywhere; loading needs containerd

@@ -82,6 +82,17 @@ public final class Cli {
     return env;
   }
 
+  /**
+   * One warning or notice line on stderr, escaped like error lines (it may echo user input). Unless
+   * {@code -q}.
+   */
+  public void warn(String line) {
+    if (verbosity() >= 0) {
+      err.println(ErrorHandlers.printable(line));
+      err.flush();
+    }
+  }
+
   public GlobalOptions globals() {
     return globals;
   }

@@ -99,8 +99,7 @@ public final class Mutation {
     try (HostLock lock = dryRun ? null : cli.lock(lockScope, holder)) {
       Prepared prepared = prepare.get();
       if (!dryRun && question.isPresent() && !cli.confirm(question.get(), yes)) {
-        cli.err().println(holder + ": not confirmed; nothing was changed");
-        cli.err().flush();
+        cli.warn(holder + ": not confirmed; nothing was changed");
         return ExitCode.USAGE.code();
       }
       int code;
