@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
+import sun.misc.Signal;
 
 /**
  * Entry point. The launcher passes the name it was invoked by ({@code -Dkldload.prog}); when that
@@ -108,8 +109,8 @@ public final class Main {
   @SuppressWarnings("sunapi")
   private static void installInterruptHandler(Cli cli) {
     try {
-      sun.misc.Signal.handle(
-          new sun.misc.Signal("INT"),
+      Signal.handle(
+          new Signal("INT"),
           signal -> {
             if (cli.planRunning() && !cli.cancellation().isCancelled()) {
               cli.err().println();

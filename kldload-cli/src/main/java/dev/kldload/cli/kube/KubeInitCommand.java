@@ -5,7 +5,9 @@ import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.HostName;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.KubeNetwork;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.node.KubeInit;
@@ -116,8 +118,7 @@ public final class KubeInitCommand implements Callable<Integer> {
     boolean dryRun = mutation.dryRun();
     Cidr host = Cidr.parse(hostNetwork);
     InetAddress address = Cidr.parseAddress(nodeIp);
-    KubeNetwork defaults =
-        KubeNetwork.defaults(host, address, dev.kldload.core.value.NodeId.of(id).value(), false);
+    KubeNetwork defaults = KubeNetwork.defaults(host, address, NodeId.of(id).value(), false);
     KubeNetwork network =
         new KubeNetwork(
             address,
@@ -140,7 +141,7 @@ public final class KubeInitCommand implements Callable<Integer> {
     KubeInit.Request request =
         new KubeInit.Request(
             node,
-            dev.kldload.core.value.ClusterName.of(clusterName).value(),
+            ClusterName.of(clusterName).value(),
             network,
             lock != null ? lock : bundleDir.resolve("k8s-stack.lock.yaml"),
             bundleDir);

@@ -47,7 +47,7 @@ public final class KubeJoinCommand implements Callable<Integer> {
   @Option(
       names = {"--control-plane", "--cp"},
       description = "Join as an extra control plane.")
-  boolean controlPlane;
+  Boolean controlPlane = false;
 
   @Option(
       names = "--join-command",

@@ -55,7 +55,7 @@ public final class KvmCloneCommand implements Callable<Integer> {
   String sshKey;
 
   @Option(names = "--start", description = "Start the clone.")
-  boolean start;
+  Boolean start = false;
 
   KvmCloneCommand(Cli cli) {
     this.cli = cli;

@@ -128,7 +128,7 @@ public final class KvmCreateCommand implements Callable<Integer> {
   String cmdline;
 
   @Option(names = "--start", description = "Start the VM once defined.")
-  boolean start;
+  Boolean start = false;
 
   KvmCreateCommand(Cli cli) {
     this.cli = cli;

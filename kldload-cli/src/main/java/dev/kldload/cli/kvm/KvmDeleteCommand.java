@@ -35,7 +35,7 @@ public final class KvmDeleteCommand implements Callable<Integer> {
   @Option(
       names = "--force",
       description = "Power off a running VM; delete a domain without kldload metadata.")
-  boolean force;
+  Boolean force = false;
 
   KvmDeleteCommand(Cli cli) {
     this.cli = cli;

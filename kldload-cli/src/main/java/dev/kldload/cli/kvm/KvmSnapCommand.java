@@ -5,6 +5,7 @@ import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.KvmService;
@@ -63,7 +64,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
 
   VmName vm() {
     if (vm == null) {
-      throw dev.kldload.core.KldloadException.invalid(
+      throw KldloadException.invalid(
           "missing VM",
           "name the VM first: kvm-snap VM [NAME] | VM list | VM rollback | VM delete");
     }
@@ -148,7 +149,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
     String snapshot;
 
     @Option(names = "--destroy-newer", description = "Destroy the snapshots newer than the target.")
-    boolean destroyNewer;
+    Boolean destroyNewer = false;
 
     Rollback(Cli cli) {
       this.cli = cli;

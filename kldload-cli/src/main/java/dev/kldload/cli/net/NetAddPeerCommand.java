@@ -53,7 +53,7 @@ public final class NetAddPeerCommand implements Callable<Integer> {
   @Option(
       names = "--nat",
       description = "The peer is behind NAT: keep the tunnel open (PersistentKeepalive 25).")
-  boolean nat;
+  Boolean nat = false;
 
   NetAddPeerCommand(Cli cli) {
     this.cli = cli;

@@ -33,7 +33,7 @@ public final class NetInitCommand implements Callable<Integer> {
   String id;
 
   @Option(names = "--force", description = "Change the node id of an initialised machine.")
-  boolean force;
+  Boolean force = false;
 
   NetInitCommand(Cli cli) {
     this.cli = cli;

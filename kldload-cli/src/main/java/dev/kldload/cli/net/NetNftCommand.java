@@ -40,7 +40,7 @@ public final class NetNftCommand implements Callable<Integer> {
   @Mixin OutputOption output;
 
   @Option(names = "--host", description = "Hypervisor mode: no default drop.")
-  boolean host;
+  Boolean host = false;
 
   @Option(
       names = "--lan-interface",
@@ -49,7 +49,7 @@ public final class NetNftCommand implements Callable<Integer> {
   String lanInterface;
 
   @Option(names = "--print", description = "Print the ruleset on stdout and change nothing.")
-  boolean print;
+  Boolean print = false;
 
   NetNftCommand(Cli cli) {
     this.cli = cli;

@@ -3,7 +3,9 @@ package dev.kldload.cli.support;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
 import java.io.PrintWriter;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -120,7 +122,7 @@ public final class ErrorHandlers {
       String message = cause instanceof KldloadException k ? k.getMessage() : ex.getMessage();
       // "kvm-clone --bogus" should complain about --bogus, not about the missing operand after it
       if (ex instanceof CommandLine.MissingParameterException) {
-        java.util.Optional<String> unknown = unknownOption(cmd.getCommandSpec(), args);
+        Optional<String> unknown = unknownOption(cmd.getCommandSpec(), args);
         if (unknown.isPresent()) {
           message = "Unknown option: '" + unknown.get() + "'";
         }
@@ -138,8 +140,7 @@ public final class ErrorHandlers {
     }
 
     /** The first argument that looks like an option this command does not have. */
-    static java.util.Optional<String> unknownOption(
-        CommandLine.Model.CommandSpec spec, String[] args) {
+    static Optional<String> unknownOption(CommandLine.Model.CommandSpec spec, String[] args) {
       for (String arg : args) {
         if (arg.equals("--")) {
           break;
@@ -152,14 +153,14 @@ public final class ErrorHandlers {
             !name.startsWith("--")
                 && name.chars().skip(1).allMatch(c -> spec.findOption((char) c) != null);
         if (spec.findOption(name) == null && !clustered) {
-          return java.util.Optional.of(name);
+          return Optional.of(name);
         }
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
 
     private static List<String> fullName(CommandLine cmd) {
-      java.util.LinkedList<String> names = new java.util.LinkedList<>();
+      LinkedList<String> names = new LinkedList<>();
       for (CommandLine c = cmd; c != null; c = c.getParent()) {
         names.addFirst(c.getCommandName());
       }

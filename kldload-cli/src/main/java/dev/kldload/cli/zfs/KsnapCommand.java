@@ -191,7 +191,7 @@ public final class KsnapCommand implements Callable<Integer> {
     @Mixin OutputOption output;
 
     @Option(names = "--destroy-newer", description = "Destroy the snapshots newer than the target.")
-    boolean destroyNewer;
+    Boolean destroyNewer = false;
 
     @Parameters(paramLabel = "DATASET[@SNAP]|PATH", description = "What to roll back.")
     String target;

@@ -15,6 +15,8 @@ import dev.kldload.zfs.retention.RetentionPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +47,7 @@ final class KsnapPolicyCommands {
               cli.out(),
               decisions,
               Table.of(Decision.class)
-                  .column("ACTION", d -> d.action().name().toLowerCase(java.util.Locale.ROOT))
+                  .column("ACTION", d -> d.action().name().toLowerCase(Locale.ROOT))
                   .column("SNAPSHOT", Decision::snapshot)
                   .column("REASON", Decision::reason));
       cli.out().flush();
@@ -76,7 +78,7 @@ final class KsnapPolicyCommands {
         "  ksnap prune --dry-run",
         "  ksnap prune --policy /etc/kldload/snapshots.yaml"
       })
-  static final class Prune implements java.util.concurrent.Callable<Integer> {
+  static final class Prune implements Callable<Integer> {
     private final Cli cli;
 
     @Mixin MutationOptions mutation;
@@ -106,7 +108,7 @@ final class KsnapPolicyCommands {
       },
       mixinStandardHelpOptions = true,
       footer = {"", "Example:", "  ksnap auto", "  ksnap auto --dry-run --policy ./snapshots.yaml"})
-  static final class Auto implements java.util.concurrent.Callable<Integer> {
+  static final class Auto implements Callable<Integer> {
     private final Cli cli;
 
     @Mixin MutationOptions mutation;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kldload.cli.CliHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -40,8 +41,7 @@ class KubeJoinCommandTest {
 
   CliHarness.Result join(String joinCommand, String... args) throws Exception {
     Files.writeString(joinFile, joinCommand);
-    List<String> all =
-        new java.util.ArrayList<>(List.of("kube-join", "--join-command", joinFile.toString()));
+    List<String> all = new ArrayList<>(List.of("kube-join", "--join-command", joinFile.toString()));
     all.addAll(List.of(args));
     return cli.exec(all.toArray(String[]::new));
   }

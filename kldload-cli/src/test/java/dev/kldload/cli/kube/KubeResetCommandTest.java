@@ -6,6 +6,7 @@ import dev.kldload.cli.CliHarness;
 import dev.kldload.core.process.ProcessSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -74,8 +75,8 @@ class KubeResetCommandTest {
             argv ->
                 assertThat(argv)
                     .isIn(
-                        java.util.List.of("nft", "delete", "table", "inet", "kldload"),
-                        java.util.List.of("kubeadm", "reset", "-f")));
+                        List.of("nft", "delete", "table", "inet", "kldload"),
+                        List.of("kubeadm", "reset", "-f")));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.kldload.core.process;
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +23,7 @@ public final class SystemProcessRunner implements ProcessRunner {
     builder.environment().putAll(spec.environment());
     spec.directory().ifPresent(dir -> builder.directory(dir.toFile()));
     if (spec.stdin().isEmpty()) {
-      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     long start = System.nanoTime();
     Process process;
