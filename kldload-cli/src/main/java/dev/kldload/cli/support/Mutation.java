@@ -85,10 +85,6 @@ public final class Mutation {
     return this;
   }
 
-  public boolean isDryRun() {
-    return dryRun;
-  }
-
   /** Locks, builds the plan, confirms and runs it; returns the exit code. */
   public int run(Supplier<Plan> plan) {
     return runPrepared(() -> Prepared.of(plan.get()));
