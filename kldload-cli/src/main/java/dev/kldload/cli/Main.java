@@ -3,8 +3,8 @@ package dev.kldload.cli;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.CommandFactory;
 import dev.kldload.cli.support.ErrorHandlers;
+import dev.kldload.cli.support.HostEngines;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.probe.Probe;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import picocli.CommandLine;
 import sun.misc.Signal;
 
@@ -38,7 +37,7 @@ public final class Main {
             () -> new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
             System.console() != null,
             Clock.systemUTC(),
-            DoctorProbes::all);
+            new HostEngines(System.getenv()));
     installInterruptHandler(cli);
     String prog = System.getProperty("kldload.prog", "kldload");
     int code = run(cli, prog, args);
@@ -132,27 +131,6 @@ public final class Main {
       cli.cancellation().cancel();
     } else {
       Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
-    }
-  }
-
-  /** The probes of every engine, for {@code doctor}. Built only when doctor runs. */
-  static final class DoctorProbes {
-    private DoctorProbes() {}
-
-    static List<Probe> all(Cli cli) {
-      Function<Cli, String> uri =
-          c ->
-              c.env()
-                  .getOrDefault(
-                      "LIBVIRT_DEFAULT_URI",
-                      c.config().require(dev.kldload.core.config.ConfigKey.LIBVIRT_URI));
-      List<Probe> probes = new ArrayList<>();
-      probes.addAll(dev.kldload.core.probe.CoreProbes.all());
-      probes.addAll(dev.kldload.zfs.lzc.ZfsProbes.all());
-      probes.addAll(dev.kldload.kvm.libvirt.KvmProbes.all(uri.apply(cli)));
-      probes.addAll(dev.kldload.net.NetProbes.all());
-      probes.addAll(dev.kldload.kube.KubeProbes.all());
-      return probes;
     }
   }
 }

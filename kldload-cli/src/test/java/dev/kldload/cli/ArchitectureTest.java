@@ -1,11 +1,18 @@
 package dev.kldload.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import picocli.CommandLine.Option;
 
 /** The layering of DESIGN §1: dependencies point one way, and each rule says why it exists. */
 @AnalyzeClasses(packages = "dev.kldload", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -70,20 +77,6 @@ class ArchitectureTest {
           .resideInAPackage("dev.kldload.zfs.lzc..");
 
   /**
-   * Native libraries and engines stay inside the adapter packages: ports, services and commands
-   * never load libvirt or libzfs_core by touching a class, and raw bindings cannot leak into a
-   * port.
-   */
-  @ArchTest
-  static final ArchRule nativeLibrariesStayInAdapters =
-      noClasses()
-          .that()
-          .resideOutsideOfPackages("dev.kldload.zfs.lzc..", "dev.kldload.kvm.libvirt..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage("com.sun.jna..", "org.libvirt..");
-
-  /**
    * Only Main ends the process: everything else returns exit codes, so tests can run in-process.
    */
   @ArchTest
@@ -104,4 +97,73 @@ class ArchitectureTest {
           .accessField(System.class, "out")
           .orShould()
           .accessField(System.class, "err");
+
+  /**
+   * Where each engine's adapter lives: the only packages that talk to a native or client library.
+   */
+  static final String[] ADAPTERS = {
+    "dev.kldload.zfs.lzc..",
+    "dev.kldload.kvm.libvirt..",
+    "dev.kldload.net.linux..",
+    "dev.kldload.kube.cluster.fabric8..",
+    "dev.kldload.kube.ssh.jsch.."
+  };
+
+  /** The one class that builds adapters (DESIGN §1: a lazily-building engines object). */
+  static final String WIRING_ROOT = "dev.kldload.cli.support.HostEngines";
+
+  /**
+   * Adapters are built in one place: a command or service that names an adapter cannot be handed a
+   * fake, and loads its native library even when a test or a dry-run needs none.
+   */
+  @ArchTest
+  static final ArchRule adaptersOnlyFromWiringRoot =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(ADAPTERS)
+          .and()
+          .doNotHaveFullyQualifiedName(WIRING_ROOT)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(ADAPTERS);
+
+  /**
+   * JNA, libvirt, fabric8 and JSch stay behind the ports, inside adapter packages, so a port's
+   * failures are our {@code KldloadException}s, raw bindings cannot leak into a port, and a service
+   * never loads a native library by touching a class.
+   */
+  @ArchTest
+  static final ArchRule librariesOnlyInAdapters =
+      noClasses()
+          .that()
+          .resideOutsideOfPackages(ADAPTERS)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("com.sun.jna..", "org.libvirt..", "io.fabric8..", "com.jcraft..");
+
+  /** A package cycle means neither side can be understood, tested or moved alone. */
+  @ArchTest
+  static final ArchRule noPackageCycles =
+      slices().matching("dev.kldload.(**)").should().beFreeOfCycles();
+
+  /**
+   * Boxed option fields: a primitive cannot say "not given", so a default silently stands in for
+   * the user's choice and required-ness or config fallbacks cannot be told apart.
+   */
+  @ArchTest
+  static final ArchRule optionFieldsAreBoxed =
+      fields()
+          .that()
+          .areAnnotatedWith(Option.class)
+          .should(
+              new ArchCondition<>("not have a primitive type") {
+                @Override
+                public void check(JavaField field, ConditionEvents events) {
+                  if (field.getRawType().isPrimitive()) {
+                    events.add(
+                        SimpleConditionEvent.violated(
+                            field, field.getFullName() + " is a primitive @Option field"));
+                  }
+                }
+              });
 }

@@ -1,24 +1,46 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Engines;
+import dev.kldload.cli.support.HostEngines;
+import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.probe.Probe;
+import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kvm.Hypervisor;
+import dev.kldload.net.Firewall;
+import dev.kldload.net.HostNetwork;
+import dev.kldload.net.NameResolver;
+import dev.kldload.net.WireGuard;
+import dev.kldload.zfs.Zfs;
+import dev.kldload.zfs.health.HostInfo;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Runs the CLI in-process with captured streams: {@code CliHarness.run("kvm-list", "-o", "json")}.
- * Every assertion message should print all three parts of the {@link Result}.
+ * The one way tests build a {@link Cli}: engines not handed in are the host's ({@link
+ * HostEngines}), so a test states which fakes it uses. Every assertion message should print all
+ * three parts of the {@link Result}.
  */
 public final class CliHarness {
   private final Map<String, String> env = new HashMap<>();
-  private Function<Cli, List<Probe>> probes = c -> List.of();
+  private Optional<List<Probe>> probes = Optional.of(List.of());
+  private Optional<ProcessRunner> runner = Optional.empty();
+  private Optional<Zfs> zfs = Optional.empty();
+  private Optional<Function<String, Hypervisor>> hypervisor = Optional.empty();
+  private Optional<HostInfo> hostInfo = Optional.empty();
+  private Optional<Function<Path, Cluster>> cluster = Optional.empty();
+  private Clock clock = Clock.systemUTC();
   private String stdin = "";
   private boolean tty;
   private String prog = "kldload";
@@ -37,8 +59,42 @@ public final class CliHarness {
     return this;
   }
 
-  public CliHarness probes(Function<Cli, List<Probe>> value) {
-    this.probes = value;
+  /** What {@code doctor} checks (default: nothing). */
+  public CliHarness probes(List<Probe> value) {
+    this.probes = Optional.of(value);
+    return this;
+  }
+
+  /** The runner for every program; in dry-run wrapped like the real one (reads only pass). */
+  public CliHarness runner(ProcessRunner value) {
+    this.runner = Optional.of(value);
+    return this;
+  }
+
+  /** The host's ZFS, e.g. an {@code InMemoryZfs}; also makes ZFS "available". */
+  public CliHarness zfs(Zfs value) {
+    this.zfs = Optional.of(value);
+    return this;
+  }
+
+  /** The hypervisor for a URI, e.g. {@code uri -> memory} with one {@code InMemoryHypervisor}. */
+  public CliHarness hypervisor(Function<String, Hypervisor> value) {
+    this.hypervisor = Optional.of(value);
+    return this;
+  }
+
+  public CliHarness hostInfo(HostInfo value) {
+    this.hostInfo = Optional.of(value);
+    return this;
+  }
+
+  public CliHarness cluster(Function<Path, Cluster> value) {
+    this.cluster = Optional.of(value);
+    return this;
+  }
+
+  public CliHarness clock(Clock value) {
+    this.clock = value;
     return this;
   }
 
@@ -58,20 +114,95 @@ public final class CliHarness {
   public Result exec(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    int exit = Main.run(cli(out, err), prog, args);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  /**
+   * A {@link Cli} on this harness's engines whose output goes nowhere (for unit tests of wiring).
+   */
+  public Cli cli() {
+    return cli(new StringWriter(), new StringWriter());
+  }
+
+  private Cli cli(StringWriter out, StringWriter err) {
     Map<String, String> environment = new HashMap<>(env);
     environment.putIfAbsent("NO_COLOR", "1");
     environment.putIfAbsent("HOME", System.getProperty("java.io.tmpdir"));
-    Cli cli =
-        new Cli(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            environment,
-            () -> new BufferedReader(new StringReader(stdin)),
-            tty,
-            Clock.systemUTC(),
-            probes);
-    int exit = Main.run(cli, prog, args);
-    return new Result(exit, out.toString(), err.toString());
+    return new Cli(
+        new PrintWriter(out, true),
+        new PrintWriter(err, true),
+        environment,
+        () -> new BufferedReader(new StringReader(stdin)),
+        tty,
+        clock,
+        new Handed(new HostEngines(environment, runner.orElse(null))));
+  }
+
+  /** The engines this harness was handed; the host's for the rest. */
+  private final class Handed implements Engines {
+    private final HostEngines host;
+
+    Handed(HostEngines host) {
+      this.host = host;
+    }
+
+    @Override
+    public ProcessRunner processRunner(boolean dryRun) {
+      return host.processRunner(dryRun);
+    }
+
+    @Override
+    public Zfs zfs(boolean dryRun) {
+      return zfs.orElseGet(() -> host.zfs(dryRun));
+    }
+
+    @Override
+    public boolean zfsAvailable() {
+      return zfs.isPresent() || host.zfsAvailable();
+    }
+
+    @Override
+    public Hypervisor hypervisor(String uri) {
+      return hypervisor.map(h -> h.apply(uri)).orElseGet(() -> host.hypervisor(uri));
+    }
+
+    @Override
+    public WireGuard wireGuard(boolean dryRun) {
+      return host.wireGuard(dryRun);
+    }
+
+    @Override
+    public HostNetwork hostNetwork(boolean dryRun) {
+      return host.hostNetwork(dryRun);
+    }
+
+    @Override
+    public Firewall firewall(boolean dryRun) {
+      return host.firewall(dryRun);
+    }
+
+    @Override
+    public NameResolver nameResolver() {
+      return host.nameResolver();
+    }
+
+    @Override
+    public Cluster cluster(Path kubeconfig, CancellationToken cancellation) {
+      return cluster
+          .map(c -> c.apply(kubeconfig))
+          .orElseGet(() -> host.cluster(kubeconfig, cancellation));
+    }
+
+    @Override
+    public HostInfo hostInfo() {
+      return hostInfo.orElseGet(host::hostInfo);
+    }
+
+    @Override
+    public List<Probe> probes(String libvirtUri) {
+      return probes.orElseGet(() -> host.probes(libvirtUri));
+    }
   }
 
   /** What one invocation left. */

@@ -3,12 +3,8 @@ package dev.kldload.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.cli.support.Cli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,15 +17,7 @@ import picocli.CommandLine;
 class CommandTreeTest {
 
   static Stream<List<String>> commands() {
-    Cli cli =
-        new Cli(
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(new StringWriter()),
-            Map.of(),
-            () -> null,
-            false,
-            Clock.systemUTC(),
-            c -> List.of());
+    Cli cli = CliHarness.harness().cli();
     List<List<String>> paths = new ArrayList<>();
     collect(Main.commandLine(cli), new ArrayList<>(), paths);
     return paths.stream();

@@ -48,7 +48,7 @@ class MainTest {
   @DisplayName(
       "doctor -o json: valid JSON with ready and one item per probe; exit 6 when a required engine is missing")
   void doctorJsonGolden() {
-    CliHarness.Result result = CliHarness.harness().probes(c -> MIXED).exec("doctor", "-o", "json");
+    CliHarness.Result result = CliHarness.harness().probes(MIXED).exec("doctor", "-o", "json");
     assertThat(result.exit()).as(result.toString()).isEqualTo(6);
     assertThat(result.err()).as(result.toString()).isEmpty();
     GoldenFiles.assertMatches("doctor-missing.json", result.out());
@@ -58,7 +58,7 @@ class MainTest {
   @DisplayName("doctor exits 0 when only optional engines are missing or degraded")
   void doctorReady() {
     CliHarness.Result result =
-        CliHarness.harness().probes(c -> List.of(MIXED.get(0), MIXED.get(2))).exec("doctor");
+        CliHarness.harness().probes(List.of(MIXED.get(0), MIXED.get(2))).exec("doctor");
     assertThat(result.exit()).as(result.toString()).isZero();
     assertThat(result.out()).contains("CHECK", "root", "ok", "/dev/kvm", "warn");
     assertThat(result.err()).contains("ready for a real bootstrap");
@@ -68,12 +68,8 @@ class MainTest {
   @DisplayName("a symlink named after a tool runs that tool directly")
   void multiCall() {
     CliHarness.Result viaLink =
-        CliHarness.harness()
-            .probes(c -> MIXED)
-            .invokedAs("/usr/local/bin/doctor")
-            .exec("-o", "yaml");
-    CliHarness.Result viaRoot =
-        CliHarness.harness().probes(c -> MIXED).exec("doctor", "-o", "yaml");
+        CliHarness.harness().probes(MIXED).invokedAs("/usr/local/bin/doctor").exec("-o", "yaml");
+    CliHarness.Result viaRoot = CliHarness.harness().probes(MIXED).exec("doctor", "-o", "yaml");
     assertThat(viaLink.exit()).isEqualTo(viaRoot.exit()).isEqualTo(6);
     assertThat(viaLink.out()).isEqualTo(viaRoot.out()).startsWith("ready: false\nitems:\n");
   }
@@ -81,11 +77,11 @@ class MainTest {
   @Test
   @DisplayName("global options work before and after the subcommand")
   void inheritedGlobals() {
-    CliHarness.Result after = CliHarness.harness().probes(c -> MIXED).exec("doctor", "-q");
+    CliHarness.Result after = CliHarness.harness().probes(MIXED).exec("doctor", "-q");
     assertThat(after.err()).as(after.toString()).isEmpty();
-    CliHarness.Result before = CliHarness.harness().probes(c -> MIXED).exec("-q", "doctor");
+    CliHarness.Result before = CliHarness.harness().probes(MIXED).exec("-q", "doctor");
     assertThat(before.err()).as(before.toString()).isEmpty();
-    CliHarness.Result normal = CliHarness.harness().probes(c -> MIXED).exec("doctor");
+    CliHarness.Result normal = CliHarness.harness().probes(MIXED).exec("doctor");
     assertThat(normal.err()).contains("not ready");
   }
 

@@ -2,6 +2,8 @@ package dev.kldload.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.SystemProcessRunner;
@@ -68,8 +70,7 @@ class PackagedJarIT {
   void doctorJson() throws Exception {
     ProcessResult result = java("kldload", "doctor", "-o", "json");
     assertThat(result.exitCode()).as(result.stderr()).isIn(0, 6);
-    com.fasterxml.jackson.databind.JsonNode json =
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stdout());
+    JsonNode json = new ObjectMapper().readTree(result.stdout());
     assertThat(json.get("ready").isBoolean()).isTrue();
     assertThat(json.get("items")).isNotEmpty();
     assertThat(json.get("ready").asBoolean()).isEqualTo(result.exitCode() == 0);

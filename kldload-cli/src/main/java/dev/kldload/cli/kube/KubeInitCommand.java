@@ -2,20 +2,17 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.output.OutputFormat;
-import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.Cidr;
+import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.cluster.Cluster;
-import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.node.KubeInit;
 import dev.kldload.kube.node.NodeSystem;
 import dev.kldload.kube.node.StackLock;
 import dev.kldload.net.NetworkPlan;
-import dev.kldload.net.linux.IpHostNetwork;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -49,6 +46,8 @@ public final class KubeInitCommand implements Callable<Integer> {
   private final Cli cli;
 
   @Mixin MutationOptions mutation;
+
+  @Mixin OutputOption output;
 
   @Option(
       names = "--node-ip",
@@ -106,7 +105,7 @@ public final class KubeInitCommand implements Callable<Integer> {
     KubeInit.Request request =
         new KubeInit.Request(
             Optional.ofNullable(nodeName).map(HostName::of),
-            dev.kldload.core.value.ClusterName.of(clusterName).value(),
+            ClusterName.of(clusterName).value(),
             NetworkPlan.fromConfig(cli.config()),
             NodeId.of(id),
             Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
@@ -117,24 +116,19 @@ public final class KubeInitCommand implements Callable<Integer> {
     Supplier<Cluster> cluster =
         memo(
             () ->
-                Fabric8Cluster.open(
-                    sys.path("/etc/kubernetes/admin.conf"),
-                    Optional.empty(),
-                    Conditions.system(cli.cancellation())));
+                cli.engines().cluster(sys.path("/etc/kubernetes/admin.conf"), cli.cancellation()));
     KubeInit init =
         new KubeInit(
             sys,
-            () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
+            () -> cli.engines().zfs(dryRun),
             cluster,
-            () -> new IpHostNetwork(cli.processRunner(dryRun)),
+            () -> cli.engines().hostNetwork(dryRun),
             cli.clock().instant());
-    var plan = init.plan(request);
-    if (dryRun) {
-      int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
-      NodeTools.printRendered(cli, sys);
-      return code;
-    }
-    return NodeTools.runLocked(cli, plan, init.locks(), "kube-init");
+    return NodeTools.mutation(cli, init.locks(), "kube-init")
+        .options(mutation)
+        .output(output)
+        .afterDryRun(() -> NodeTools.printRendered(cli, sys))
+        .run(() -> init.plan(request));
   }
 
   /** Opens the cluster on first use only (after kubeadm init wrote admin.conf), then reuses it. */

@@ -2,11 +2,10 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.output.OutputFormat;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.kube.node.ApiEndpoint;
 import dev.kldload.kube.node.KubeJoin;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,6 +36,8 @@ public final class KubeJoinCommand implements Callable<Integer> {
 
   @Mixin MutationOptions mutation;
 
+  @Mixin OutputOption output;
+
   @Parameters(
       index = "0",
       paramLabel = "ENDPOINT",
@@ -46,7 +47,7 @@ public final class KubeJoinCommand implements Callable<Integer> {
   @Option(
       names = {"--control-plane", "--cp"},
       description = "Join as an extra control plane.")
-  boolean controlPlane;
+  Boolean controlPlane = false;
 
   @Option(
       names = "--join-command",
@@ -83,13 +84,10 @@ public final class KubeJoinCommand implements Callable<Integer> {
     NodeTools.requireRoot(cli, "kube-join", dryRun);
     KubeJoin join =
         new KubeJoin(
-            NodeTools.system(cli, dryRun),
-            () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-            cli.clock().instant());
-    var plan = join.plan(request);
-    if (dryRun) {
-      return cli.runPlan(plan, true, OutputFormat.TABLE).code();
-    }
-    return NodeTools.runLocked(cli, plan, join.locks(), "kube-join");
+            NodeTools.system(cli, dryRun), () -> cli.engines().zfs(dryRun), cli.clock().instant());
+    return NodeTools.mutation(cli, join.locks(), "kube-join")
+        .options(mutation)
+        .output(output)
+        .run(() -> join.plan(request));
   }
 }

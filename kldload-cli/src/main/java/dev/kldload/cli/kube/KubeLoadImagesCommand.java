@@ -2,9 +2,9 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.kube.node.KubeLoadImages;
 import dev.kldload.kube.node.NodeLocks;
@@ -35,6 +35,8 @@ public final class KubeLoadImagesCommand implements Callable<Integer> {
 
   @Mixin MutationOptions mutation;
 
+  @Mixin OutputOption output;
+
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -54,23 +56,23 @@ public final class KubeLoadImagesCommand implements Callable<Integer> {
             : KubeLoadImages.inBundle(Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE)));
     Optional<Plan> plan;
     try {
-      plan = new KubeLoadImages(NodeTools.system(cli, mutation.dryRun())).plan(images);
+      plan =
+          new KubeLoadImages(NodeTools.system(cli, mutation.dryRun()))
+              .plan(images, mutation.dryRun());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (plan.isEmpty()) {
-      cli.err()
-          .println(
-              "kube-load-images: no image archives in "
-                  + images
-                  + "; nodes will pull from their registry");
-      cli.err().flush();
+      cli.warn(
+          "kube-load-images: no image archives in "
+              + images
+              + "; nodes will pull from their registry");
       return ExitCode.OK.code();
     }
-    if (mutation.dryRun()) {
-      return cli.runPlan(plan.get(), true, OutputFormat.TABLE).code();
-    }
-    NodeTools.requireRoot(cli, "kube-load-images", false);
-    return NodeTools.runLocked(cli, plan.get(), List.of(NodeLocks.NODE), "kube-load-images");
+    NodeTools.requireRoot(cli, "kube-load-images", mutation.dryRun());
+    return NodeTools.mutation(cli, List.of(NodeLocks.NODE), "kube-load-images")
+        .options(mutation)
+        .output(output)
+        .run(plan::get);
   }
 }

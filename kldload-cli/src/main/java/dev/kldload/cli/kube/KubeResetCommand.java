@@ -2,12 +2,10 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.ExitCode;
-import dev.kldload.core.output.OutputFormat;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.kube.node.KubeReset;
 import dev.kldload.kube.node.NodeSystem;
 import dev.kldload.net.node.NodeSettings;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +28,8 @@ public final class KubeResetCommand implements Callable<Integer> {
 
   @Mixin MutationOptions mutation;
 
+  @Mixin OutputOption output;
+
   KubeResetCommand(Cli cli) {
     this.cli = cli;
   }
@@ -41,18 +41,11 @@ public final class KubeResetCommand implements Callable<Integer> {
     NodeSystem sys = NodeTools.system(cli, dryRun);
     KubeReset reset =
         new KubeReset(
-            sys,
-            () -> new LibzfsCoreZfs(cli.processRunner(dryRun)),
-            NodeSettings.fromConfig(cli.config()).nftFile());
-    var plan = reset.plan(cli.clock().instant());
-    if (dryRun) {
-      return cli.runPlan(plan, true, OutputFormat.TABLE).code();
-    }
-    if (!cli.confirm(
-        "Reset Kubernetes on this node? Cluster state will be removed.", mutation.yes())) {
-      cli.err().println("kube-reset: aborted, nothing changed");
-      return ExitCode.OK.code();
-    }
-    return NodeTools.runLocked(cli, plan, reset.locks(), "kube-reset");
+            sys, () -> cli.engines().zfs(dryRun), NodeSettings.fromConfig(cli.config()).nftFile());
+    return NodeTools.mutation(cli, reset.locks(), "kube-reset")
+        .options(mutation)
+        .output(output)
+        .confirm("Reset Kubernetes on this node? Cluster state will be removed.")
+        .run(() -> reset.plan(cli.clock().instant()));
   }
 }

@@ -2,14 +2,13 @@ package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kube.node.KubeSetup;
 import dev.kldload.kube.node.NodeSystem;
 import dev.kldload.kube.node.StackLock;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -40,6 +39,8 @@ public final class KubeSetupCommand implements Callable<Integer> {
   private final Cli cli;
 
   @Mixin MutationOptions mutation;
+
+  @Mixin OutputOption output;
 
   @Option(
       names = "--bundle",
@@ -90,17 +91,16 @@ public final class KubeSetupCommand implements Callable<Integer> {
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-setup", dryRun);
     NodeSystem sys = NodeTools.system(cli, dryRun);
-    KubeSetup setup =
-        new KubeSetup(
-            sys, () -> new LibzfsCoreZfs(cli.processRunner(dryRun)), cli.clock().instant());
-    var plan = setup.plan(request);
-    if (dryRun) {
-      int code = cli.runPlan(plan, true, OutputFormat.TABLE).code();
-      NodeTools.printRendered(cli, sys);
-      // after the listing, so the operator sees the plan and why a real run would stop
-      setup.checkPreconditions(request);
-      return code;
-    }
-    return NodeTools.runLocked(cli, plan, setup.locks(request), "kube-setup");
+    KubeSetup setup = new KubeSetup(sys, () -> cli.engines().zfs(dryRun), cli.clock().instant());
+    return NodeTools.mutation(cli, setup.locks(request), "kube-setup")
+        .options(mutation)
+        .output(output)
+        .afterDryRun(
+            () -> {
+              NodeTools.printRendered(cli, sys);
+              // after the listing, so the operator sees the plan and why a real run would stop
+              setup.checkPreconditions(request);
+            })
+        .run(() -> setup.plan(request));
   }
 }

@@ -6,9 +6,7 @@ import dev.kldload.core.ExitCode;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Renderer;
 import dev.kldload.core.output.Table;
-import dev.kldload.core.plan.Conditions;
 import dev.kldload.kube.cluster.KubeStatus;
-import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,9 +51,7 @@ public final class KubeStatusCommand implements Callable<Integer> {
                     cli.env().getOrDefault("HOME", System.getProperty("user.home")),
                     ".kube",
                     "config"),
-                config ->
-                    Fabric8Cluster.open(
-                        config, Optional.empty(), Conditions.system(cli.cancellation())))
+                config -> cli.engines().cluster(config, cli.cancellation()))
             .status(new KubeStatus.Request(Optional.ofNullable(kubeconfig)));
     if (output.format() == OutputFormat.TABLE) {
       cli.out().print(table(report));

@@ -1,15 +1,11 @@
 package dev.kldload.cli.kube;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.output.OutputFormat;
-import dev.kldload.core.plan.Plan;
 import dev.kldload.kube.node.NodeSystem;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -19,7 +15,7 @@ final class NodeTools {
   private NodeTools() {}
 
   static NodeSystem system(Cli cli, boolean dryRun) {
-    return new NodeSystem(root(cli), cli.processRunner(dryRun));
+    return new NodeSystem(root(cli), cli.engines().processRunner(dryRun));
   }
 
   static Path root(Cli cli) {
@@ -44,22 +40,9 @@ final class NodeTools {
         tool + " changes the node and must run as root", "run it with sudo, or try --dry-run");
   }
 
-  /**
-   * Runs {@code plan} for real holding every lock in {@code scopes}, taken in order (a held one
-   * fails at once with exit 5 naming its holder) and released in reverse.
-   */
-  static int runLocked(Cli cli, Plan plan, List<String> scopes, String holder) {
-    Deque<HostLock> held = new ArrayDeque<>();
-    try {
-      for (String scope : scopes) {
-        held.push(cli.lock(scope, holder));
-      }
-      return cli.runPlan(plan, false, OutputFormat.TABLE).code();
-    } finally {
-      while (!held.isEmpty()) {
-        held.pop().close();
-      }
-    }
+  /** A change of this node under the locks of what it changes (a dry-run takes none). */
+  static Mutation mutation(Cli cli, List<String> lockScopes, String tool) {
+    return Mutation.of(cli, lockScopes, tool);
   }
 
   /** After a dry-run plan: every file the plan would write, with its mode, for review. */

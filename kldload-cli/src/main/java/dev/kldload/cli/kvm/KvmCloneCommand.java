@@ -2,8 +2,8 @@ package dev.kldload.cli.kvm;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CloneRequest;
 import dev.kldload.kvm.service.VmSnapshots;
@@ -37,6 +37,7 @@ import picocli.CommandLine.Parameters;
 public final class KvmCloneCommand implements Callable<Integer> {
   private final Cli cli;
   @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
   @Mixin ConnectOption connect;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "The VM to clone.")
@@ -55,7 +56,7 @@ public final class KvmCloneCommand implements Callable<Integer> {
   String sshKey;
 
   @Option(names = "--start", description = "Start the clone.")
-  boolean start;
+  Boolean start = false;
 
   KvmCloneCommand(Cli cli) {
     this.cli = cli;
@@ -72,9 +73,12 @@ public final class KvmCloneCommand implements Callable<Integer> {
             start,
             KvmArgs.file(sshKey));
     int code;
-    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
-        HostLock lock = cli.lock("kvm", "kvm-clone " + target)) {
-      code = session.run(session.services.cloning().clone(request), mutation.dryRun());
+    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun())) {
+      code =
+          KvmSession.mutation(cli, "kvm-clone " + target)
+              .options(mutation)
+              .output(output)
+              .run(() -> session.services.cloning().clone(request));
     }
     if (!mutation.dryRun() && code == ExitCode.OK.code()) {
       Duration took = Duration.ofNanos(System.nanoTime() - begin);

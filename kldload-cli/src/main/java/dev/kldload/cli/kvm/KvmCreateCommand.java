@@ -2,8 +2,8 @@ package dev.kldload.cli.kvm;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.KldloadException;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.CreateRequest;
 import dev.kldload.kvm.xml.DirectBoot;
@@ -40,6 +40,7 @@ import picocli.CommandLine.Parameters;
 public final class KvmCreateCommand implements Callable<Integer> {
   private final Cli cli;
   @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
   @Mixin ConnectOption connect;
 
   @Parameters(index = "0", paramLabel = "NAME", description = "Name of the new VM.")
@@ -133,7 +134,7 @@ public final class KvmCreateCommand implements Callable<Integer> {
   String cmdline;
 
   @Option(names = "--start", description = "Start the VM once defined.")
-  boolean start;
+  Boolean start = false;
 
   KvmCreateCommand(Cli cli) {
     this.cli = cli;
@@ -179,11 +180,16 @@ public final class KvmCreateCommand implements Callable<Integer> {
     if (request.memory().bytes() < (64L << 20)) {
       throw KldloadException.invalid("--ram " + ram + " is below 64 MB", "give --ram 64 or more");
     }
-    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
-        HostLock lock = cli.lock("kvm", "kvm-create " + vm)) {
-      return session.run(
-          session.services.creation().create(request, session.backend(backend, volblocksize)),
-          mutation.dryRun());
+    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun())) {
+      return KvmSession.mutation(cli, "kvm-create " + vm)
+          .options(mutation)
+          .output(output)
+          .run(
+              () ->
+                  session
+                      .services
+                      .creation()
+                      .create(request, session.backend(backend, volblocksize)));
     }
   }
 }

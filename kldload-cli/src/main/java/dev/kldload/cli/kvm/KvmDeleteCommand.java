@@ -2,9 +2,7 @@ package dev.kldload.cli.kvm;
 
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.plan.Plan;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.value.VmName;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,6 +25,7 @@ import picocli.CommandLine.Parameters;
 public final class KvmDeleteCommand implements Callable<Integer> {
   private final Cli cli;
   @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
   @Mixin ConnectOption connect;
 
   @Parameters(index = "0", paramLabel = "VM", description = "The VM to delete.")
@@ -35,7 +34,7 @@ public final class KvmDeleteCommand implements Callable<Integer> {
   @Option(
       names = "--force",
       description = "Power off a running VM; delete a domain without kldload metadata.")
-  boolean force;
+  Boolean force = false;
 
   KvmDeleteCommand(Cli cli) {
     this.cli = cli;
@@ -44,16 +43,12 @@ public final class KvmDeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     VmName vm = VmName.of(name);
-    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun());
-        HostLock lock = cli.lock("kvm", "kvm-delete " + vm)) {
-      Plan plan = session.services.deletion().delete(vm, force);
-      if (!mutation.dryRun()
-          && !cli.confirm(
-              "Delete VM " + vm + " and its disk? This cannot be undone.", mutation.yes())) {
-        cli.err().println("kvm-delete " + vm + ": not confirmed; nothing was changed");
-        return ExitCode.USAGE.code();
-      }
-      return session.run(plan, mutation.dryRun());
+    try (KvmSession session = KvmSession.open(cli, connect, mutation.dryRun())) {
+      return KvmSession.mutation(cli, "kvm-delete " + vm)
+          .options(mutation)
+          .output(output)
+          .confirm("Delete VM " + vm + " and its disk? This cannot be undone.")
+          .run(() -> session.services.deletion().delete(vm, force));
     }
   }
 }

@@ -1,22 +1,19 @@
 package dev.kldload.cli.kvm;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Engines;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.Config;
 import dev.kldload.core.config.ConfigKey;
-import dev.kldload.core.output.OutputFormat;
-import dev.kldload.core.plan.Plan;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.disk.ZvolBackend;
-import dev.kldload.kvm.libvirt.LibvirtHypervisor;
 import dev.kldload.kvm.service.KvmServices;
 import dev.kldload.kvm.service.KvmSettings;
-import dev.kldload.zfs.lzc.LibzfsCoreZfs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,16 +36,17 @@ final class KvmSession implements AutoCloseable {
   private KvmSession(Cli cli, String uri, boolean dryRun) {
     this.cli = cli;
     Config config = cli.config();
-    ProcessRunner runner = cli.processRunner(dryRun);
-    this.hypervisor = new LibvirtHypervisor(uri);
+    Engines engines = cli.engines();
+    ProcessRunner runner = engines.processRunner(dryRun);
+    this.hypervisor = engines.hypervisor(uri);
     this.qcow2 =
         new Qcow2Backend(Path.of(config.require(ConfigKey.KVM_IMAGES_DIR)), runner, cli.clock());
     // only where ZFS is really there: the libzfs_core adapter must not start on a host without it
     this.zvols =
-        Files.exists(Path.of("/dev/zfs"))
+        engines.zfsAvailable()
             ? Optional.of(
                 ZvolBackend.onHost(
-                    new LibzfsCoreZfs(runner),
+                    engines.zfs(dryRun),
                     DatasetName.of(config.require(ConfigKey.ZFS_VM_PARENT)),
                     runner,
                     cli.clock(),
@@ -78,14 +76,7 @@ final class KvmSession implements AutoCloseable {
 
   /** {@code --connect}, then {@code LIBVIRT_DEFAULT_URI}, then the configuration. */
   static String uri(Cli cli, ConnectOption connect) {
-    if (connect != null && connect.uri != null && !connect.uri.isBlank()) {
-      return connect.uri;
-    }
-    String env = cli.env().get("LIBVIRT_DEFAULT_URI");
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    return cli.config().require(ConfigKey.LIBVIRT_URI);
+    return cli.libvirtUri(connect == null ? null : connect.uri);
   }
 
   /**
@@ -114,12 +105,9 @@ final class KvmSession implements AutoCloseable {
     };
   }
 
-  /**
-   * Runs a checked plan; the engine undoes what a failed run created and keeps what an interrupted
-   * one did, so that a re-run resumes.
-   */
-  int run(Plan plan, boolean dryRun) {
-    return cli.runPlan(plan, dryRun, OutputFormat.TABLE).code();
+  /** A change of the kvm domains and their disks, under the kvm lock (none in a dry-run). */
+  static Mutation mutation(Cli cli, String holder) {
+    return Mutation.of(cli, "kvm", holder);
   }
 
   @Override

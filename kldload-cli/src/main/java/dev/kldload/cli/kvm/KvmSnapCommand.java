@@ -5,7 +5,6 @@ import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.SnapshotInfo;
@@ -50,6 +49,7 @@ import picocli.CommandLine.ParentCommand;
 public final class KvmSnapCommand implements Callable<Integer> {
   private final Cli cli;
   @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
   @Mixin ConnectOption connect;
 
   // optional to the parser so that 'kvm-snap list --help' shows the verb's help; vm() requires it
@@ -83,16 +83,18 @@ public final class KvmSnapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return take(snapshot, mutation.dryRun());
+    return take(snapshot, mutation, output);
   }
 
   /** Takes a snapshot named {@code name} (default: the time); a verb is refused as a name. */
-  int take(String name, boolean dryRun) {
+  int take(String name, MutationOptions options, OutputOption out) {
     VmName vm = vm();
     Optional<String> snap = Optional.ofNullable(name).map(KvmSnapCommand::newSnapshotName);
-    try (KvmSession session = KvmSession.open(cli, connect, dryRun);
-        HostLock lock = cli.lock("kvm", "kvm-snap " + vm)) {
-      return session.run(session.services.snapshots().snapshot(vm, snap), dryRun);
+    try (KvmSession session = KvmSession.open(cli, connect, options.dryRun())) {
+      return KvmSession.mutation(cli, "kvm-snap " + vm)
+          .options(options)
+          .output(out)
+          .run(() -> session.services.snapshots().snapshot(vm, snap));
     }
   }
 
@@ -116,6 +118,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
   static final class Take implements Callable<Integer> {
     @ParentCommand KvmSnapCommand parent;
     @Mixin MutationOptions mutation;
+    @Mixin OutputOption output;
 
     @Parameters(
         index = "0",
@@ -126,7 +129,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return parent.take(snapshot, mutation.dryRun());
+      return parent.take(snapshot, mutation, output);
     }
   }
 
@@ -191,12 +194,13 @@ public final class KvmSnapCommand implements Callable<Integer> {
     private final Cli cli;
     @ParentCommand KvmSnapCommand parent;
     @Mixin MutationOptions mutation;
+    @Mixin OutputOption output;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SNAP", description = "Target snapshot.")
     String snapshot;
 
     @Option(names = "--destroy-newer", description = "Destroy the snapshots newer than the target.")
-    boolean destroyNewer;
+    Boolean destroyNewer = false;
 
     Rollback(Cli cli) {
       this.cli = cli;
@@ -206,10 +210,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
     public Integer call() {
       VmName vm = parent.vm();
       Optional<String> snap = Optional.ofNullable(snapshot).map(VmSnapshots::validateSnapshotName);
-      try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun());
-          HostLock lock = cli.lock("kvm", "kvm-snap rollback " + vm)) {
-        return session.run(
-            session.services.snapshots().rollback(vm, snap, destroyNewer), mutation.dryRun());
+      try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun())) {
+        return KvmSession.mutation(cli, "kvm-snap rollback " + vm)
+            .options(mutation)
+            .output(output)
+            .run(() -> session.services.snapshots().rollback(vm, snap, destroyNewer));
       }
     }
   }
@@ -225,6 +230,7 @@ public final class KvmSnapCommand implements Callable<Integer> {
     private final Cli cli;
     @ParentCommand KvmSnapCommand parent;
     @Mixin MutationOptions mutation;
+    @Mixin OutputOption output;
 
     @Parameters(index = "0", paramLabel = "SNAP", description = "The snapshot to delete.")
     String snapshot;
@@ -237,10 +243,11 @@ public final class KvmSnapCommand implements Callable<Integer> {
     public Integer call() {
       VmName vm = parent.vm();
       String snap = VmSnapshots.validateSnapshotName(snapshot);
-      try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun());
-          HostLock lock = cli.lock("kvm", "kvm-snap delete " + vm)) {
-        return session.run(
-            session.services.snapshots().deleteSnapshot(vm, snap), mutation.dryRun());
+      try (KvmSession session = KvmSession.open(cli, parent.connect, mutation.dryRun())) {
+        return KvmSession.mutation(cli, "kvm-snap delete " + vm)
+            .options(mutation)
+            .output(output)
+            .run(() -> session.services.snapshots().deleteSnapshot(vm, snap));
       }
     }
   }

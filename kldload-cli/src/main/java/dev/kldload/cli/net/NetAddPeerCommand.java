@@ -3,7 +3,6 @@ package dev.kldload.cli.net;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.Endpoint;
 import dev.kldload.net.MeshNode;
@@ -57,7 +56,7 @@ public final class NetAddPeerCommand implements Callable<Integer> {
   @Option(
       names = "--nat",
       description = "The peer is behind NAT: keep the tunnel open (PersistentKeepalive 25).")
-  boolean nat;
+  Boolean nat = false;
 
   NetAddPeerCommand(Cli cli) {
     this.cli = cli;
@@ -74,10 +73,9 @@ public final class NetAddPeerCommand implements Callable<Integer> {
     }
     MeshNode peer = new MeshNode(NodeId.parse(id), Endpoint.parse(endpoint), nat, keys);
     var service = NetworkContext.mesh(cli, mutation.dryRun());
-    try (HostLock lock =
-        NetworkContext.lock(cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "add-peer")
-            .orElse(null)) {
-      return cli.runPlan(service.addPeer(peer), mutation.dryRun(), output.format()).code();
-    }
+    return NetworkContext.mutation(cli, NetworkContext.Resource.WIREGUARD, "add-peer")
+        .options(mutation)
+        .output(output)
+        .run(() -> service.addPeer(peer));
   }
 }

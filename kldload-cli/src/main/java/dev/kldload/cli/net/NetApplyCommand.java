@@ -3,7 +3,6 @@ package dev.kldload.cli.net;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.net.Mesh;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,10 +52,9 @@ public final class NetApplyCommand implements Callable<Integer> {
   public Integer call() {
     Mesh mesh = Mesh.read(meshFile);
     var service = NetworkContext.mesh(cli, mutation.dryRun());
-    try (HostLock lock =
-        NetworkContext.lock(cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "apply")
-            .orElse(null)) {
-      return cli.runPlan(service.applyMesh(mesh), mutation.dryRun(), output.format()).code();
-    }
+    return NetworkContext.mutation(cli, NetworkContext.Resource.WIREGUARD, "apply")
+        .options(mutation)
+        .output(output)
+        .run(() -> service.applyMesh(mesh));
   }
 }

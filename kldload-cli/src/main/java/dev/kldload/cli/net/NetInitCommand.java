@@ -3,8 +3,6 @@ package dev.kldload.cli.net;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
-import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.node.MeshService;
 import java.util.concurrent.Callable;
@@ -35,7 +33,7 @@ public final class NetInitCommand implements Callable<Integer> {
   String id;
 
   @Option(names = "--force", description = "Change the node id of an initialised machine.")
-  boolean force;
+  Boolean force = false;
 
   NetInitCommand(Cli cli) {
     this.cli = cli;
@@ -45,14 +43,14 @@ public final class NetInitCommand implements Callable<Integer> {
   public Integer call() {
     NodeId nodeId = NodeId.parse(id);
     MeshService service = NetworkContext.mesh(cli, mutation.dryRun());
-    try (HostLock lock =
-        NetworkContext.lock(cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "init")
-            .orElse(null)) {
-      ExitCode code = cli.runPlan(service.init(nodeId, force), mutation.dryRun(), output.format());
-      if (!mutation.dryRun()) {
-        NetShowKeysCommand.render(cli, output, service.plan(), service.keys());
-      }
-      return code.code();
+    int code =
+        NetworkContext.mutation(cli, NetworkContext.Resource.WIREGUARD, "init")
+            .options(mutation)
+            .output(output)
+            .run(() -> service.init(nodeId, force));
+    if (!mutation.dryRun()) {
+      NetShowKeysCommand.render(cli, output, service.plan(), service.keys());
     }
+    return code;
   }
 }

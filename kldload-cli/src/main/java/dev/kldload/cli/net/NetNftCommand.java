@@ -4,7 +4,6 @@ import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.net.InterfaceName;
 import dev.kldload.net.NftRuleset;
 import dev.kldload.net.node.FirewallService;
@@ -42,7 +41,7 @@ public final class NetNftCommand implements Callable<Integer> {
   @Mixin OutputOption output;
 
   @Option(names = "--host", description = "Hypervisor mode: no default drop.")
-  boolean host;
+  Boolean host = false;
 
   @Option(
       names = "--lan-interface",
@@ -51,7 +50,7 @@ public final class NetNftCommand implements Callable<Integer> {
   String lanInterface;
 
   @Option(names = "--print", description = "Print the ruleset on stdout and change nothing.")
-  boolean print;
+  Boolean print = false;
 
   NetNftCommand(Cli cli) {
     this.cli = cli;
@@ -70,9 +69,9 @@ public final class NetNftCommand implements Callable<Integer> {
       cli.out().flush();
       return ExitCode.OK.code();
     }
-    try (HostLock lock =
-        NetworkContext.lock(cli, dryRun, NetworkContext.Resource.FIREWALL, "nft").orElse(null)) {
-      return cli.runPlan(plan.plan(), dryRun, output.format()).code();
-    }
+    return NetworkContext.mutation(cli, NetworkContext.Resource.FIREWALL, "nft")
+        .dryRun(dryRun)
+        .output(output)
+        .run(plan::plan);
   }
 }

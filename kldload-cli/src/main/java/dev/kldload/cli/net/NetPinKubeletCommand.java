@@ -3,7 +3,6 @@ package dev.kldload.cli.net;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
-import dev.kldload.core.lock.HostLock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,11 +30,9 @@ public final class NetPinKubeletCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var service = NetworkContext.kubelet(cli, mutation.dryRun());
-    try (HostLock lock =
-        NetworkContext.lock(
-                cli, mutation.dryRun(), NetworkContext.Resource.KUBE_NODE, "pin-kubelet")
-            .orElse(null)) {
-      return cli.runPlan(service.pinKubelet(), mutation.dryRun(), output.format()).code();
-    }
+    return NetworkContext.mutation(cli, NetworkContext.Resource.KUBE_NODE, "pin-kubelet")
+        .options(mutation)
+        .output(output)
+        .run(() -> service.pinKubelet());
   }
 }

@@ -3,7 +3,6 @@ package dev.kldload.cli.net;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.value.NodeId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,11 +36,9 @@ public final class NetRemovePeerCommand implements Callable<Integer> {
   public Integer call() {
     NodeId nodeId = NodeId.parse(id);
     var service = NetworkContext.mesh(cli, mutation.dryRun());
-    try (HostLock lock =
-        NetworkContext.lock(
-                cli, mutation.dryRun(), NetworkContext.Resource.WIREGUARD, "remove-peer")
-            .orElse(null)) {
-      return cli.runPlan(service.removePeer(nodeId), mutation.dryRun(), output.format()).code();
-    }
+    return NetworkContext.mutation(cli, NetworkContext.Resource.WIREGUARD, "remove-peer")
+        .options(mutation)
+        .output(output)
+        .run(() -> service.removePeer(nodeId));
   }
 }

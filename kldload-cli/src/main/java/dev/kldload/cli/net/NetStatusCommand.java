@@ -8,6 +8,8 @@ import dev.kldload.core.value.ByteSize;
 import dev.kldload.net.node.PeerView;
 import dev.kldload.net.node.PlaneStatus;
 import dev.kldload.net.node.StatusView;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +47,7 @@ public final class NetStatusCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     sb.append("node ").append(status.nodeId() == null ? "(not initialised)" : status.nodeId());
     sb.append('\n');
-    java.util.List<Row> rows = new java.util.ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     for (PlaneStatus plane : status.planes()) {
       sb.append(plane.interfaceName())
           .append(": ")

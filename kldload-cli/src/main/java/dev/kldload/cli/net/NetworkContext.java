@@ -1,21 +1,17 @@
 package dev.kldload.cli.net;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Engines;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.core.config.Config;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.net.NetworkPlan;
-import dev.kldload.net.linux.IpHostNetwork;
-import dev.kldload.net.linux.NftFirewall;
-import dev.kldload.net.linux.SystemNameResolver;
-import dev.kldload.net.linux.WgToolsWireGuard;
 import dev.kldload.net.node.FirewallService;
 import dev.kldload.net.node.KubeletPinService;
 import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeSettings;
 import dev.kldload.net.node.NodeStatusService;
 import dev.kldload.net.node.NodeStore;
-import java.util.Optional;
 
 /** Builds the network services from the effective configuration, inside call() only. */
 final class NetworkContext {
@@ -23,52 +19,51 @@ final class NetworkContext {
 
   static MeshService mesh(Cli cli, boolean dryRun) {
     Config config = cli.config();
-    ProcessRunner runner = runner(cli, dryRun);
+    Engines engines = cli.engines();
     return new MeshService(
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
-        new WgToolsWireGuard(runner),
-        new SystemNameResolver(),
-        runner,
+        engines.wireGuard(dryRun),
+        engines.nameResolver(),
+        runner(cli, dryRun),
         NodeSettings.fromConfig(config));
   }
 
   static FirewallService firewall(Cli cli, boolean dryRun) {
     Config config = cli.config();
-    ProcessRunner runner = runner(cli, dryRun);
+    Engines engines = cli.engines();
     return new FirewallService(
         NetworkPlan.fromConfig(config),
-        new IpHostNetwork(runner),
-        new NftFirewall(runner),
-        runner,
+        engines.hostNetwork(dryRun),
+        engines.firewall(dryRun),
+        runner(cli, dryRun),
         NodeSettings.fromConfig(config));
   }
 
   static KubeletPinService kubelet(Cli cli, boolean dryRun) {
     Config config = cli.config();
-    ProcessRunner runner = runner(cli, dryRun);
     return new KubeletPinService(
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
-        new WgToolsWireGuard(runner),
-        runner,
+        cli.engines().wireGuard(dryRun),
+        runner(cli, dryRun),
         NodeSettings.fromConfig(config));
   }
 
   static NodeStatusService status(Cli cli) {
     Config config = cli.config();
-    ProcessRunner runner = runner(cli, false);
+    Engines engines = cli.engines();
     return new NodeStatusService(
         NetworkPlan.fromConfig(config),
         new NodeStore(config.stateDir()),
-        new WgToolsWireGuard(runner),
-        new IpHostNetwork(runner),
+        engines.wireGuard(false),
+        engines.hostNetwork(false),
         cli.clock());
   }
 
   /** The CLI's runner, shown on stderr from -vv on. */
   private static ProcessRunner runner(Cli cli, boolean dryRun) {
-    return EchoingProcessRunner.at(cli.verbosity(), cli.processRunner(dryRun), cli.err());
+    return EchoingProcessRunner.at(cli.verbosity(), cli.engines().processRunner(dryRun), cli.err());
   }
 
   /**
@@ -87,10 +82,8 @@ final class NetworkContext {
     }
   }
 
-  /** The host lock for a mutation; a dry-run changes nothing and needs none (nor root). */
-  static Optional<HostLock> lock(Cli cli, boolean dryRun, Resource resource, String verb) {
-    return dryRun
-        ? Optional.empty()
-        : Optional.of(cli.lock(resource.scope, "kube-network " + verb));
+  /** A change of {@code resource}, under its lock (none in a dry-run). */
+  static Mutation mutation(Cli cli, Resource resource, String verb) {
+    return Mutation.of(cli, resource.scope, "kube-network " + verb);
   }
 }

@@ -6,7 +6,7 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.Config;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.config.ConfigLoader;
-import dev.kldload.core.lock.HostLock;
+import dev.kldload.core.lock.HeldLocks;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Renderer;
 import dev.kldload.core.output.Table;
@@ -21,26 +21,26 @@ import dev.kldload.core.plan.ProgressListener;
 import dev.kldload.core.plan.StderrProgress;
 import dev.kldload.core.plan.StepOutcome;
 import dev.kldload.core.probe.Probe;
-import dev.kldload.core.process.DryRunProcessRunner;
 import dev.kldload.core.process.ProcessRunner;
-import dev.kldload.core.process.SystemProcessRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
- * What a command may use: its output streams, the environment, configuration, the process runner
+ * What a command may use: its output streams, the environment, configuration, the {@link Engines}
  * and the plan engine. Everything is built lazily, so {@code --help} and {@code --version} load
- * nothing. One instance per invocation; tests build their own with captured streams and fakes.
+ * nothing. One instance per invocation; tests build theirs through {@code CliHarness}.
  */
-public class Cli {
+public final class Cli {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Map<String, String> env;
@@ -49,9 +49,8 @@ public class Cli {
   private final GlobalOptions globals = new GlobalOptions();
   private final CancellationToken cancellation = new CancellationToken();
   private final Clock clock;
-  private final Function<Cli, List<Probe>> probes;
+  private final Engines engines;
   private Config config;
-  private ProcessRunner runner;
   private volatile boolean planRunning;
 
   public Cli(
@@ -61,14 +60,14 @@ public class Cli {
       Supplier<BufferedReader> stdin,
       boolean stdinTty,
       Clock clock,
-      Function<Cli, List<Probe>> probes) {
+      Engines engines) {
     this.out = out;
     this.err = err;
     this.env = Map.copyOf(env);
     this.stdin = stdin;
     this.stdinTty = stdinTty;
     this.clock = clock;
-    this.probes = probes;
+    this.engines = engines;
   }
 
   public PrintWriter out() {
@@ -81,6 +80,17 @@ public class Cli {
 
   public Map<String, String> env() {
     return env;
+  }
+
+  /**
+   * One warning or notice line on stderr, escaped like error lines (it may echo user input). Unless
+   * {@code -q}.
+   */
+  public void warn(String line) {
+    if (verbosity() >= 0) {
+      err.println(ErrorHandlers.printable(line));
+      err.flush();
+    }
   }
 
   public GlobalOptions globals() {
@@ -107,8 +117,50 @@ public class Cli {
     return Terminal.detect(globals.color(), env);
   }
 
+  /** The adapters: built on first use, one set per invocation. */
+  public Engines engines() {
+    return engines;
+  }
+
+  /** What {@code doctor} checks, against the libvirt URI in effect. */
   public List<Probe> probes() {
-    return probes.apply(this);
+    return engines.probes(libvirtUri(null));
+  }
+
+  /**
+   * The libvirt URI in effect: {@code flag} ({@code --connect}), then {@code LIBVIRT_DEFAULT_URI},
+   * then config {@code libvirt.uri}. A given but empty or malformed URI is invalid input (exit 2),
+   * not a silent fallback and not an unreachable daemon.
+   */
+  public String libvirtUri(String flag) {
+    if (flag != null) {
+      return validUri(flag, "--connect");
+    }
+    String env = this.env.get("LIBVIRT_DEFAULT_URI");
+    if (env != null && !env.isBlank()) {
+      return validUri(env, "LIBVIRT_DEFAULT_URI");
+    }
+    return validUri(config().require(ConfigKey.LIBVIRT_URI), "libvirt.uri");
+  }
+
+  private static final Pattern URI_SHAPE =
+      Pattern.compile("[a-z][a-z0-9+.-]*://[^\\s]*", Pattern.CASE_INSENSITIVE);
+
+  private static String validUri(String uri, String source) {
+    boolean valid = URI_SHAPE.matcher(uri).matches();
+    if (valid) {
+      try {
+        new URI(uri);
+      } catch (URISyntaxException e) {
+        valid = false;
+      }
+    }
+    if (!valid) {
+      throw KldloadException.invalid(
+          source + " '" + uri + "' is not a libvirt URI",
+          "use the form driver[+transport]://[host]/path, e.g. qemu:///system");
+    }
+    return uri;
   }
 
   /** Effective configuration: files, then KLDLOAD_* environment, then flags. */
@@ -122,18 +174,18 @@ public class Cli {
   }
 
   /** The real runner, or in dry-run one that records mutating calls and still runs reads. */
-  public synchronized ProcessRunner processRunner(boolean dryRun) {
-    if (runner == null) {
-      runner = new SystemProcessRunner();
-    }
-    return dryRun ? new DryRunProcessRunner(runner) : runner;
+  public ProcessRunner processRunner(boolean dryRun) {
+    return engines.processRunner(dryRun);
   }
 
   /**
-   * Takes the host lock for {@code scope}; exit 5 naming the holder when another command has it.
+   * Takes the locks of {@code scopes}, each in the run directory and in the state directory (so
+   * runs sharing either one exclude each other); exit 5 naming the holder when another command has
+   * one.
    */
-  public HostLock lock(String scope, String holder) {
-    return HostLock.acquire(config().runDir(), scope, holder);
+  public HeldLocks lock(List<String> scopes, String holder) {
+    return HeldLocks.acquire(
+        List.of(config().runDir(), config().stateDir().resolve("locks")), scopes, holder);
   }
 
   /**

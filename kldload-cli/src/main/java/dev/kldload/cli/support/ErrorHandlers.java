@@ -3,7 +3,9 @@ package dev.kldload.cli.support;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
 import java.io.PrintWriter;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -32,8 +34,8 @@ public final class ErrorHandlers {
       PrintWriter err = commandLine.getErr();
       String tool = commandLine.getCommandName();
       if (ex instanceof KldloadException k) {
-        err.println("error: " + prefixed(tool, k.getMessage()));
-        k.hint().ifPresent(h -> err.println("hint: " + h));
+        err.println("error: " + printable(prefixed(tool, k.getMessage())));
+        k.hint().ifPresent(h -> err.println("hint: " + printable(h)));
         if (cli.verbosity() >= 2) {
           err.print(stackTrace(ex));
         }
@@ -49,7 +51,7 @@ public final class ErrorHandlers {
               + ": unexpected "
               + ex.getClass().getSimpleName()
               + ": "
-              + ex.getMessage());
+              + printable(String.valueOf(ex.getMessage())));
       if (cli.verbosity() >= 2) {
         err.print(stackTrace(ex));
       } else {
@@ -64,6 +66,35 @@ public final class ErrorHandlers {
           ? message
           : tool + ": " + message;
     }
+  }
+
+  /**
+   * An error line as the terminal may show it: whatever the user typed is echoed in messages, so
+   * control characters (ESC sequences, newlines, C1 codes) and bidi overrides (U+202E makes the
+   * rest of a line read backwards) are written as escapes instead of being obeyed. The one place
+   * every echoed value passes, whichever option or parameter it came from.
+   */
+  public static String printable(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        sb.append(String.format("\\x%02x", (int) c));
+      } else if (isBidiControl(c)) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean isBidiControl(char c) {
+    return c == 0x061c
+        || c == 0x200e
+        || c == 0x200f
+        || (c >= 0x202a && c <= 0x202e)
+        || (c >= 0x2066 && c <= 0x2069);
   }
 
   /** The stack trace with causes, for -vv. */
@@ -91,14 +122,14 @@ public final class ErrorHandlers {
       String message = cause instanceof KldloadException k ? k.getMessage() : ex.getMessage();
       // "kvm-clone --bogus" should complain about --bogus, not about the missing operand after it
       if (ex instanceof CommandLine.MissingParameterException) {
-        java.util.Optional<String> unknown = unknownOption(cmd.getCommandSpec(), args);
+        Optional<String> unknown = unknownOption(cmd.getCommandSpec(), args);
         if (unknown.isPresent()) {
           message = "Unknown option: '" + unknown.get() + "'";
         }
       }
-      err.println("error: " + cmd.getCommandName() + ": " + message);
+      err.println("error: " + cmd.getCommandName() + ": " + printable(message));
       if (cause instanceof KldloadException k && k.hint().isPresent()) {
-        err.println("hint: " + k.hint().get());
+        err.println("hint: " + printable(k.hint().get()));
       }
       if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
         List<String> names = fullName(cmd);
@@ -109,8 +140,7 @@ public final class ErrorHandlers {
     }
 
     /** The first argument that looks like an option this command does not have. */
-    static java.util.Optional<String> unknownOption(
-        CommandLine.Model.CommandSpec spec, String[] args) {
+    static Optional<String> unknownOption(CommandLine.Model.CommandSpec spec, String[] args) {
       for (String arg : args) {
         if (arg.equals("--")) {
           break;
@@ -123,14 +153,14 @@ public final class ErrorHandlers {
             !name.startsWith("--")
                 && name.chars().skip(1).allMatch(c -> spec.findOption((char) c) != null);
         if (spec.findOption(name) == null && !clustered) {
-          return java.util.Optional.of(name);
+          return Optional.of(name);
         }
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
 
     private static List<String> fullName(CommandLine cmd) {
-      java.util.LinkedList<String> names = new java.util.LinkedList<>();
+      LinkedList<String> names = new LinkedList<>();
       for (CommandLine c = cmd; c != null; c = c.getParent()) {
         names.addFirst(c.getCommandName());
       }

@@ -1,5 +1,6 @@
 package dev.kldload.cli.support;
 
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.output.ColorMode;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -48,8 +49,8 @@ public final class GlobalOptions {
       scope = ScopeType.INHERIT,
       paramLabel = "DIR",
       description = "State directory (default /var/lib/kldload; env KLDLOAD_STATE_DIR).")
-  void setStateDir(Path value) {
-    stateDir = value;
+  void setStateDir(String value) {
+    stateDir = nonEmptyPath("--state-dir", value);
   }
 
   @Option(
@@ -57,8 +58,16 @@ public final class GlobalOptions {
       scope = ScopeType.INHERIT,
       paramLabel = "FILE",
       description = "Read this YAML file instead of /etc/kldload and ~/.config/kldload.")
-  void setConfigFile(Path value) {
-    configFile = value;
+  void setConfigFile(String value) {
+    configFile = nonEmptyPath("--config", value);
+  }
+
+  /** An empty path would silently mean the working directory. */
+  private static Path nonEmptyPath(String option, String value) {
+    if (value.isBlank()) {
+      throw KldloadException.invalid(option + " is empty", "give a path, or leave the option out");
+    }
+    return Path.of(value);
   }
 
   /** -1 quiet, 0 normal, 1..3 with -v..-vvv. */

@@ -7,12 +7,12 @@ public final class MutationOptions {
   @Option(
       names = "--dry-run",
       description = "Print the plan and change nothing (works without root).")
-  boolean dryRun;
+  Boolean dryRun = false;
 
   @Option(
       names = {"-y", "--yes"},
       description = "Do not ask for confirmation (needed without a terminal).")
-  boolean yes;
+  Boolean yes = false;
 
   public boolean dryRun() {
     return dryRun;

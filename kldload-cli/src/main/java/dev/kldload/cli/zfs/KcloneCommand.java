@@ -1,9 +1,9 @@
 package dev.kldload.cli.zfs;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.output.OutputFormat;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.zfs.CloneService;
 import dev.kldload.zfs.CloneService.CloneRequest;
 import java.util.concurrent.Callable;
@@ -32,6 +32,7 @@ public final class KcloneCommand implements Callable<Integer> {
   private final Cli cli;
 
   @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "Dataset or mountpoint.")
   String source;
@@ -47,11 +48,11 @@ public final class KcloneCommand implements Callable<Integer> {
   public Integer call() {
     KsnapCommand.validateTarget(source);
     KsnapCommand.validateTarget(destination);
-    CloneService service = new CloneService(ZfsServices.zfs(cli), cli.clock());
+    CloneService service = new CloneService(cli.engines().zfs(false), cli.clock());
     CloneRequest request = service.resolve(source, destination);
-    try (HostLock lock = mutation.dryRun() ? null : cli.lock("zfs", "kclone")) {
-      return cli.runPlan(service.plan(request, "kclone"), mutation.dryRun(), OutputFormat.TABLE)
-          .code();
-    }
+    return Mutation.of(cli, "zfs", "kclone " + destination)
+        .options(mutation)
+        .output(output)
+        .run(() -> service.plan(request, "kclone"));
   }
 }

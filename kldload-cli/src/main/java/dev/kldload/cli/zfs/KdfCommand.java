@@ -3,18 +3,17 @@ package dev.kldload.cli.zfs;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.KldloadException;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
-import dev.kldload.zfs.Dataset;
-import dev.kldload.zfs.Pool;
-import dev.kldload.zfs.Zfs;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.kldload.zfs.health.SpaceReport;
+import dev.kldload.zfs.health.SpaceReport.DatasetUsage;
+import dev.kldload.zfs.health.SpaceReport.PoolUsage;
+import dev.kldload.zfs.health.SpaceService;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,66 +41,12 @@ public final class KdfCommand implements Callable<Integer> {
     this.cli = cli;
   }
 
-  /** One dataset row; quota 0 means none. */
-  public record DatasetUsage(
-      String name,
-      String type,
-      long used,
-      long available,
-      double compressRatio,
-      long quota,
-      String mountpoint) {}
-
-  /** One pool's totals; fragmentation -1 when unknown. */
-  public record PoolUsage(
-      String name, String health, long size, long allocated, long free, int fragmentation) {}
-
-  public record KdfView(List<PoolUsage> pools, List<DatasetUsage> datasets) {}
-
   @Override
   public Integer call() {
-    if (pool != null) {
-      DatasetName.of(pool);
-    }
-    Zfs zfs = ZfsServices.zfs(cli);
-    List<Pool> pools = pool == null ? zfs.pools() : zfs.pool(pool).map(List::of).orElse(List.of());
-    if (pools.isEmpty()) {
-      throw pool == null
-          ? KldloadException.precondition(
-              "no ZFS pool is imported", "import or create one: zpool import")
-          : KldloadException.notFound(
-              "pool " + pool + " does not exist", "list pools with 'zpool list'");
-    }
-    List<DatasetUsage> rows = new ArrayList<>();
-    for (Pool p : pools) {
-      for (Dataset d : zfs.datasets(DatasetName.of(p.name()), Integer.MAX_VALUE)) {
-        if (d.name().value().equals(p.name())) {
-          continue;
-        }
-        rows.add(
-            new DatasetUsage(
-                d.name().value(),
-                d.type().zfsName(),
-                d.used(),
-                d.available(),
-                d.compressRatio(),
-                d.quota(),
-                d.mountpoint().map(Path::toString).orElse("-")));
-      }
-    }
-    List<PoolUsage> poolRows =
-        pools.stream()
-            .map(
-                p ->
-                    new PoolUsage(
-                        p.name(),
-                        p.health().name(),
-                        p.size(),
-                        p.allocated(),
-                        p.free(),
-                        p.fragmentation()))
-            .toList();
-    KdfView view = new KdfView(poolRows, rows);
+    Optional<DatasetName> only = Optional.ofNullable(pool).map(DatasetName::of);
+    SpaceReport view = new SpaceService(cli.engines().zfs(false)).report(only);
+    List<DatasetUsage> rows = view.datasets();
+    List<PoolUsage> poolRows = view.pools();
     if (output.format() == OutputFormat.TABLE) {
       cli.out()
           .print(

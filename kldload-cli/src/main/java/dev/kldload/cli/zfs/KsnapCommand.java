@@ -1,14 +1,12 @@
 package dev.kldload.cli.zfs;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
-import dev.kldload.core.lock.HostLock;
-import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Table;
-import dev.kldload.core.plan.Plan;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.SnapshotName;
@@ -48,6 +46,8 @@ public final class KsnapCommand implements Callable<Integer> {
 
   @Mixin MutationOptions mutation;
 
+  @Mixin OutputOption output;
+
   @Parameters(
       paramLabel = "DATASET|PATH",
       description = "Datasets or paths (default: key datasets).")
@@ -59,21 +59,22 @@ public final class KsnapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return create(cli, targets, "manual", mutation.dryRun());
+    return create(cli, targets, "manual", mutation, output);
   }
 
-  static Integer create(Cli cli, List<String> targets, String kind, boolean dryRun) {
+  static Integer create(
+      Cli cli, List<String> targets, String kind, MutationOptions mutation, OutputOption output) {
     SnapshotService.requireKind(kind);
     targets.forEach(KsnapCommand::validateTarget);
-    SnapshotService service = new SnapshotService(ZfsServices.zfs(cli), cli.clock());
+    SnapshotService service = new SnapshotService(cli.engines().zfs(false), cli.clock());
     List<DatasetName> datasets =
         targets.isEmpty()
             ? service.defaultTargets()
             : targets.stream().map(service::resolve).distinct().toList();
-    Plan plan = service.createPlan(datasets, kind, "ksnap");
-    try (HostLock lock = dryRun ? null : cli.lock("zfs", "ksnap")) {
-      return cli.runPlan(plan, dryRun, OutputFormat.TABLE).code();
-    }
+    return Mutation.of(cli, "zfs", "ksnap")
+        .options(mutation)
+        .output(output)
+        .run(() -> service.createPlan(datasets, kind, "ksnap"));
   }
 
   /** Validates before any lookup, so bad input is exit 2 whatever exists. */
@@ -104,6 +105,8 @@ public final class KsnapCommand implements Callable<Integer> {
 
     @Mixin MutationOptions mutation;
 
+    @Mixin OutputOption output;
+
     @Option(names = "--kind", paramLabel = "KIND", description = "Name prefix (default: manual).")
     String kind = "manual";
 
@@ -116,7 +119,7 @@ public final class KsnapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return create(cli, targets, kind, mutation.dryRun());
+      return create(cli, targets, kind, mutation, output);
     }
   }
 
@@ -148,7 +151,7 @@ public final class KsnapCommand implements Callable<Integer> {
       Optional<DatasetName> ds = Optional.ofNullable(dataset).map(DatasetName::of);
       Optional<String> k = Optional.ofNullable(kind).map(SnapshotService::requireKind);
       List<SnapshotView> rows =
-          new SnapshotService(ZfsServices.zfs(cli), cli.clock())
+          new SnapshotService(cli.engines().zfs(false), cli.clock())
               .list(ds, k).stream().map(SnapshotView::of).toList();
       output
           .renderer()
@@ -185,8 +188,10 @@ public final class KsnapCommand implements Callable<Integer> {
 
     @Mixin MutationOptions mutation;
 
+    @Mixin OutputOption output;
+
     @Option(names = "--destroy-newer", description = "Destroy the snapshots newer than the target.")
-    boolean destroyNewer;
+    Boolean destroyNewer = false;
 
     @Parameters(paramLabel = "DATASET[@SNAP]|PATH", description = "What to roll back.")
     String target;
@@ -202,7 +207,7 @@ public final class KsnapCommand implements Callable<Integer> {
       } else {
         validateTarget(target);
       }
-      SnapshotService service = new SnapshotService(ZfsServices.zfs(cli), cli.clock());
+      SnapshotService service = new SnapshotService(cli.engines().zfs(false), cli.clock());
       RollbackDecision decision = service.decideRollback(target);
       if (!decision.newer().isEmpty()) {
         if (!destroyNewer) {
@@ -213,22 +218,18 @@ public final class KsnapCommand implements Callable<Integer> {
                   + String.join(", ", decision.newer().stream().map(Object::toString).toList()),
               "add --destroy-newer to destroy them, or clone the snapshot with kclone instead");
         }
-        if (!mutation.dryRun()
-            && !cli.confirm(
-                "Destroy "
-                    + decision.newer().size()
-                    + " newer snapshot(s) and roll back to "
-                    + decision.target()
-                    + "?",
-                mutation.yes())) {
-          cli.err().println("nothing changed");
-          return ExitCode.OK.code();
-        }
       }
-      try (HostLock lock = mutation.dryRun() ? null : cli.lock("zfs", "ksnap")) {
-        return cli.runPlan(service.rollbackPlan(decision), mutation.dryRun(), OutputFormat.TABLE)
-            .code();
+      Mutation change =
+          Mutation.of(cli, "zfs", "ksnap rollback " + target).options(mutation).output(output);
+      if (!decision.newer().isEmpty()) {
+        change.confirm(
+            "Destroy "
+                + decision.newer().size()
+                + " newer snapshot(s) and roll back to "
+                + decision.target()
+                + "?");
       }
+      return change.run(() -> service.rollbackPlan(decision));
     }
   }
 
@@ -242,6 +243,8 @@ public final class KsnapCommand implements Callable<Integer> {
 
     @Mixin MutationOptions mutation;
 
+    @Mixin OutputOption output;
+
     @Parameters(paramLabel = "DATASET@SNAP", description = "The snapshot.")
     String snapshot;
 
@@ -252,15 +255,12 @@ public final class KsnapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       SnapshotName name = SnapshotName.parse(snapshot);
-      SnapshotService service = new SnapshotService(ZfsServices.zfs(cli), cli.clock());
-      Plan plan = service.destroyPlan(name);
-      if (!mutation.dryRun() && !cli.confirm("Destroy snapshot " + name + "?", mutation.yes())) {
-        cli.err().println("nothing changed");
-        return ExitCode.OK.code();
-      }
-      try (HostLock lock = mutation.dryRun() ? null : cli.lock("zfs", "ksnap")) {
-        return cli.runPlan(plan, mutation.dryRun(), OutputFormat.TABLE).code();
-      }
+      SnapshotService service = new SnapshotService(cli.engines().zfs(false), cli.clock());
+      return Mutation.of(cli, "zfs", "ksnap destroy " + name)
+          .options(mutation)
+          .output(output)
+          .confirm("Destroy snapshot " + name + "?")
+          .run(() -> service.destroyPlan(name));
     }
   }
 }

@@ -1,9 +1,10 @@
 package dev.kldload.cli.zfs;
 
 import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
-import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Renderer;
 import dev.kldload.core.output.Table;
@@ -14,6 +15,8 @@ import dev.kldload.zfs.retention.RetentionPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,14 +26,19 @@ final class KsnapPolicyCommands {
   private KsnapPolicyCommands() {}
 
   static Integer run(
-      Cli cli, Path policyFile, boolean autosnap, MutationOptions mutation, String name) {
+      Cli cli,
+      Path policyFile,
+      boolean autosnap,
+      MutationOptions mutation,
+      OutputOption output,
+      String name) {
     RetentionPolicy policy =
         policyFile != null
             ? RetentionPolicy.load(policyFile)
             : Files.exists(RetentionPolicy.DEFAULT_FILE)
                 ? RetentionPolicy.load(RetentionPolicy.DEFAULT_FILE)
                 : RetentionPolicy.defaults();
-    RetentionEngine engine = new RetentionEngine(ZfsServices.zfs(cli), cli.clock());
+    RetentionEngine engine = new RetentionEngine(cli.engines().zfs(false), cli.clock());
     List<Decision> decisions = engine.decide(policy, autosnap, true);
     if (mutation.dryRun()) {
       // every keep/destroy/take decision with its reason, before the plan
@@ -39,7 +47,7 @@ final class KsnapPolicyCommands {
               cli.out(),
               decisions,
               Table.of(Decision.class)
-                  .column("ACTION", d -> d.action().name().toLowerCase(java.util.Locale.ROOT))
+                  .column("ACTION", d -> d.action().name().toLowerCase(Locale.ROOT))
                   .column("SNAPSHOT", Decision::snapshot)
                   .column("REASON", Decision::reason));
       cli.out().flush();
@@ -48,11 +56,10 @@ final class KsnapPolicyCommands {
       cli.err().println(name + ": nothing to do (" + decisions.size() + " snapshot(s) kept)");
       return ExitCode.OK.code();
     }
-    try (HostLock lock = mutation.dryRun() ? null : cli.lock("zfs", "ksnap")) {
-      return cli.runPlan(
-              engine.plan("ksnap-" + name, decisions), mutation.dryRun(), OutputFormat.TABLE)
-          .code();
-    }
+    return Mutation.of(cli, "zfs", "ksnap " + name)
+        .options(mutation)
+        .output(output)
+        .run(() -> engine.plan("ksnap-" + name, decisions));
   }
 
   @Command(
@@ -71,10 +78,12 @@ final class KsnapPolicyCommands {
         "  ksnap prune --dry-run",
         "  ksnap prune --policy /etc/kldload/snapshots.yaml"
       })
-  static final class Prune implements java.util.concurrent.Callable<Integer> {
+  static final class Prune implements Callable<Integer> {
     private final Cli cli;
 
     @Mixin MutationOptions mutation;
+
+    @Mixin OutputOption output;
 
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML file.")
     Path policy;
@@ -85,7 +94,7 @@ final class KsnapPolicyCommands {
 
     @Override
     public Integer call() {
-      return run(cli, policy, false, mutation, "prune");
+      return run(cli, policy, false, mutation, output, "prune");
     }
   }
 
@@ -99,10 +108,12 @@ final class KsnapPolicyCommands {
       },
       mixinStandardHelpOptions = true,
       footer = {"", "Example:", "  ksnap auto", "  ksnap auto --dry-run --policy ./snapshots.yaml"})
-  static final class Auto implements java.util.concurrent.Callable<Integer> {
+  static final class Auto implements Callable<Integer> {
     private final Cli cli;
 
     @Mixin MutationOptions mutation;
+
+    @Mixin OutputOption output;
 
     @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML file.")
     Path policy;
@@ -113,7 +124,7 @@ final class KsnapPolicyCommands {
 
     @Override
     public Integer call() {
-      return run(cli, policy, true, mutation, "auto");
+      return run(cli, policy, true, mutation, output, "auto");
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.kldload.core.lock.HostLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -43,8 +44,7 @@ class KubeJoinCommandTest {
   CliHarness.Result join(String joinCommand, String... args) throws Exception {
     Files.writeString(joinFile, joinCommand);
     Files.setPosixFilePermissions(joinFile, PosixFilePermissions.fromString("rw-------"));
-    List<String> all =
-        new java.util.ArrayList<>(List.of("kube-join", "--join-command", joinFile.toString()));
+    List<String> all = new ArrayList<>(List.of("kube-join", "--join-command", joinFile.toString()));
     all.addAll(List.of(args));
     return cli.exec(all.toArray(String[]::new));
   }

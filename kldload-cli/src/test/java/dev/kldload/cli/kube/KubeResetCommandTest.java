@@ -7,6 +7,7 @@ import dev.kldload.core.lock.HostLock;
 import dev.kldload.core.process.ProcessSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -75,8 +76,8 @@ class KubeResetCommandTest {
             argv ->
                 assertThat(argv)
                     .isIn(
-                        java.util.List.of("nft", "delete", "table", "inet", "kldload"),
-                        java.util.List.of("kubeadm", "reset", "-f")));
+                        List.of("nft", "delete", "table", "inet", "kldload"),
+                        List.of("kubeadm", "reset", "-f")));
   }
 
   @Test

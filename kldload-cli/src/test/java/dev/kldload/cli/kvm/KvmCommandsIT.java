@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.jna.NativeLibrary;
-import dev.kldload.cli.Main;
-import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.CliHarness;
+import dev.kldload.cli.CliHarness.Result;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.SystemProcessRunner;
@@ -14,15 +14,10 @@ import dev.kldload.core.testing.GoldenFiles;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
 import dev.kldload.kvm.xml.DomainDefinition;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +42,6 @@ class KvmCommandsIT {
   Map<String, String> env;
   String prefix;
   LibvirtHypervisor libvirt;
-
-  record Result(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
 
   @BeforeEach
   void setUp() {
@@ -94,22 +82,16 @@ class KvmCommandsIT {
   }
 
   Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Cli cli =
-        new Cli(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            env,
-            () -> new BufferedReader(new StringReader("")),
-            false,
-            Clock.systemUTC(),
-            c -> List.of());
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--connect");
     all.add(URI);
-    int exit = Main.run(cli, "kldload", all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+    return harness().exec(all.toArray(String[]::new));
+  }
+
+  private CliHarness harness() {
+    CliHarness harness = CliHarness.harness();
+    env.forEach(harness::env);
+    return harness;
   }
 
   String name(String suffix) {
@@ -423,19 +405,9 @@ class KvmCommandsIT {
             "  </domain>",
             "</node>",
             ""));
-    StringWriter out = new StringWriter();
-    Cli cli =
-        new Cli(
-            new PrintWriter(out, true),
-            new PrintWriter(new StringWriter(), true),
-            env,
-            () -> new BufferedReader(new StringReader("")),
-            false,
-            Clock.systemUTC(),
-            c -> List.of());
-    int exit = Main.run(cli, "kldload", "kvm-list", "-o", "json", "--connect", "test://" + node);
-    assertThat(exit).isZero();
-    GoldenFiles.assertMatches("kvm/kvm-list.json", out.toString());
+    Result listed = harness().exec("kvm-list", "-o", "json", "--connect", "test://" + node);
+    assertThat(listed.exit()).as("%s", listed).isZero();
+    GoldenFiles.assertMatches("kvm/kvm-list.json", listed.out());
     Result table = run("kvm-list");
     assertThat(table.exit()).isZero();
     assertThat(table.out()).startsWith("NAME ");

@@ -2,27 +2,17 @@ package dev.kldload.cli.kvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kldload.cli.CliHarness;
 import dev.kldload.cli.support.Cli;
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class KvmSessionTest {
   static Cli cli(Map<String, String> env) {
-    return new Cli(
-        new PrintWriter(new StringWriter()),
-        new PrintWriter(new StringWriter()),
-        env,
-        () -> new BufferedReader(new StringReader("")),
-        false,
-        Clock.systemUTC(),
-        c -> List.of());
+    CliHarness harness = CliHarness.harness();
+    env.forEach(harness::env);
+    return harness.cli();
   }
 
   static ConnectOption connect(String uri) {

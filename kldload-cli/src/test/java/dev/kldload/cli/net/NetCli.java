@@ -1,18 +1,11 @@
 package dev.kldload.cli.net;
 
-import dev.kldload.cli.Main;
-import dev.kldload.cli.support.Cli;
-import dev.kldload.core.process.DryRunProcessRunner;
+import dev.kldload.cli.CliHarness;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.SystemProcessRunner;
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,28 +50,13 @@ final class NetCli {
   }
 
   Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Cli cli =
-        new Cli(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            env,
-            () -> new BufferedReader(new StringReader("")),
-            false,
-            Clock.systemUTC(),
-            c -> List.of()) {
-          @Override
-          public synchronized ProcessRunner processRunner(boolean dryRun) {
-            ProcessRunner real =
-                namespace.<ProcessRunner>map(ns -> new InNamespace(ns)).orElse(SYSTEM);
-            return dryRun ? new DryRunProcessRunner(real) : real;
-          }
-        };
+    CliHarness harness = CliHarness.harness();
+    env.forEach(harness::env);
+    namespace.ifPresent(ns -> harness.runner(new InNamespace(ns)));
     List<String> argv = new ArrayList<>(List.of("kube-network"));
     argv.addAll(List.of(args));
-    int exit = Main.run(cli, "kldload", argv.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+    CliHarness.Result r = harness.exec(argv.toArray(String[]::new));
+    return new Result(r.exit(), r.out(), r.err());
   }
 
   private static final ProcessRunner SYSTEM = new SystemProcessRunner();

@@ -2,20 +2,14 @@ package dev.kldload.cli.zfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kldload.cli.Main;
-import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.CliHarness;
+import dev.kldload.cli.CliHarness.Result;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -46,28 +40,11 @@ class ZfsCliLabIT {
     }
   }
 
-  record Result(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
-
   private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Cli cli =
-        new Cli(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            Map.of(
-                "KLDLOAD_STATE_DIR", dir.resolve("state").toString(),
-                "KLDLOAD_RUN_DIR", dir.resolve("run").toString()),
-            () -> new BufferedReader(new StringReader("")),
-            false,
-            Clock.systemUTC(),
-            c -> List.of());
-    return new Result(Main.run(cli, "kldload", args), out.toString(), err.toString());
+    return CliHarness.harness()
+        .env("KLDLOAD_STATE_DIR", dir.resolve("state").toString())
+        .env("KLDLOAD_RUN_DIR", dir.resolve("run").toString())
+        .exec(args);
   }
 
   private static String zfs(String... args) {

@@ -2,8 +2,8 @@ package dev.kldload.cli.zfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kldload.cli.Main;
-import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.CliHarness;
+import dev.kldload.cli.CliHarness.Result;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.SnapshotName;
@@ -11,10 +11,6 @@ import dev.kldload.zfs.InMemoryZfs;
 import dev.kldload.zfs.Ownership;
 import dev.kldload.zfs.PoolHealth;
 import dev.kldload.zfs.Snapshot;
-import java.io.BufferedReader;
-import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,13 +32,6 @@ class ZfsCliTest {
   @TempDir Path dir;
   private InMemoryZfs zfs;
 
-  record Result(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
-
   @BeforeEach
   void setUp() {
     zfs = InMemoryZfs.withPool(Clock.fixed(NOW, ZoneOffset.UTC), "tank", ByteSize.parse("100G"));
@@ -54,31 +42,16 @@ class ZfsCliTest {
         DatasetName.of("tank/srv"), Map.of("mountpoint", dir.resolve("srv").toString()));
     zfs.mount(DatasetName.of("tank/srv"));
     zfs.createFilesystem(DatasetName.of("tank/home"), Map.of());
-    ZfsServices.use(cli -> zfs);
-  }
-
-  @AfterEach
-  void restore() {
-    ZfsServices.use(null);
   }
 
   private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Cli cli =
-        new Cli(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            Map.of(
-                "KLDLOAD_STATE_DIR", dir.resolve("state").toString(),
-                "KLDLOAD_RUN_DIR", dir.resolve("run").toString(),
-                "KLDLOAD_PROC", dir.resolve("proc").toString()),
-            () -> new BufferedReader(new StringReader("")),
-            false,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            c -> List.of());
-    int exit = Main.run(cli, "kldload", args);
-    return new Result(exit, out.toString(), err.toString());
+    return CliHarness.harness()
+        .zfs(zfs)
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .env("KLDLOAD_STATE_DIR", dir.resolve("state").toString())
+        .env("KLDLOAD_RUN_DIR", dir.resolve("run").toString())
+        .env("KLDLOAD_PROC", dir.resolve("proc").toString())
+        .exec(args);
   }
 
   /** Creates {@code tank<path>} and its missing parents, as a pool mirroring the host tree. */

@@ -1,5 +1,6 @@
 package dev.kldload.core.config;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -85,6 +86,6 @@ public enum ConfigKey {
   }
 
   public static List<String> keys() {
-    return java.util.Arrays.stream(values()).map(ConfigKey::key).toList();
+    return Arrays.stream(values()).map(ConfigKey::key).toList();
   }
 }

@@ -1,6 +1,7 @@
 package dev.kldload.core.probe;
 
 import dev.kldload.core.process.Programs;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,7 +37,7 @@ public final class ExecutableProbe implements Probe {
   @Override
   public ProbeResult probe() {
     for (String program : programs) {
-      Optional<java.nio.file.Path> found = Programs.which(program);
+      Optional<Path> found = Programs.which(program);
       if (found.isPresent()) {
         return ProbeResult.ok(this, found.get().toString());
       }

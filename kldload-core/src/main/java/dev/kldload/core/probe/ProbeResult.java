@@ -1,5 +1,8 @@
 package dev.kldload.core.probe;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
 /** One doctor row: an engine, whether it works, what was seen, and what to do about it. */
 public record ProbeResult(
     String name, Status status, boolean required, String purpose, String detail, String hint) {
@@ -10,10 +13,10 @@ public record ProbeResult(
     WARN,
     MISSING;
 
-    @com.fasterxml.jackson.annotation.JsonValue
+    @JsonValue
     @Override
     public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.kldload.core.process;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /** What a finished program left: its exit status, captured output and how long it ran. */
 public record ProcessResult(
@@ -14,6 +15,6 @@ public record ProcessResult(
     String text = stderr.isBlank() ? stdout : stderr;
     String[] lines = text.strip().split("\n");
     int from = Math.max(0, lines.length - 3);
-    return String.join(" | ", java.util.Arrays.copyOfRange(lines, from, lines.length)).strip();
+    return String.join(" | ", Arrays.copyOfRange(lines, from, lines.length)).strip();
   }
 }

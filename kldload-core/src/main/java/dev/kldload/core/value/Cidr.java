@@ -4,6 +4,7 @@ import dev.kldload.core.KldloadException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -43,7 +44,7 @@ public final class Cidr implements Comparable<Cidr> {
       throw KldloadException.invalid("network '" + shown + "' has an invalid prefix length", HINT);
     }
     byte[] masked = mask(address, prefix);
-    if (!java.util.Arrays.equals(masked, address)) {
+    if (!Arrays.equals(masked, address)) {
       throw KldloadException.invalid(
           "network '" + shown + "' has host bits set",
           "did you mean " + format(masked) + "/" + prefix + "?");
@@ -117,13 +118,13 @@ public final class Cidr implements Comparable<Cidr> {
 
   public boolean contains(InetAddress address) {
     byte[] raw = address.getAddress();
-    return raw.length == network.length && java.util.Arrays.equals(mask(raw, prefix), network);
+    return raw.length == network.length && Arrays.equals(mask(raw, prefix), network);
   }
 
   public boolean contains(Cidr other) {
     return other.network.length == network.length
         && other.prefix >= prefix
-        && java.util.Arrays.equals(mask(other.network, prefix), network);
+        && Arrays.equals(mask(other.network, prefix), network);
   }
 
   public boolean overlaps(Cidr other) {
@@ -149,12 +150,12 @@ public final class Cidr implements Comparable<Cidr> {
   public boolean equals(Object o) {
     return o instanceof Cidr other
         && other.prefix == prefix
-        && java.util.Arrays.equals(other.network, network);
+        && Arrays.equals(other.network, network);
   }
 
   @Override
   public int hashCode() {
-    return 31 * java.util.Arrays.hashCode(network) + prefix;
+    return 31 * Arrays.hashCode(network) + prefix;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.kldload.core.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kldload.core.value.ByteSize;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class RendererTest {
       Table.of(VmView.class)
           .column("name", VmView::name)
           .column("state", VmView::state)
-          .right("ram", v -> dev.kldload.core.value.ByteSize.human(v.memoryBytes()));
+          .right("ram", v -> ByteSize.human(v.memoryBytes()));
 
   private static String render(OutputFormat format) {
     StringWriter buffer = new StringWriter();

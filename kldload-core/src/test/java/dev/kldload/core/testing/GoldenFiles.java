@@ -10,7 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Compares generated text with a file under {@code src/test/resources/golden/}. With {@code
- * -Dgolden.update=true} the file is rewritten instead (and the change is reviewed in the diff).
+ * -Dgolden.update=true} the file is rewritten instead (and the change is reviewed in the diff). A
+ * missing file fails like a different one: writing it silently would let any output pass once.
  */
 public final class GoldenFiles {
   private GoldenFiles() {}
@@ -18,14 +19,16 @@ public final class GoldenFiles {
   public static void assertMatches(String name, String actual) {
     Path file = Path.of("src", "test", "resources", "golden", name);
     try {
-      if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
-        if (!Boolean.getBoolean("golden.update") && "true".equalsIgnoreCase(System.getenv("CI"))) {
-          throw new AssertionError(
-              "golden file " + file + " is missing (run with -Dgolden.update=true)");
-        }
+      if (Boolean.getBoolean("golden.update")) {
         Files.createDirectories(file.getParent());
         Files.writeString(file, actual, StandardCharsets.UTF_8);
         return;
+      }
+      if (!Files.exists(file)) {
+        throw new AssertionError(
+            "golden file "
+                + file
+                + " is missing: create it with -Dgolden.update=true and review it");
       }
       assertThat(actual)
           .as("golden file %s (update with -Dgolden.update=true)", file)

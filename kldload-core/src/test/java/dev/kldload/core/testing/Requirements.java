@@ -1,5 +1,6 @@
 package dev.kldload.core.testing;
 
+import dev.kldload.core.process.Programs;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -30,6 +31,6 @@ public final class Requirements {
   }
 
   public static boolean onPath(String program) {
-    return dev.kldload.core.process.Programs.which(program).isPresent();
+    return Programs.which(program).isPresent();
   }
 }

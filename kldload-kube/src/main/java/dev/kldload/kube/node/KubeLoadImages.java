@@ -54,14 +54,15 @@ public final class KubeLoadImages {
 
   /**
    * The import plan for the archives in {@code dir}; empty when there are none (nodes then pull
-   * from their registry). PRECONDITION when there are archives but containerd's ctr is missing.
+   * from their registry). PRECONDITION when there are archives but containerd's ctr is missing,
+   * unless this is for a dry-run (which lists the plan on any machine).
    */
-  public Optional<Plan> plan(Path dir) throws IOException {
+  public Optional<Plan> plan(Path dir, boolean dryRun) throws IOException {
     List<Path> archives = archives(dir);
     if (archives.isEmpty()) {
       return Optional.empty();
     }
-    if (Programs.which("ctr").isEmpty()) {
+    if (!dryRun && Programs.which("ctr").isEmpty()) {
       throw KldloadException.precondition(
           "ctr (containerd) is not installed", Programs.installHint("ctr"));
     }

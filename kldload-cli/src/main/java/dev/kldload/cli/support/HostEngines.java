@@ -1,0 +1,135 @@
+package dev.kldload.cli.support;
+
+import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.plan.Conditions;
+import dev.kldload.core.probe.CoreProbes;
+import dev.kldload.core.probe.Probe;
+import dev.kldload.core.process.DryRunProcessRunner;
+import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.core.process.SystemProcessRunner;
+import dev.kldload.kube.KubeProbes;
+import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import dev.kldload.kvm.Hypervisor;
+import dev.kldload.kvm.libvirt.KvmProbes;
+import dev.kldload.kvm.libvirt.LibvirtHypervisor;
+import dev.kldload.net.Firewall;
+import dev.kldload.net.HostNetwork;
+import dev.kldload.net.NameResolver;
+import dev.kldload.net.NetProbes;
+import dev.kldload.net.WireGuard;
+import dev.kldload.net.linux.IpHostNetwork;
+import dev.kldload.net.linux.NftFirewall;
+import dev.kldload.net.linux.SystemNameResolver;
+import dev.kldload.net.linux.WgToolsWireGuard;
+import dev.kldload.zfs.Zfs;
+import dev.kldload.zfs.health.HostInfo;
+import dev.kldload.zfs.health.ProcHostInfo;
+import dev.kldload.zfs.lzc.LibzfsCoreZfs;
+import dev.kldload.zfs.lzc.ZfsProbes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The real adapters: libzfs_core, libvirt, wg/ip/nft, fabric8. The wiring root: no other class
+ * names an adapter. Each is constructed inside the method that returns it, so the JVM loads JNA,
+ * libvirt or fabric8 only when a command asks for that engine.
+ */
+public final class HostEngines implements Engines {
+  private final Map<String, String> env;
+  private ProcessRunner runner;
+  private Zfs zfs;
+  private Zfs dryRunZfs;
+
+  /** {@code env} supplies {@code KLDLOAD_PROC} (where /proc is; tests and chroots move it). */
+  public HostEngines(Map<String, String> env) {
+    this(env, null);
+  }
+
+  /**
+   * The host's adapters on {@code runner} for every program they run (tests: a recording runner, or
+   * one that enters a network namespace); {@code null} for the system's.
+   */
+  public HostEngines(Map<String, String> env, ProcessRunner runner) {
+    this.env = Map.copyOf(env);
+    this.runner = runner;
+  }
+
+  @Override
+  public synchronized ProcessRunner processRunner(boolean dryRun) {
+    if (runner == null) {
+      runner = new SystemProcessRunner();
+    }
+    return dryRun ? new DryRunProcessRunner(runner) : runner;
+  }
+
+  @Override
+  public synchronized Zfs zfs(boolean dryRun) {
+    if (dryRun) {
+      if (dryRunZfs == null) {
+        dryRunZfs = new LibzfsCoreZfs(processRunner(true));
+      }
+      return dryRunZfs;
+    }
+    if (zfs == null) {
+      zfs = new LibzfsCoreZfs(processRunner(false));
+    }
+    return zfs;
+  }
+
+  @Override
+  public boolean zfsAvailable() {
+    return Files.exists(Path.of("/dev/zfs"));
+  }
+
+  @Override
+  public Hypervisor hypervisor(String uri) {
+    return new LibvirtHypervisor(uri);
+  }
+
+  @Override
+  public WireGuard wireGuard(boolean dryRun) {
+    return new WgToolsWireGuard(processRunner(dryRun));
+  }
+
+  @Override
+  public HostNetwork hostNetwork(boolean dryRun) {
+    return new IpHostNetwork(processRunner(dryRun));
+  }
+
+  @Override
+  public Firewall firewall(boolean dryRun) {
+    return new NftFirewall(processRunner(dryRun));
+  }
+
+  @Override
+  public NameResolver nameResolver() {
+    return new SystemNameResolver();
+  }
+
+  @Override
+  public Cluster cluster(Path kubeconfig, CancellationToken cancellation) {
+    return Fabric8Cluster.open(kubeconfig, Optional.empty(), Conditions.system(cancellation));
+  }
+
+  @Override
+  public HostInfo hostInfo() {
+    return new ProcHostInfo(
+        Path.of(env.getOrDefault("KLDLOAD_PROC", "/proc")), processRunner(false));
+  }
+
+  @Override
+  public List<Probe> probes(String libvirtUri) {
+    List<Probe> probes = new ArrayList<>();
+    probes.addAll(CoreProbes.all());
+    probes.addAll(ZfsProbes.all());
+    probes.addAll(KvmProbes.all(libvirtUri));
+    probes.addAll(NetProbes.all());
+    probes.addAll(KubeProbes.all());
+    return probes;
+  }
+}
