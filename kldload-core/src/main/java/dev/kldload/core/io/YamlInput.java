@@ -2,6 +2,7 @@ package dev.kldload.core.io;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.kldload.core.KldloadException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,12 @@ public final class YamlInput {
   public static YAMLMapper mapper() {
     LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(MAX_BYTES);
-    return new YAMLMapper(YAMLFactory.builder().loaderOptions(options).build());
+    // an empty value is null, as with Jackson's default YAML factory (the builder drops that)
+    return new YAMLMapper(
+        YAMLFactory.builder()
+            .loaderOptions(options)
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build());
   }
 
   /**

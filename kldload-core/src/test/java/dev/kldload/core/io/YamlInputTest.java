@@ -49,4 +49,11 @@ class YamlInputTest {
                 .asText())
         .isEqualTo("10.250.0.0/24");
   }
+
+  @Test
+  @DisplayName("an empty value reads as null, as Jackson's default YAML mapper reads it")
+  void emptyIsNull() throws Exception {
+    assertThat(YamlInput.mapper().readTree("kubernetes: v1\npackages:\n").get("packages").isNull())
+        .isTrue();
+  }
 }
