@@ -37,7 +37,7 @@ public final class Main {
             () -> new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
             System.console() != null,
             Clock.systemUTC(),
-            new HostEngines(System.getenv()));
+            c -> new HostEngines(System.getenv(), c.err(), c::verbosity));
     installInterruptHandler(cli);
     String prog = System.getProperty("kldload.prog", "kldload");
     int code = run(cli, prog, args);

@@ -136,7 +136,7 @@ public final class CliHarness {
         () -> new BufferedReader(new StringReader(stdin)),
         tty,
         clock,
-        new Handed(new HostEngines(environment, runner.orElse(null))));
+        c -> new Handed(new HostEngines(environment, runner.orElse(null), c.err(), c::verbosity)));
   }
 
   /** The engines this harness was handed; the host's for the rest. */

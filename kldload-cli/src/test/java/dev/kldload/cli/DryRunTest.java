@@ -12,10 +12,12 @@ import dev.kldload.core.value.SnapshotName;
 import dev.kldload.kvm.InMemoryHypervisor;
 import dev.kldload.zfs.InMemoryZfs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ class DryRunTest {
         List.of("kube-network", "remove-peer", "--dry-run", "3"),
         List.of("kube-network", "pin-kubelet", "--dry-run"),
         List.of("kube-network", "nft", "--dry-run", "--lan-interface", "eth0"),
-        List.of("kube-setup", "--dry-run", "--node-ip", "10.251.0.2"),
+        List.of("kube-setup", "--dry-run", "--node-ip", "10.251.0.2", "--lock", "LOCK"),
         List.of("kube-init", "--dry-run", "--node-ip", "192.168.122.10", "--lock", "LOCK"),
         List.of("kube-join", "--dry-run", "--join-command", "JOIN", "10.251.0.1"),
         List.of("kube-reset", "--dry-run"),
@@ -85,6 +87,9 @@ class DryRunTest {
             + " --discovery-token-ca-cert-hash sha256:"
             + "0123456789abcdef".repeat(4)
             + "\n");
+    // it holds a token: kube-join refuses one that others can read
+    Files.setPosixFilePermissions(
+        dir.resolve("join"), PosixFilePermissions.fromString("rw-------"));
     StringBuilder lock = new StringBuilder("kubernetes: v1.32.3\ncharts:\n");
     for (String chart : List.of("cilium", "metallb", "zfs-localpv", "metrics-server")) {
       lock.append("  - {name: " + chart + ", version: 1.0.0, file: helm-charts/" + chart)
@@ -130,6 +135,7 @@ class DryRunTest {
         .runner(
             spec -> {
               ran.add(spec);
+              makeDisk(spec.argv());
               return new ProcessResult(spec, 0, answer(spec.argv()), "", Duration.ZERO);
             })
         .env("HOME", dir.toString())
@@ -150,6 +156,26 @@ class DryRunTest {
         ? "[{\"ifname\":\"wg-k8s\",\"addr_info\":"
             + "[{\"family\":\"inet\",\"local\":\"10.251.0.1\",\"prefixlen\":24}]}]"
         : "";
+  }
+
+  /**
+   * Stands in for {@code qemu-img create} in the setup's real runs: the backend writes the disk
+   * under a temporary name and renames it, so the file must exist.
+   */
+  private static void makeDisk(List<String> argv) {
+    if (argv.size() > 2 && argv.get(0).equals("qemu-img") && argv.get(1).equals("create")) {
+      argv.stream()
+          .filter(a -> a.endsWith(".qcow2"))
+          .reduce((first, second) -> second)
+          .ifPresent(
+              file -> {
+                try {
+                  qcow2(Path.of(file), "");
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
   }
 
   /** A qcow2 header (magic, version 3, backing file name, 1 GiB), as qemu-img writes it. */

@@ -3,6 +3,7 @@ package dev.kldload.net;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.value.Cidr;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /** An address on an interface with its prefix length ({@code 10.250.0.3/24}). */
 public record IfAddress(InetAddress address, int prefixLength) {
@@ -38,7 +39,7 @@ public record IfAddress(InetAddress address, int prefixLength) {
     }
     try {
       return Cidr.parse(InetAddress.getByAddress(raw).getHostAddress() + "/" + prefixLength);
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -4,6 +4,7 @@ import dev.kldload.core.probe.ExecutableProbe;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.probe.ProbeResult;
 import dev.kldload.core.process.Programs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class NetProbes {
         if (Files.isRegularFile(modules) && Files.readString(modules).contains("/wireguard.ko")) {
           return ProbeResult.ok(this, "kernel module available (not loaded yet)");
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // unreadable module index: fall through to the user-space implementation
       }
       return Programs.which("wireguard-go")

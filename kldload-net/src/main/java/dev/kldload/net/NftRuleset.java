@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,8 +45,7 @@ public final class NftRuleset {
           "name the interface of the default route, e.g. eth0");
     }
     String body = mode == Mode.NODE ? node(plan, lanInterface, nodeCidr) : host(plan);
-    String comment =
-        "kldload " + mode.name().toLowerCase(java.util.Locale.ROOT) + " " + digest(body);
+    String comment = "kldload " + mode.name().toLowerCase(Locale.ROOT) + " " + digest(body);
     return "#!/usr/sbin/nft -f\n"
         + "# written by kube-network nft: only table inet kldload, replaced in one transaction\n"
         + "table inet kldload\n"

@@ -2,6 +2,7 @@ package dev.kldload.net;
 
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.NodeId;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,8 +30,7 @@ public record PeerSpec(
   public boolean matches(WgPeerState state, boolean compareEndpoint) {
     if (!state.publicKey().equals(publicKey)
         || state.keepalive() != keepalive
-        || !new java.util.HashSet<>(state.allowedIps())
-            .equals(new java.util.HashSet<>(allowedIps))) {
+        || !new HashSet<>(state.allowedIps()).equals(new HashSet<>(allowedIps))) {
       return false;
     }
     return !compareEndpoint || state.endpoint().equals(endpoint);

@@ -1,5 +1,7 @@
 package dev.kldload.net;
 
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -85,8 +87,7 @@ public final class InMemoryWireGuard implements WireGuard {
   private WgDevice require(String name) {
     WgDevice d = devices.get(name);
     if (d == null) {
-      throw new dev.kldload.core.KldloadException(
-          dev.kldload.core.ErrorKind.FAILED, "no interface " + name, null);
+      throw new KldloadException(ErrorKind.FAILED, "no interface " + name, null);
     }
     return d;
   }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,7 +120,7 @@ class MeshTest {
     }
   }
 
-  private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+  private static void assertInvalid(ThrowableAssert.ThrowingCallable call) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(
             KldloadException.class, ex -> assertThat(ex.kind()).isEqualTo(ErrorKind.INVALID_INPUT));

@@ -11,6 +11,7 @@ import dev.kldload.core.value.NodeId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -87,8 +88,8 @@ class NetworkPlanTest {
     assertThat(bad.check(List.of()))
         .extracting(PlanIssue::range, PlanIssue::conflictsWith)
         .contains(
-            org.assertj.core.groups.Tuple.tuple("wg-mgmt", "pod CIDR 10.0.0.0/8"),
-            org.assertj.core.groups.Tuple.tuple("pod CIDR", "service CIDR 10.96.0.0/16"));
+            Tuple.tuple("wg-mgmt", "pod CIDR 10.0.0.0/8"),
+            Tuple.tuple("pod CIDR", "service CIDR 10.96.0.0/16"));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import java.util.Base64;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class WgKeyTest {
     WgPrivateKey a = WgPrivateKey.generate();
     WgPrivateKey b = WgPrivateKey.generate();
     assertThat(a).isNotEqualTo(b);
-    byte[] raw = java.util.Base64.getDecoder().decode(a.base64());
+    byte[] raw = Base64.getDecoder().decode(a.base64());
     assertThat(raw[0] & 7).isZero();
     assertThat(raw[31] & 0xc0).isEqualTo(0x40);
     assertThat(WgPrivateKey.parse(a.base64())).isEqualTo(a);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -84,7 +85,7 @@ public final class CloneService {
           "choose an empty or new directory");
     }
     Instant now = clock.instant();
-    String snap = snapshots.uniqueSnapName(java.util.List.of(src.name()), "clone", now);
+    String snap = snapshots.uniqueSnapName(List.of(src.name()), "clone", now);
     return new CloneRequest(src, dest, mountpoint, src.name().snapshot(snap));
   }
 

@@ -1,5 +1,6 @@
 package dev.kldload.zfs;
 
+import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
@@ -230,7 +231,7 @@ public final class InMemoryZfs implements Zfs {
     n.reservation = sparse ? 0 : size.bytes();
     if (!sparse && n.reservation > poolFree(name.pool())) {
       throw new KldloadException(
-          dev.kldload.core.ErrorKind.FAILED,
+          ErrorKind.FAILED,
           "cannot create " + name + ": out of space",
           "create it sparse, or free space in pool " + name.pool());
     }

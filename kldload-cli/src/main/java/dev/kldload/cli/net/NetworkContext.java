@@ -61,9 +61,8 @@ final class NetworkContext {
         cli.clock());
   }
 
-  /** The CLI's runner, shown on stderr from -vv on. */
   private static ProcessRunner runner(Cli cli, boolean dryRun) {
-    return EchoingProcessRunner.at(cli.verbosity(), cli.engines().processRunner(dryRun), cli.err());
+    return cli.engines().processRunner(dryRun);
   }
 
   /**

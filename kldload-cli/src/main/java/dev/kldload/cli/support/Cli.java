@@ -32,6 +32,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -60,14 +61,15 @@ public final class Cli {
       Supplier<BufferedReader> stdin,
       boolean stdinTty,
       Clock clock,
-      Engines engines) {
+      Function<Cli, Engines> engines) {
     this.out = out;
     this.err = err;
     this.env = Map.copyOf(env);
     this.stdin = stdin;
     this.stdinTty = stdinTty;
     this.clock = clock;
-    this.engines = engines;
+    // built with this Cli, so that engines can show the programs they run at -vv
+    this.engines = engines.apply(this);
   }
 
   public PrintWriter out() {

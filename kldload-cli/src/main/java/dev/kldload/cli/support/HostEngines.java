@@ -27,12 +27,14 @@ import dev.kldload.zfs.health.HostInfo;
 import dev.kldload.zfs.health.ProcHostInfo;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import dev.kldload.zfs.lzc.ZfsProbes;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * The real adapters: libzfs_core, libvirt, wg/ip/nft, fabric8. The wiring root: no other class
@@ -41,22 +43,30 @@ import java.util.Optional;
  */
 public final class HostEngines implements Engines {
   private final Map<String, String> env;
+  private final PrintWriter err;
+  private final IntSupplier verbosity;
   private ProcessRunner runner;
   private Zfs zfs;
   private Zfs dryRunZfs;
 
-  /** {@code env} supplies {@code KLDLOAD_PROC} (where /proc is; tests and chroots move it). */
-  public HostEngines(Map<String, String> env) {
-    this(env, null);
+  /**
+   * {@code env} supplies {@code KLDLOAD_PROC} (where /proc is; tests and chroots move it); from
+   * {@code -vv} on, every program run is shown on {@code err}.
+   */
+  public HostEngines(Map<String, String> env, PrintWriter err, IntSupplier verbosity) {
+    this(env, null, err, verbosity);
   }
 
   /**
    * The host's adapters on {@code runner} for every program they run (tests: a recording runner, or
    * one that enters a network namespace); {@code null} for the system's.
    */
-  public HostEngines(Map<String, String> env, ProcessRunner runner) {
+  public HostEngines(
+      Map<String, String> env, ProcessRunner runner, PrintWriter err, IntSupplier verbosity) {
     this.env = Map.copyOf(env);
     this.runner = runner;
+    this.err = err;
+    this.verbosity = verbosity;
   }
 
   @Override
@@ -64,7 +74,8 @@ public final class HostEngines implements Engines {
     if (runner == null) {
       runner = new SystemProcessRunner();
     }
-    return dryRun ? new DryRunProcessRunner(runner) : runner;
+    return EchoingProcessRunner.at(
+        verbosity.getAsInt(), dryRun ? new DryRunProcessRunner(runner) : runner, err);
   }
 
   @Override

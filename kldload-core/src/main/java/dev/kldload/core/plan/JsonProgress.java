@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 
 /** Machine-readable progress with {@code -o json}: one JSON event per line on stderr. */
 public final class JsonProgress implements ProgressListener {
@@ -88,7 +89,7 @@ public final class JsonProgress implements ProgressListener {
             "plan-finished",
             result.planName(),
             null,
-            result.exitCode().name().toLowerCase(java.util.Locale.ROOT),
+            result.exitCode().name().toLowerCase(Locale.ROOT),
             result.elapsed().toMillis(),
             null));
   }

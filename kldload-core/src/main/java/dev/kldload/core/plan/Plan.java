@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +50,7 @@ public final class Plan {
 
   /** The steps that depend on {@code id}, directly or not. */
   public Set<String> dependentsOf(String id) {
-    Set<String> out = new java.util.LinkedHashSet<>();
+    Set<String> out = new LinkedHashSet<>();
     Deque<String> work = new ArrayDeque<>(List.of(id));
     while (!work.isEmpty()) {
       String current = work.pop();

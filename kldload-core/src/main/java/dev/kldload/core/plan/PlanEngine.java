@@ -1,15 +1,21 @@
 package dev.kldload.core.plan;
 
+import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
+import dev.kldload.core.KldloadException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,8 +119,8 @@ public final class PlanEngine {
     // every submitted task runs and reports (the pool is only shut down after the loop), so the
     // loop
     // ends when all of them have; a task registers its thread so that cancellation can interrupt it
-    Map<String, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.Set<String> running = new java.util.HashSet<>();
+    Map<String, Thread> threads = new ConcurrentHashMap<>();
+    Set<String> running = new HashSet<>();
     LinkedBlockingQueue<StepOutcome> finished = new LinkedBlockingQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, threads(plan.name()));
     Runnable interruptAll = () -> threads.values().forEach(Thread::interrupt);
@@ -285,7 +291,7 @@ public final class PlanEngine {
   }
 
   private static void drain(
-      java.util.Set<String> running,
+      Set<String> running,
       LinkedBlockingQueue<StepOutcome> finished,
       Map<String, StepOutcome> outcomes) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -305,9 +311,8 @@ public final class PlanEngine {
   private static boolean isInterruption(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof InterruptedException
-          || t instanceof java.nio.channels.ClosedByInterruptException
-          || (t instanceof dev.kldload.core.KldloadException k
-              && k.kind() == dev.kldload.core.ErrorKind.INTERRUPTED)) {
+          || t instanceof ClosedByInterruptException
+          || (t instanceof KldloadException k && k.kind() == ErrorKind.INTERRUPTED)) {
         return true;
       }
     }

@@ -1,6 +1,7 @@
 package dev.kldload.kube.node;
 
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.value.Cidr;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +30,7 @@ public record ApiEndpoint(String host, int port) {
     }
     Matcher v6 = V6_PORT.matcher(text);
     if (v6.matches()) {
-      dev.kldload.core.value.Cidr.parseAddress(v6.group(1));
+      Cidr.parseAddress(v6.group(1));
       return new ApiEndpoint(v6.group(1), port(v6.group(2), defaultPort, text));
     }
     Matcher m = HOST_PORT.matcher(text);

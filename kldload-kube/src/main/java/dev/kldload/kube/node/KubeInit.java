@@ -19,6 +19,7 @@ import dev.kldload.net.HostNetwork;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.zfs.Ownership;
 import dev.kldload.zfs.Zfs;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -462,7 +463,7 @@ public final class KubeInit {
 
   private void helmInstall(
       String chart, StackLock lock, Path bundle, String namespace, String values)
-      throws java.io.IOException {
+      throws IOException {
     StackLock.Artifact a = lock.require(lock.charts(), "chart", chart);
     Path archive = KubeSetup.verified(bundle, a, List.of(a));
     List<String> argv =

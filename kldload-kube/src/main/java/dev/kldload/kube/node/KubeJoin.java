@@ -8,6 +8,7 @@ import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.zfs.Zfs;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,7 +196,7 @@ public final class KubeJoin {
             what + " file " + file + " is too large", "it holds one line");
       }
       return Files.readString(file);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new KldloadException(
           ErrorKind.FAILED, "cannot read " + file + ": " + e.getMessage(), null, e);
     }

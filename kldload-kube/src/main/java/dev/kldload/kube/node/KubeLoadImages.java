@@ -8,6 +8,7 @@ import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.Programs;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +143,7 @@ public final class KubeLoadImages {
           in.skipNBytes(padded);
         }
       }
-    } catch (NumberFormatException | java.io.EOFException e) {
+    } catch (NumberFormatException | EOFException e) {
       throw KldloadException.invalid(
           archive + " is not a tar archive", "give image archives made by ctr or docker save");
     }

@@ -7,6 +7,7 @@ import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.Programs;
+import dev.kldload.core.value.DatasetName;
 import dev.kldload.zfs.Zfs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,14 +66,9 @@ public final class KubeReset {
   public Plan plan(Instant now) {
     Plan.Builder plan = Plan.builder("kube-reset");
     List<String> first = new ArrayList<>();
-    Optional<dev.kldload.core.value.DatasetName> root = sys.rootDataset();
+    Optional<DatasetName> root = sys.rootDataset();
     if (root.isPresent()) {
-      plan.add(
-          PreOpSnapshot.step(
-              zfs.get(),
-              dev.kldload.core.value.DatasetName.of(root.get().pool()),
-              "kube-reset",
-              now));
+      plan.add(PreOpSnapshot.step(zfs.get(), DatasetName.of(root.get().pool()), "kube-reset", now));
       first.add("snapshot");
     }
     plan.add(

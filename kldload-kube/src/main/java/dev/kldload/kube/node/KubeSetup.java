@@ -16,11 +16,13 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -523,13 +525,12 @@ public final class KubeSetup {
                     .build());
         Path target = sys.path("/usr/local/bin/" + a.name());
         Files.createDirectories(target.getParent());
-        Files.copy(
-            tmp.resolve(a.binary()), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tmp.resolve(a.binary()), target, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(target, NodeSystem.fromMode(0755));
         sys.write(toolMarker(a), a.version() + " " + a.sha256() + "\n", 0644);
       } finally {
         try (Stream<Path> walk = Files.walk(tmp)) {
-          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
       }
     }

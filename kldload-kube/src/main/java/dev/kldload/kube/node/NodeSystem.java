@@ -5,6 +5,8 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.core.process.Programs;
+import dev.kldload.core.value.DatasetName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -14,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -76,11 +79,10 @@ public final class NodeSystem {
    */
   public boolean has(String program) {
     if (isRealRoot()) {
-      return dev.kldload.core.process.Programs.which(program).isPresent();
+      return Programs.which(program).isPresent();
     }
     for (String dir :
-        java.util.List.of(
-            "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
+        List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
       Path candidate = path(dir + "/" + program);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
         return true;
@@ -90,16 +92,15 @@ public final class NodeSystem {
   }
 
   /** The dataset mounted at / when the root file system is ZFS (from /proc/self/mounts). */
-  public Optional<dev.kldload.core.value.DatasetName> rootDataset() {
+  public Optional<DatasetName> rootDataset() {
     Optional<String> root = Optional.empty();
-    for (String line :
-        read("/proc/self/mounts").map(s -> s.lines().toList()).orElse(java.util.List.of())) {
+    for (String line : read("/proc/self/mounts").map(s -> s.lines().toList()).orElse(List.of())) {
       String[] f = line.split("\\s+");
       if (f.length >= 3 && f[1].equals("/")) {
         root = f[2].equals("zfs") ? Optional.of(f[0]) : Optional.empty();
       }
     }
-    return root.map(dev.kldload.core.value.DatasetName::of);
+    return root.map(DatasetName::of);
   }
 
   /** Whether the file exists with exactly this content and mode. */
@@ -166,8 +167,8 @@ public final class NodeSystem {
   }
 
   /** Every file the plans built on this system write, in order. */
-  public java.util.List<RenderedFile> renderedFiles() {
-    return java.util.List.copyOf(rendered.values());
+  public List<RenderedFile> renderedFiles() {
+    return List.copyOf(rendered.values());
   }
 
   static Set<PosixFilePermission> fromMode(int mode) {

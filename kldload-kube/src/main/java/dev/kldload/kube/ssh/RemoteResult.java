@@ -2,6 +2,7 @@ package dev.kldload.kube.ssh;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.process.ShellQuote;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +41,7 @@ public record RemoteResult(
               + " exited "
               + exitStatus
               + (errorTail().isEmpty() ? "" : ": " + errorTail()),
-          "the command was: " + dev.kldload.core.process.ShellQuote.join(argv));
+          "the command was: " + ShellQuote.join(argv));
     }
     return this;
   }

@@ -7,6 +7,7 @@ import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
+import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
@@ -281,9 +282,7 @@ class KubeInitMockServerTest {
       "on a ZFS root: a pre-init snapshot, and ZFS LocalPV's parent dataset created with our marks")
   void zfsRoot() throws Exception {
     write("proc/self/mounts", "rpool/ROOT/debian / zfs rw 0 0\n");
-    InMemoryZfs zfs =
-        InMemoryZfs.withPool(
-            Clock.systemUTC(), "rpool", dev.kldload.core.value.ByteSize.parse("10G"));
+    InMemoryZfs zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.parse("10G"));
     PlanResult result = init(() -> zfs);
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.OK);
     assertThat(runner.calls.stream().filter(c -> c.get(0).equals("helm")).map(c -> c.get(3)))

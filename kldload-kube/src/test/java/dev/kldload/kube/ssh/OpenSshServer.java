@@ -2,6 +2,7 @@ package dev.kldload.kube.ssh;
 
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
+import dev.kldload.core.value.HostName;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -105,11 +106,7 @@ final class OpenSshServer implements AutoCloseable {
   }
 
   SshTarget target(String node) {
-    return new SshTarget(
-        dev.kldload.core.value.HostName.of(node),
-        "127.0.0.1",
-        port,
-        System.getProperty("user.name"));
+    return new SshTarget(HostName.of(node), "127.0.0.1", port, System.getProperty("user.name"));
   }
 
   /** How many logins sshd accepted so far (one per connection). */

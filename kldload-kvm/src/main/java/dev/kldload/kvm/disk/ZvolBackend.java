@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * ZFS volumes under one parent dataset ({@code rpool/vms/<vm>}), through the {@link Zfs} port:
@@ -82,8 +84,7 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
    * written as ZFS takes it ({@code 8192}, {@code 16K}, {@code 1M}).
    */
   public ZvolBackend withVolblocksize(String size) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d{1,7})([KkMm]?)").matcher(size == null ? "" : size);
+    Matcher m = Pattern.compile("(\\d{1,7})([KkMm]?)").matcher(size == null ? "" : size);
     long bytes = -1;
     if (m.matches()) {
       int shift = m.group(2).isEmpty() ? 0 : m.group(2).equalsIgnoreCase("K") ? 10 : 20;

@@ -11,6 +11,7 @@ import dev.kldload.core.process.Programs;
 import dev.kldload.kvm.xml.MacAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -183,7 +184,7 @@ public final class NoCloudSeed {
     }
     String bytes;
     try {
-      bytes = new String(Files.readAllBytes(iso), java.nio.charset.StandardCharsets.ISO_8859_1);
+      bytes = new String(Files.readAllBytes(iso), StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,6 +4,7 @@ import static dev.kldload.kvm.xml.Xml.attrs;
 import static dev.kldload.kvm.xml.Xml.child;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -139,8 +140,6 @@ public final class DomainXmlWriter {
 
   /** The disk targets a spec uses, for tests and messages. */
   static List<String> targets(DomainSpec spec) {
-    return java.util.stream.IntStream.range(0, spec.disks().size())
-        .mapToObj(i -> "vd" + (char) ('a' + i))
-        .toList();
+    return IntStream.range(0, spec.disks().size()).mapToObj(i -> "vd" + (char) ('a' + i)).toList();
   }
 }

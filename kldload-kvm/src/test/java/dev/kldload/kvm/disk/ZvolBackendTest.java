@@ -20,7 +20,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class ZvolBackendTest {
   @BeforeEach
   void setUp() {
     zfs = InMemoryZfs.withPool(Clock.systemUTC(), "rpool", ByteSize.ofGigabytes(100));
-    zfs.createFilesystem(DatasetName.of("rpool/vms"), java.util.Map.of());
+    zfs.createFilesystem(DatasetName.of("rpool/vms"), Map.of());
     backend =
         new ZvolBackend(
             zfs,
@@ -95,7 +97,7 @@ class ZvolBackendTest {
     backend.withVolblocksize("16K").create(golden, ByteSize.ofGigabytes(1));
     assertThat(zfs.property(DatasetName.of("rpool/vms/golden"), "volblocksize")).isPresent();
     for (String bad : List.of("0", "100", "3K", "2M", "-64K", "64KB", "")) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> backend.withVolblocksize(bad))
+      Assertions.assertThatThrownBy(() -> backend.withVolblocksize(bad))
           .isInstanceOf(KldloadException.class);
     }
   }

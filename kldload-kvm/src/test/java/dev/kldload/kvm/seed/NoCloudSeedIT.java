@@ -10,6 +10,7 @@ import dev.kldload.core.value.HostName;
 import dev.kldload.kvm.xml.MacAddress;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ class NoCloudSeedIT {
                       try {
                         return Files.readString(p);
                       } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                       }
                     })
                 .reduce("", String::concat);

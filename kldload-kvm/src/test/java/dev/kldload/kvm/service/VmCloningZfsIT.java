@@ -19,9 +19,12 @@ import dev.kldload.kvm.DomainState;
 import dev.kldload.kvm.InMemoryHypervisor;
 import dev.kldload.kvm.VmView;
 import dev.kldload.kvm.disk.ZvolBackend;
+import dev.kldload.kvm.xml.DomainMetadata;
 import dev.kldload.kvm.xml.DomainSpec;
+import dev.kldload.kvm.xml.DomainXmlWriter;
 import dev.kldload.kvm.xml.OsVariant;
 import dev.kldload.zfs.InMemoryZfs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -145,14 +148,14 @@ class VmCloningZfsIT {
     }
     VmName golden = VmName.of("golden");
     Path vars = varsPath(golden);
-    java.nio.file.Files.createDirectories(vars.getParent());
-    java.nio.file.Files.writeString(vars, "vars at one");
+    Files.createDirectories(vars.getParent());
+    Files.writeString(vars, "vars at one");
     zvols.create(golden, ByteSize.ofGigabytes(1));
     define(golden, new DomainSpec.Uefi(tmp.resolve("c"), tmp.resolve("v"), vars));
     PlanEngine.quiet(1)
         .run(service.snapshots().snapshot(golden, Optional.of("one")), false)
         .throwIfFailed();
-    java.nio.file.Files.writeString(vars, "vars now");
+    Files.writeString(vars, "vars now");
     for (var clone :
         Map.of("web01", Optional.of("one"), "web02", Optional.<String>empty()).entrySet()) {
       PlanEngine.quiet(1)
@@ -180,7 +183,7 @@ class VmCloningZfsIT {
     zvols.create(VmName.of("golden"), ByteSize.ofGigabytes(1));
     define(VmName.of("golden"), new DomainSpec.Bios());
     Path key = tmp.resolve("admin.pub");
-    java.nio.file.Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin a@b\n");
+    Files.writeString(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIadmin a@b\n");
     Plan change =
         service
             .cloning()
@@ -191,7 +194,7 @@ class VmCloningZfsIT {
                     Optional.empty(),
                     false,
                     Optional.of(key)));
-    java.nio.file.Files.delete(key);
+    Files.delete(key);
     // the engine undoes the failed run: the clone's disk, then the snapshot it took
     assertThat(PlanEngine.quiet(1).run(change, false).exitCode().code()).isNotZero();
     assertThat(zvols.exists(VmName.of("web01"))).isFalse();
@@ -202,7 +205,7 @@ class VmCloningZfsIT {
   /** Defines a domain of ours on the VM's zvol. */
   private void define(VmName name, DomainSpec.Firmware firmware) {
     hypervisor.define(
-        dev.kldload.kvm.xml.DomainXmlWriter.write(
+        DomainXmlWriter.write(
             new DomainSpec(
                 name,
                 "qemu",
@@ -214,7 +217,7 @@ class VmCloningZfsIT {
                 Optional.empty(),
                 List.of(),
                 "127.0.0.1",
-                dev.kldload.kvm.xml.DomainMetadata.vm("kvm-create"),
+                DomainMetadata.vm("kvm-create"),
                 Optional.empty(),
                 OsVariant.GENERIC)));
   }

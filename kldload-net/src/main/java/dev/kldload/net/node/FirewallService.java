@@ -15,6 +15,7 @@ import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -76,7 +77,7 @@ public final class FirewallService {
                 Step.named("replace-table")
                     .description(
                         "replace table inet kldload ("
-                            + mode.name().toLowerCase(java.util.Locale.ROOT)
+                            + mode.name().toLowerCase(Locale.ROOT)
                             + " mode, LAN "
                             + lan
                             + ") in one transaction")

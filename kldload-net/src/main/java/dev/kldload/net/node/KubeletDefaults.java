@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,11 +54,7 @@ final class KubeletDefaults {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
       Files.writeString(temp, content, StandardCharsets.UTF_8);
-      Files.move(
-          temp,
-          file,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new KldloadException(
           ErrorKind.PERMISSION, "cannot write " + file + ": " + e.getMessage(), "run as root", e);

@@ -14,6 +14,7 @@ import dev.kldload.net.node.KeysView;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -63,7 +64,7 @@ class KernelWireGuardLabIT {
    * handshake with the peer: proof that keys, endpoints and the underlay all agree.
    */
   private static boolean handshake(int from, String device, String peerAddress) throws Exception {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       nodes.netns.tryIn(
           nodes.ns(from), "bash", "-c", "echo probe > /dev/udp/" + peerAddress + "/9");

@@ -8,8 +8,10 @@ import dev.kldload.core.testing.Requirements;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Network namespaces for tests: a hub namespace holding a bridge, and node namespaces joined to it
@@ -20,7 +22,7 @@ public final class Netns implements AutoCloseable {
   public static final ProcessRunner HOST = new SystemProcessRunner();
   private final String tag = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
   private final List<String> namespaces = new ArrayList<>();
-  private final java.util.Map<String, List<String>> wgInterfaces = new java.util.HashMap<>();
+  private final Map<String, List<String>> wgInterfaces = new HashMap<>();
   private String hub;
 
   /** Skips (or fails under CI) unless root with ip, wg, wireguard-go and nft. */

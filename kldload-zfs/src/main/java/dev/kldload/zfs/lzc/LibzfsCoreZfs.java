@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -297,7 +298,7 @@ public final class LibzfsCoreZfs implements Zfs {
     Set<String> poolsSeen =
         snapshots.stream()
             .map(s -> s.dataset().pool())
-            .collect(Collectors.toCollection(java.util.TreeSet::new));
+            .collect(Collectors.toCollection(TreeSet::new));
     if (poolsSeen.size() > 1) {
       throw KldloadException.invalid(
           "snapshots " + snapshots + " span pools " + poolsSeen,

@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.IsoFields;
+import java.util.Locale;
 
 /**
  * sanoid's snapshot periods. A period's snapshot is due when the newest one of that period lies in
@@ -20,7 +21,7 @@ public enum Period {
 
   /** The snapshot kind of this period: {@code auto-daily} etc. */
   public String kind() {
-    return "auto-" + name().toLowerCase(java.util.Locale.ROOT);
+    return "auto-" + name().toLowerCase(Locale.ROOT);
   }
 
   /** A number identifying the calendar bucket that {@code t} falls in. */

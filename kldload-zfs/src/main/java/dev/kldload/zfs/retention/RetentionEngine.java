@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -112,7 +113,7 @@ public final class RetentionEngine {
                     s.name().toString(),
                     t.autoprune()
                         ? "within "
-                            + p.name().toLowerCase(java.util.Locale.ROOT)
+                            + p.name().toLowerCase(Locale.ROOT)
                             + " "
                             + keep
                             + " ("
@@ -135,7 +136,7 @@ public final class RetentionEngine {
                     Action.DESTROY,
                     s.name().toString(),
                     "beyond "
-                        + p.name().toLowerCase(java.util.Locale.ROOT)
+                        + p.name().toLowerCase(Locale.ROOT)
                         + " "
                         + keep
                         + " ("

@@ -6,6 +6,7 @@ import dev.kldload.core.io.YamlInput;
 import dev.kldload.core.value.DatasetName;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -63,9 +64,7 @@ public record RetentionPolicy(Map<String, Template> templates, Map<DatasetName, 
   /** The policy shipped with kldload: the spec's bootenv/data/none templates and sections. */
   public static RetentionPolicy defaults() {
     try (InputStream in = RetentionPolicy.class.getResourceAsStream("snapshots.yaml")) {
-      return parse(
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
-          "built-in policy");
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in policy");
     } catch (IOException e) {
       throw new IllegalStateException("built-in snapshots.yaml unreadable", e);
     }

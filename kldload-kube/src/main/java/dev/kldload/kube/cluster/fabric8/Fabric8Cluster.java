@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -187,7 +189,7 @@ public final class Fabric8Cluster implements Cluster {
         .withGroup(slash < 0 ? "" : apiVersion.substring(0, slash))
         .withVersion(apiVersion.substring(slash + 1))
         .withKind(r.getKind())
-        .withPlural(Pluralize.toPlural(r.getKind().toLowerCase(java.util.Locale.ROOT)))
+        .withPlural(Pluralize.toPlural(r.getKind().toLowerCase(Locale.ROOT)))
         .withNamespaced(r.getMetadata().getNamespace() != null)
         .build();
   }
@@ -314,7 +316,7 @@ public final class Fabric8Cluster implements Cluster {
 
   private static List<io.fabric8.kubernetes.api.model.Taint> taints(Node n) {
     if (n.getSpec() == null) {
-      n.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
+      n.setSpec(new NodeSpec());
     }
     return new ArrayList<>(Objects.requireNonNullElse(n.getSpec().getTaints(), List.of()));
   }

@@ -5,6 +5,7 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.io.PrivateFiles;
 import io.fabric8.kubernetes.api.model.AuthInfo;
 import io.fabric8.kubernetes.api.model.Config;
+import io.fabric8.kubernetes.api.model.Context;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.NamedContext;
@@ -73,7 +74,7 @@ public final class Kubeconfigs {
     AuthInfo auth = user.getUser();
     users.add(new NamedAuthInfo(contextName, auth));
     List<NamedContext> contexts = without(out.getContexts(), NamedContext::getName, contextName);
-    io.fabric8.kubernetes.api.model.Context renamed = context.getContext();
+    Context renamed = context.getContext();
     renamed.setCluster(contextName);
     renamed.setUser(contextName);
     contexts.add(new NamedContext(renamed, contextName));

@@ -1,5 +1,6 @@
 package dev.kldload.kube.ssh.jsch;
 
+import com.jcraft.jsch.Channel;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSch;
@@ -233,7 +234,7 @@ public final class JschRemoteShell implements RemoteShell {
   }
 
   /** Opens a channel on the node's connection, reconnecting once if the old one died. */
-  private com.jcraft.jsch.Channel openChannel(SshTarget target, String type) {
+  private Channel openChannel(SshTarget target, String type) {
     Connection c = connections.computeIfAbsent(target, t -> new Connection());
     synchronized (c) {
       for (int attempt = 0; ; attempt++) {

@@ -1,4 +1,4 @@
-package dev.kldload.cli.net;
+package dev.kldload.cli.support;
 
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessRunner;
@@ -7,11 +7,11 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * With {@code -vv} every program kube-network runs is shown on stderr as it starts ({@code $ wg
- * show …}), marked when a dry-run only records it; {@code -vvv} adds how each one ended. Standard
- * input is never shown: it carries private keys.
+ * With {@code -vv} every program a command runs is shown on stderr as it starts ({@code $ wg show
+ * …}), marked when a dry-run only records it; {@code -vvv} adds how each one ended. Standard input
+ * is never shown: it carries private keys.
  */
-final class EchoingProcessRunner implements ProcessRunner {
+public final class EchoingProcessRunner implements ProcessRunner {
   private final ProcessRunner delegate;
   private final PrintWriter err;
   private final int verbosity;
@@ -23,7 +23,7 @@ final class EchoingProcessRunner implements ProcessRunner {
   }
 
   /** {@code runner} itself below {@code -vv}. */
-  static ProcessRunner at(int verbosity, ProcessRunner runner, PrintWriter err) {
+  public static ProcessRunner at(int verbosity, ProcessRunner runner, PrintWriter err) {
     return verbosity >= 2 ? new EchoingProcessRunner(runner, err, verbosity) : runner;
   }
 
