@@ -308,7 +308,9 @@ final class NodeChecks {
         return Verdict.pass("loaded by --fix (modprobe " + module + ")");
       }
       return Verdict.problem(
-          "modprobe " + module + " failed: " + r.errorTail(),
+          r.ok()
+              ? "modprobe " + module + " exited 0 but the module is not loaded"
+              : "modprobe " + module + " failed: " + r.errorTail(),
           "install the module for this kernel (linux-modules-extra?)");
     }
     return Verdict.problem(
@@ -358,7 +360,10 @@ final class NodeChecks {
         return Verdict.pass(key + " = " + want + " (set by --fix)");
       }
       return Verdict.problem(
-          "sysctl -w " + key + "=" + want + " failed: " + r.errorTail(), whenMissing);
+          r.ok()
+              ? "sysctl -w " + key + "=" + want + " exited 0 but the value did not change"
+              : "sysctl -w " + key + "=" + want + " failed: " + r.errorTail(),
+          whenMissing);
     }
     String hint = "sysctl -w " + key + "=" + want + " (kube-setup persists it), or --fix";
     return value
