@@ -209,7 +209,10 @@ final class ClusterChecks {
 
   /** Images in this node's containerd, by name (no digests, no bare ids). */
   static List<String> localImages(SmokeContext c) {
-    Optional<ProcessResult> r = c.command("ctr", "-n", "k8s.io", "images", "ls", "-q");
+    if (!c.node().exists(NodeChecks.CONTAINERD_SOCKET)) {
+      return List.of();
+    }
+    Optional<ProcessResult> r = c.command(NodeChecks.CTR_IMAGES);
     if (r.isEmpty() || !r.get().ok()) {
       return List.of();
     }

@@ -34,6 +34,7 @@ final class NodeChecks {
   static final String CONTAINERD_SOCKET = "/run/containerd/containerd.sock";
   static final String CRICTL_CONFIG = "/etc/crictl.yaml";
   static final String CNI_BIN = "/opt/cni/bin";
+  static final String[] CTR_IMAGES = {"ctr", "-n", "k8s.io", "images", "ls", "-q"};
   static final Duration STALE_HANDSHAKE = Duration.ofMinutes(3);
   private static final Pattern SYSTEMD_CGROUP =
       Pattern.compile("(?m)^\\s*SystemdCgroup\\s*=\\s*true\\s*(#.*)?$");
@@ -742,7 +743,13 @@ final class NodeChecks {
     if (!tars.isEmpty()) {
       return Verdict.pass(tars.size() + " image archives in " + dir);
     }
-    Optional<ProcessResult> r = c.command("ctr", "-n", "k8s.io", "images", "ls", "-q");
+    if (!c.node().exists(CONTAINERD_SOCKET)) {
+      // ctr would wait for a containerd that is not there until the check's deadline
+      return Verdict.problem(
+          "no archives in " + dir + "; containerd is not running (no " + CONTAINERD_SOCKET + ")",
+          "copy the offline bundle, then kube-load-images");
+    }
+    Optional<ProcessResult> r = c.command(CTR_IMAGES);
     if (r.isPresent() && r.get().ok()) {
       long count = r.get().stdout().lines().filter(l -> l.startsWith("registry.k8s.io/")).count();
       if (count > 0) {
