@@ -47,8 +47,8 @@ import picocli.CommandLine.TypeConversionException;
           + " node-ip, firewall, offline images) read /proc, /sys, files and read-only commands;"
           + " cluster checks use /etc/kubernetes/admin.conf, ~/.kube/config or --kubeconfig."
           + " Nothing is changed unless --fix is given.",
-      "Each check has a stable id and a section; --only and --skip take either, or an id"
-          + " prefix (kernel.module). A check that does not answer within --timeout fails.",
+      "Each check has a stable id and a section; --only and --skip take either, or the start"
+          + " of ids such as kernel.module. A check that does not answer within --timeout fails.",
       "Each run appends 'time pass fail warn skip' to the log (config kube.smoke-test-log).",
       "Exit 0 when no critical check failed; 1 when one did; 3 with warnings under --strict;"
           + " 7 when the only failures are things that did not answer; 8 when one of those"
@@ -60,7 +60,7 @@ import picocli.CommandLine.TypeConversionException;
       "Example:",
       "  kube-smoke-test",
       "  kube-smoke-test --only kernel --only swap --fix",
-      "  kube-smoke-test --skip cluster.dns -o tap | prove -",
+      "  kube-smoke-test --skip cluster.dns -o tap | prove -e cat /dev/stdin",
       "  kube-smoke-test --strict --report /var/tmp/smoke.xml"
     })
 public final class KubeSmokeTestCommand implements Callable<Integer> {
@@ -108,7 +108,8 @@ public final class KubeSmokeTestCommand implements Callable<Integer> {
   @Option(
       names = "--report",
       paramLabel = "FILE",
-      description = "Also write the results to FILE, as JUnit (.xml), TAP (.tap) or JSON (.json).")
+      description =
+          "Also write the results to FILE: JUnit XML for .xml, TAP for .tap, JSON for .json.")
   Path report;
 
   @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig to use.")
