@@ -17,7 +17,8 @@ public enum Section {
   KUBELET("kubelet", "Kubelet Node IP"),
   FIREWALL("firewall", "Firewall"),
   IMAGES("images", "Offline Images"),
-  CLUSTER("cluster", "Cluster");
+  CLUSTER("cluster", "Cluster"),
+  OBSERVABILITY("observability", "Observability");
 
   private final String id;
   private final String title;

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every check of {@code kube-smoke-test}, in the order they run (node first, then cluster), and the
- * {@code --only}/{@code --skip} selection by section id, check id, or a dotted prefix of ids
- * ({@code kernel.module}).
+ * Every check of {@code kube-smoke-test}, in the order they run (node, cluster, then
+ * observability), and the {@code --only}/{@code --skip} selection by section id, check id, or a
+ * dotted prefix of ids ({@code kernel.module}).
  */
 public final class SmokeCatalogue {
   private SmokeCatalogue() {}
@@ -17,6 +17,7 @@ public final class SmokeCatalogue {
   public static List<Check> all(NetworkPlan plan) {
     List<Check> checks = new ArrayList<>(NodeChecks.all(plan));
     checks.addAll(ClusterChecks.all());
+    checks.addAll(ObservabilityChecks.all());
     return List.copyOf(checks);
   }
 

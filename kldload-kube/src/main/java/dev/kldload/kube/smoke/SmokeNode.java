@@ -1,6 +1,8 @@
 package dev.kldload.kube.smoke;
 
 import dev.kldload.core.process.ProcessResult;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,4 +34,25 @@ public interface SmokeNode {
 
   /** Runs a command that changes the machine ({@code modprobe}, {@code sysctl -w}). */
   ProcessResult fix(List<String> argv, Duration timeout);
+
+  /** An HTTP answer: status and body. */
+  record HttpReply(int status, String body) {}
+
+  /**
+   * GETs a URL on this machine's loopback (metrics endpoints); any other host is refused with
+   * {@link IllegalArgumentException}, so the smoke test never reaches beyond the node.
+   *
+   * @throws IOException when nothing answers (connection refused, timed out)
+   */
+  HttpReply get(URI loopbackUrl, Duration timeout) throws IOException;
+
+  /** Whether {@code url} names this machine's loopback (127.0.0.0/8 or ::1), never a name. */
+  static boolean isLoopback(URI url) {
+    String host = url.getHost();
+    if (host == null) {
+      return false;
+    }
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return bare.matches("127(\\.\\d{1,3}){3}") || bare.equals("::1");
+  }
 }

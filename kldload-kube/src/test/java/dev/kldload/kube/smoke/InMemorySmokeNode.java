@@ -2,6 +2,9 @@ package dev.kldload.kube.smoke;
 
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +26,7 @@ final class InMemorySmokeNode implements SmokeNode {
   private final Set<String> programs = new HashSet<>();
   private final Map<List<String>, ProcessResult> commands = new HashMap<>();
   private final Map<List<String>, Runnable> fixEffects = new HashMap<>();
+  private final Map<URI, HttpReply> http = new HashMap<>();
   final List<List<String>> ran = new ArrayList<>();
   final List<List<String>> fixes = new ArrayList<>();
 
@@ -55,6 +59,11 @@ final class InMemorySmokeNode implements SmokeNode {
   InMemorySmokeNode command(int exit, String stdout, String stderr, String... argv) {
     programs.add(argv[0]);
     commands.put(List.of(argv), result(List.of(argv), exit, stdout, stderr));
+    return this;
+  }
+
+  InMemorySmokeNode http(String url, int status, String body) {
+    http.put(URI.create(url), new HttpReply(status, body));
     return this;
   }
 
@@ -131,5 +140,17 @@ final class InMemorySmokeNode implements SmokeNode {
     }
     effect.run();
     return result(argv, 0, "", "");
+  }
+
+  @Override
+  public HttpReply get(URI loopbackUrl, Duration timeout) throws IOException {
+    if (!SmokeNode.isLoopback(loopbackUrl)) {
+      throw new IllegalArgumentException("not a loopback URL: " + loopbackUrl);
+    }
+    HttpReply reply = http.get(loopbackUrl);
+    if (reply == null) {
+      throw new ConnectException("Connection refused");
+    }
+    return reply;
   }
 }

@@ -1,8 +1,11 @@
 package dev.kldload.kube.smoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kldload.core.process.ProcessResult;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +21,33 @@ abstract class SmokeNodeContract {
 
   /** A node with /proc as Linux has it, {@code sh} installed. */
   abstract SmokeNode node();
+
+  /** A loopback URL that answers 200 with {@code up 1\n}. */
+  abstract URI metricsUrl();
+
+  /** A loopback URL nothing listens on. */
+  abstract URI refusedUrl();
+
+  @Test
+  @DisplayName("GET on loopback returns status and body; nothing listening is an IOException")
+  void loopbackGet() throws Exception {
+    assertThat(node().get(metricsUrl(), T)).isEqualTo(new SmokeNode.HttpReply(200, "up 1\n"));
+    assertThatThrownBy(() -> node().get(refusedUrl(), T)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  @DisplayName("GET beyond loopback is refused before any connection: names, LAN addresses")
+  void notLoopback() {
+    for (String url :
+        List.of(
+            "http://example.com/metrics",
+            "http://10.251.0.1:9962/metrics",
+            "http://localhost:9962/")) {
+      assertThatThrownBy(() -> node().get(URI.create(url), T))
+          .as(url)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
 
   @Test
   @DisplayName("a missing file reads as empty, not as an error")

@@ -6,6 +6,10 @@ import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.Programs;
 import dev.kldload.kube.smoke.SmokeNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,5 +91,27 @@ public final class HostSmokeNode implements SmokeNode {
   @Override
   public ProcessResult fix(List<String> argv, Duration timeout) {
     return runner.run(ProcessSpec.of(argv).timeout(timeout).build());
+  }
+
+  @Override
+  public HttpReply get(URI loopbackUrl, Duration timeout) throws IOException {
+    if (!SmokeNode.isLoopback(loopbackUrl)) {
+      throw new IllegalArgumentException("not a loopback URL: " + loopbackUrl);
+    }
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .proxy(java.net.ProxySelector.of(null))
+            .build();
+    HttpRequest request = HttpRequest.newBuilder(loopbackUrl).timeout(timeout).GET().build();
+    try {
+      HttpResponse<String> response =
+          client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new HttpReply(response.statusCode(), response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted: GET " + loopbackUrl);
+    }
   }
 }
