@@ -316,4 +316,21 @@ class NodeChecksTest {
     assertThat(r.get("images.offline").evidence())
         .isEqualTo("2 registry.k8s.io images in containerd");
   }
+
+  @Test
+  @DisplayName("no archives and containerd not running: warns without asking ctr (it would hang)")
+  void imagesWithoutContainerd() {
+    InMemorySmokeNode node = SmokeFixtures.healthyNode();
+    node.remove("/root/darksite/k8s-images/pause.tar")
+        .remove("/root/darksite/k8s-images/coredns.tar")
+        .remove("/run/containerd/containerd.sock")
+        .program("ctr");
+    Map<String, CheckResult> r = run(node);
+    assertThat(r.get("images.offline").outcome()).isEqualTo(Outcome.WARN);
+    assertThat(r.get("images.offline").evidence())
+        .isEqualTo(
+            "no archives in /root/darksite/k8s-images; containerd is not running (no"
+                + " /run/containerd/containerd.sock)");
+    assertThat(node.ran).noneMatch(argv -> argv.get(0).equals("ctr"));
+  }
 }
