@@ -537,6 +537,9 @@ final class NodeChecks {
   static Verdict plane(SmokeContext c, PlaneKind kind) throws IOException {
     Plane plane = c.plan().plane(kind);
     String ifname = plane.interfaceName();
+    if (!c.node().has("ip")) {
+      return Verdict.skip("ip (iproute2) is not installed: interfaces not read");
+    }
     Optional<Link> link = link(c, ifname);
     if (link.isEmpty() || !link.get().up()) {
       String state = link.isEmpty() ? "does not exist" : "is down";

@@ -1,10 +1,9 @@
 package dev.kldload.kube.smoke;
 
-import java.io.IOException;
+import dev.kldload.core.KldloadException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,14 +48,11 @@ final class ObservabilityChecks {
     SmokeNode.HttpReply reply;
     try {
       reply = c.node().get(url, c.timeout());
-    } catch (IOException e) {
+    } catch (KldloadException e) {
       return Verdict.problem(
-          "GET "
-              + url
-              + ": "
-              + e.getClass().getSimpleName()
-              + Optional.ofNullable(e.getMessage()).map(m -> " " + m).orElse(""),
-          "is the Cilium agent running on this node? kubectl -n kube-system get pods -o wide");
+              e.getMessage(),
+              "is the Cilium agent running on this node? kubectl -n kube-system get pods -o wide")
+          .because(e.kind());
     }
     if (reply.status() != 200) {
       return Verdict.problem(

@@ -1,7 +1,6 @@
 package dev.kldload.kube.smoke;
 
 import dev.kldload.core.process.ProcessResult;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -42,9 +41,10 @@ public interface SmokeNode {
    * GETs a URL on this machine's loopback (metrics endpoints); any other host is refused with
    * {@link IllegalArgumentException}, so the smoke test never reaches beyond the node.
    *
-   * @throws IOException when nothing answers (connection refused, timed out)
+   * @throws dev.kldload.core.KldloadException UNAVAILABLE when nothing answers (connection refused,
+   *     timed out)
    */
-  HttpReply get(URI loopbackUrl, Duration timeout) throws IOException;
+  HttpReply get(URI loopbackUrl, Duration timeout);
 
   /** Whether {@code url} names this machine's loopback (127.0.0.0/8 or ::1), never a name. */
   static boolean isLoopback(URI url) {

@@ -1,9 +1,9 @@
 package dev.kldload.kube.smoke;
 
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,13 +143,16 @@ final class InMemorySmokeNode implements SmokeNode {
   }
 
   @Override
-  public HttpReply get(URI loopbackUrl, Duration timeout) throws IOException {
+  public HttpReply get(URI loopbackUrl, Duration timeout) {
     if (!SmokeNode.isLoopback(loopbackUrl)) {
       throw new IllegalArgumentException("not a loopback URL: " + loopbackUrl);
     }
     HttpReply reply = http.get(loopbackUrl);
     if (reply == null) {
-      throw new ConnectException("Connection refused");
+      throw new KldloadException(
+          ErrorKind.UNAVAILABLE,
+          "GET " + loopbackUrl + ": ConnectException Connection refused",
+          null);
     }
     return reply;
   }

@@ -203,7 +203,9 @@ class NodeChecksTest {
     assertThat(r.get("binaries.cilium").outcome()).isEqualTo(Outcome.WARN);
     assertThat(r.get("zfs.available").outcome()).isEqualTo(Outcome.SKIP);
     assertThat(r.get("firewall.table").outcome()).isEqualTo(Outcome.SKIP);
-    assertThat(r.get("wireguard.wg-k8s.up").outcome()).isEqualTo(Outcome.WARN);
+    assertThat(r.get("wireguard.wg-k8s.up").outcome()).isEqualTo(Outcome.SKIP);
+    assertThat(r.get("wireguard.wg-k8s.up").evidence())
+        .isEqualTo("ip (iproute2) is not installed: interfaces not read");
     assertThat(r.get("wireguard.wg-mgmt.up").outcome()).isEqualTo(Outcome.SKIP);
   }
 

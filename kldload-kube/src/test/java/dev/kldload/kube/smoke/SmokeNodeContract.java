@@ -3,8 +3,9 @@ package dev.kldload.kube.smoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.process.ProcessResult;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -29,10 +30,16 @@ abstract class SmokeNodeContract {
   abstract URI refusedUrl();
 
   @Test
-  @DisplayName("GET on loopback returns status and body; nothing listening is an IOException")
-  void loopbackGet() throws Exception {
+  @DisplayName("GET on loopback returns status and body; nothing listening is UNAVAILABLE")
+  void loopbackGet() {
     assertThat(node().get(metricsUrl(), T)).isEqualTo(new SmokeNode.HttpReply(200, "up 1\n"));
-    assertThatThrownBy(() -> node().get(refusedUrl(), T)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> node().get(refusedUrl(), T))
+        .isInstanceOfSatisfying(
+            KldloadException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+              assertThat(e.getMessage()).startsWith("GET " + refusedUrl() + ": ConnectException");
+            });
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.kldload.kube.smoke.host;
 
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
@@ -94,7 +96,7 @@ public final class HostSmokeNode implements SmokeNode {
   }
 
   @Override
-  public HttpReply get(URI loopbackUrl, Duration timeout) throws IOException {
+  public HttpReply get(URI loopbackUrl, Duration timeout) {
     if (!SmokeNode.isLoopback(loopbackUrl)) {
       throw new IllegalArgumentException("not a loopback URL: " + loopbackUrl);
     }
@@ -109,9 +111,19 @@ public final class HostSmokeNode implements SmokeNode {
       HttpResponse<String> response =
           client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new HttpReply(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new KldloadException(
+          ErrorKind.UNAVAILABLE,
+          "GET "
+              + loopbackUrl
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()),
+          null,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted: GET " + loopbackUrl);
+      throw new KldloadException(ErrorKind.INTERRUPTED, "interrupted: GET " + loopbackUrl, null, e);
     }
   }
 }
