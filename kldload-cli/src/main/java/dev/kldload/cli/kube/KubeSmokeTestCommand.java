@@ -3,6 +3,7 @@ package dev.kldload.cli.kube;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
+import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Renderer;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.plan.Conditions;
@@ -198,10 +199,7 @@ public final class KubeSmokeTestCommand implements Callable<Integer> {
         selected.stream()
             .map(c -> new CheckView(c.id(), c.section().id(), c.severity().label(), c.title()))
             .toList();
-    dev.kldload.core.output.OutputFormat out =
-        format == ReportFormat.JSON
-            ? dev.kldload.core.output.OutputFormat.JSON
-            : dev.kldload.core.output.OutputFormat.TABLE;
+    OutputFormat out = format == ReportFormat.JSON ? OutputFormat.JSON : OutputFormat.TABLE;
     new Renderer(out)
         .list(
             cli.out(),
