@@ -293,14 +293,14 @@ final class ClusterChecks {
       return Verdict.skip(
           "this host (" + c.hostname().orElse("?") + ") is not a node of the cluster");
     }
-    Optional<String> busybox =
-        localImages(c).stream().filter(i -> i.contains("busybox")).findFirst();
-    if (busybox.isEmpty()) {
-      return Verdict.skip("no busybox image in this node's containerd (nslookup needs one)");
+    Optional<Resolver> resolver = Resolver.pick(localImages(c));
+    if (resolver.isEmpty()) {
+      return Verdict.skip(
+          "no image with a resolver (busybox, or the Cilium agent's) in this node's containerd");
     }
+    Resolver r = resolver.get();
     String name = "kldload-smoke-dns-" + suffix();
-    PodRequest request =
-        new PodRequest(NAMESPACE, name, busybox.get(), List.of("nslookup", DNS_NAME), node, LABELS);
+    PodRequest request = new PodRequest(NAMESPACE, name, r.image(), r.command(), node, LABELS);
     return withPod(
         c,
         cluster,
@@ -310,15 +310,41 @@ final class ClusterChecks {
             return Optional.empty();
           }
           String log = cluster.podLog(NAMESPACE, name);
-          Matcher m = NSLOOKUP_ADDRESS.matcher(log);
+          Matcher m = r.answer().matcher(log);
           if (pod.phase().equals("Succeeded") && m.find()) {
-            return Optional.of(Verdict.pass(DNS_NAME + " → " + m.group(1)));
+            return Optional.of(
+                Verdict.pass(DNS_NAME + " → " + m.group(1) + " (" + r.command().get(0) + ")"));
           }
           return Optional.of(
               Verdict.problem(
-                  "nslookup " + pod.phase() + ": " + Verdict.oneLine(log),
+                  r.command().get(0) + " " + pod.phase() + ": " + Verdict.oneLine(log),
                   "kubectl -n kube-system logs -l k8s-app=kube-dns"));
         });
+  }
+
+  /**
+   * A local image that can resolve a name, the command that does, and how its answer reads:
+   * busybox's nslookup, else {@code getent hosts} in the Cilium agent's image (Ubuntu-based, on
+   * every node of this suite's clusters).
+   */
+  record Resolver(String image, List<String> command, Pattern answer) {
+    static Optional<Resolver> pick(List<String> images) {
+      Optional<String> busybox = images.stream().filter(i -> i.contains("busybox")).findFirst();
+      if (busybox.isPresent()) {
+        return Optional.of(
+            new Resolver(busybox.get(), List.of("nslookup", DNS_NAME), NSLOOKUP_ADDRESS));
+      }
+      return images.stream()
+          .filter(i -> i.contains("/cilium/cilium:"))
+          .findFirst()
+          .map(
+              image ->
+                  new Resolver(
+                      image,
+                      List.of("getent", "hosts", DNS_NAME),
+                      Pattern.compile(
+                          "(?m)^([0-9a-fA-F.:]+)\\s+" + Pattern.quote(DNS_NAME) + "\\b")));
+    }
   }
 
   private static Optional<Verdict> whyNoPod(SmokeContext c) {

@@ -57,6 +57,9 @@ class ClusterChecksMockServerTest {
 
   volatile String podPhase = "Running";
   volatile boolean kubeletOn = true;
+  volatile String dnsLog =
+      "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"
+          + "Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n\n";
   private Thread kubelet;
 
   InMemorySmokeNode node;
@@ -168,10 +171,7 @@ class ClusterChecksMockServerTest {
                   .expect()
                   .get()
                   .withPath("/api/v1/namespaces/default/pods/" + name + "/log?pretty=false")
-                  .andReturn(
-                      200,
-                      "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"
-                          + "Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n\n")
+                  .andReturn(200, dnsLog)
                   .always();
             }
             String phase = dns && podPhase.equals("Running") ? "Succeeded" : podPhase;
@@ -284,7 +284,7 @@ class ClusterChecksMockServerTest {
         .startsWith("pod kldload-smoke-")
         .contains("Running on kldload-cp", "(registry.k8s.io/pause:3.10)");
     assertThat(r.get("cluster.dns").evidence())
-        .isEqualTo("kubernetes.default.svc.cluster.local → 10.96.0.1");
+        .isEqualTo("kubernetes.default.svc.cluster.local → 10.96.0.1 (nslookup)");
     assertThat(r.get("cluster.metrics").evidence()).isEqualTo("metrics for 2 node(s)");
     assertThat(seenPods).hasSize(2);
     assertThat(podsLeft()).isEmpty();
