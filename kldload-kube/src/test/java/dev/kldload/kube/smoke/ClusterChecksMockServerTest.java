@@ -292,6 +292,37 @@ class ClusterChecksMockServerTest {
   }
 
   @Test
+  @DisplayName("mock API: without busybox, DNS resolves with getent in the Cilium agent's image")
+  void dnsWithCiliumImage() {
+    node.command(
+        0,
+        "registry.k8s.io/pause:3.10\nquay.io/cilium/cilium:v1.17.2\n",
+        "",
+        "ctr",
+        "-n",
+        "k8s.io",
+        "images",
+        "ls",
+        "-q");
+    dnsLog = "10.96.0.1       kubernetes.default.svc.cluster.local\n";
+    SmokeReport report = runCluster(Duration.ofSeconds(10), new CancellationToken());
+    assertThat(byId(report).get("cluster.dns").evidence())
+        .isEqualTo("kubernetes.default.svc.cluster.local → 10.96.0.1 (getent)");
+    assertThat(seenPods).anyMatch(n -> n.startsWith("kldload-smoke-dns-"));
+    assertThat(podsLeft()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("mock API: no image that can resolve: cluster.dns SKIPs with the reason")
+  void dnsWithoutResolverImage() {
+    node.command(
+        0, "registry.k8s.io/pause:3.10\n", "", "ctr", "-n", "k8s.io", "images", "ls", "-q");
+    SmokeReport report = runCluster(Duration.ofSeconds(10), new CancellationToken());
+    assertThat(byId(report).get("cluster.dns").outcome()).isEqualTo(Outcome.SKIP);
+    assertThat(byId(report).get("cluster.pod").outcome()).isEqualTo(Outcome.PASS);
+  }
+
+  @Test
   @DisplayName(
       "mock API: a NotReady node, no Cilium, CoreDNS without endpoints fail exactly those checks")
   void broken() {
