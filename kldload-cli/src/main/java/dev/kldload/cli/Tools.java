@@ -6,6 +6,7 @@ import dev.kldload.cli.kube.KubeJoinCommand;
 import dev.kldload.cli.kube.KubeLoadImagesCommand;
 import dev.kldload.cli.kube.KubeResetCommand;
 import dev.kldload.cli.kube.KubeSetupCommand;
+import dev.kldload.cli.kube.KubeSmokeTestCommand;
 import dev.kldload.cli.kube.KubeStatusCommand;
 import dev.kldload.cli.kvm.KvmCloneCommand;
 import dev.kldload.cli.kvm.KvmCreateCommand;
@@ -49,6 +50,7 @@ final class Tools {
           new Tool("kube-join", KubeJoinCommand.class),
           new Tool("kube-reset", KubeResetCommand.class),
           new Tool("kube-status", KubeStatusCommand.class),
+          new Tool("kube-smoke-test", KubeSmokeTestCommand.class),
           new Tool("kube-load-images", KubeLoadImagesCommand.class));
 
   /** Root options that take a separate value: their value is not a tool name. */

@@ -7,6 +7,7 @@ import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
@@ -192,6 +193,11 @@ public final class CliHarness {
       return cluster
           .map(c -> c.apply(kubeconfig))
           .orElseGet(() -> host.cluster(kubeconfig, cancellation));
+    }
+
+    @Override
+    public SmokeNode smokeNode(Path root) {
+      return host.smokeNode(root);
     }
 
     @Override

@@ -221,6 +221,20 @@ public final class Cli {
     return result.exitCode();
   }
 
+  /**
+   * Runs work that honours {@link #cancellation()} without the plan engine: while it runs, Ctrl-C
+   * or SIGTERM cancels it (so its cleanup runs, e.g. a test pod is deleted) instead of ending the
+   * process at once.
+   */
+  public <T> T cancellable(Supplier<T> work) {
+    planRunning = true;
+    try {
+      return work.get();
+    } finally {
+      planRunning = false;
+    }
+  }
+
   /** One row of a dry-run listing. */
   public record PlannedStep(String step, String action, String description) {}
 

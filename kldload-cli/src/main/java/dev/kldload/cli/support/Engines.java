@@ -4,6 +4,7 @@ import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
@@ -47,6 +48,9 @@ public interface Engines {
 
   /** A new client of the cluster that {@code kubeconfig} names; the caller closes it. */
   Cluster cluster(Path kubeconfig, CancellationToken cancellation);
+
+  /** The node under {@code root} as kube-smoke-test reads it (files, programs, loopback). */
+  SmokeNode smokeNode(Path root);
 
   /** Memory, load, uptime, ARC and service states of this host. */
   HostInfo hostInfo();

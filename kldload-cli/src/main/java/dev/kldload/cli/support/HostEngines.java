@@ -10,6 +10,8 @@ import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.kube.KubeProbes;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import dev.kldload.kube.smoke.SmokeNode;
+import dev.kldload.kube.smoke.host.HostSmokeNode;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.libvirt.KvmProbes;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
@@ -125,6 +127,11 @@ public final class HostEngines implements Engines {
   @Override
   public Cluster cluster(Path kubeconfig, CancellationToken cancellation) {
     return Fabric8Cluster.open(kubeconfig, Optional.empty(), Conditions.system(cancellation));
+  }
+
+  @Override
+  public SmokeNode smokeNode(Path root) {
+    return new HostSmokeNode(root, processRunner(false));
   }
 
   @Override

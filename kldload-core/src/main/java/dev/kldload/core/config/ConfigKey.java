@@ -47,7 +47,11 @@ public enum ConfigKey {
   KUBE_BUNDLE(
       "kube.bundle",
       "/root/darksite",
-      "offline bundle (darksite) with the stack lock and packages");
+      "offline bundle (darksite) with the stack lock and packages"),
+  KUBE_SMOKE_TEST_LOG(
+      "kube.smoke-test-log",
+      "/var/log/kldload/kube-smoke-test.log",
+      "kube-smoke-test appends one line per run here (rotated to .old past 2 MB)");
 
   private final String key;
   private final String defaultValue;

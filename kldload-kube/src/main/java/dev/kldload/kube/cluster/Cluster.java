@@ -44,6 +44,26 @@ public interface Cluster extends AutoCloseable {
       WorkloadStatus.Kind kind, String namespace, String name, Duration timeout)
       throws InterruptedException;
 
+  /** The API server's version ({@code /version} gitVersion, e.g. v1.32.3). */
+  String serverVersion();
+
+  /** Ready addresses behind a Service (its Endpoints); empty when the Service has none. */
+  Optional<Integer> readyEndpoints(String namespace, String service);
+
+  /** Creates the pod; CONFLICT when one with that name exists. */
+  PodInfo createPod(PodRequest request);
+
+  Optional<PodInfo> pod(String namespace, String name);
+
+  /** Deletes the pod at once (grace period 0); false when there was none. */
+  boolean deletePod(String namespace, String name);
+
+  /** The pod's log (its only container); empty text when it has none yet. */
+  String podLog(String namespace, String name);
+
+  /** How many nodes the metrics API ({@code metrics.k8s.io}) reports. */
+  int nodeMetrics();
+
   @Override
   void close();
 }

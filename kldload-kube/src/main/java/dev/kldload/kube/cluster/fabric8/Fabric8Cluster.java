@@ -6,10 +6,12 @@ import dev.kldload.core.plan.Conditions;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
+import dev.kldload.kube.cluster.PodRequest;
 import dev.kldload.kube.cluster.Taint;
 import dev.kldload.kube.cluster.WorkloadStatus;
 import io.fabric8.kubernetes.api.Pluralize;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -294,6 +297,89 @@ public final class Fabric8Cluster implements Cluster {
           }
           return status;
         });
+  }
+
+  @Override
+  public String serverVersion() {
+    return call("get /version", () -> client.getKubernetesVersion()).getGitVersion();
+  }
+
+  @Override
+  public Optional<Integer> readyEndpoints(String namespace, String service) {
+    Endpoints endpoints =
+        call(
+            "get endpoints " + namespace + "/" + service,
+            () -> client.endpoints().inNamespace(namespace).withName(service).get());
+    if (endpoints == null || endpoints.getSubsets() == null) {
+      return Optional.empty();
+    }
+    int ready =
+        endpoints.getSubsets().stream()
+            .mapToInt(s -> s.getAddresses() == null ? 0 : s.getAddresses().size())
+            .sum();
+    return ready == 0 ? Optional.empty() : Optional.of(ready);
+  }
+
+  @Override
+  public PodInfo createPod(PodRequest request) {
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace(request.namespace())
+            .withName(request.name())
+            .withLabels(request.labels())
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .withNodeName(request.nodeName().orElse(null))
+            .withTerminationGracePeriodSeconds(0L)
+            .withAutomountServiceAccountToken(false)
+            .addNewToleration()
+            .withOperator("Exists")
+            .endToleration()
+            .addNewContainer()
+            .withName("smoke")
+            .withImage(request.image())
+            .withImagePullPolicy("Never")
+            .withCommand(request.command().isEmpty() ? null : request.command())
+            .endContainer()
+            .endSpec()
+            .build();
+    return toInfo(
+        call(
+            "create pod " + request.namespace() + "/" + request.name(),
+            () -> client.pods().inNamespace(request.namespace()).resource(pod).create()));
+  }
+
+  @Override
+  public Optional<PodInfo> pod(String namespace, String name) {
+    return Optional.ofNullable(
+            call(
+                "get pod " + namespace + "/" + name,
+                () -> client.pods().inNamespace(namespace).withName(name).get()))
+        .map(Fabric8Cluster::toInfo);
+  }
+
+  @Override
+  public boolean deletePod(String namespace, String name) {
+    return !call(
+            "delete pod " + namespace + "/" + name,
+            () -> client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete())
+        .isEmpty();
+  }
+
+  @Override
+  public String podLog(String namespace, String name) {
+    return Objects.requireNonNullElse(
+        call(
+            "read log of pod " + namespace + "/" + name,
+            () -> client.pods().inNamespace(namespace).withName(name).getLog()),
+        "");
+  }
+
+  @Override
+  public int nodeMetrics() {
+    return call("read node metrics", () -> client.top().nodes().metrics()).getItems().size();
   }
 
   @Override
