@@ -1,5 +1,6 @@
 package dev.kldload.cli;
 
+import dev.kldload.cli.logging.Logging;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.CommandFactory;
 import dev.kldload.cli.support.ErrorHandlers;
@@ -28,8 +29,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    String prog = System.getProperty("kldload.prog", "kldload");
+    Logging logging = Logging.start(prog, args, System.err);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(logging.stderr(), true, StandardCharsets.UTF_8);
     Cli cli =
         new Cli(
             out,
@@ -39,8 +42,8 @@ public final class Main {
             System.console() != null,
             Clock.systemUTC(),
             DoctorProbes::all);
+    logging.attach(cli);
     installInterruptHandler(cli);
-    String prog = System.getProperty("kldload.prog", "kldload");
     int code = run(cli, prog, args);
     out.flush();
     err.flush();
