@@ -2,6 +2,7 @@ package dev.kldload.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kldload.core.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,17 +95,61 @@ class RuntimeIT {
   }
 
   @Test
-  @DisplayName("completion scripts: bash completes every tool on PATH, zsh's file is a #compdef")
+  @DisplayName(
+      "bash completion completes 'kldload TOOL' and every tool on PATH by its own name; zsh's"
+          + " file is a #compdef for the same names")
   void completion() throws IOException {
-    String bash =
-        Files.readString(Built.RUNTIME.resolve("share/bash-completion/completions/kldload"));
+    Path bash = Built.RUNTIME.resolve("share/bash-completion/completions/kldload");
     String zsh = Files.readString(Built.RUNTIME.resolve("share/zsh/vendor-completions/_kldload"));
-    assertThat(zsh).startsWith("#compdef kldload ");
+    assertThat(Files.readString(bash)).doesNotStartWith("#!");
+    // what bash does on TAB: the function registered for the word, with COMP_* set
+    String script =
+        "source \"$1\" 2>/dev/null\n"
+            + "t() { COMP_LINE=\"$1\"; COMP_POINT=${#1}; read -ra COMP_WORDS <<< \"$1\";"
+            + " [[ $1 == *' ' ]] && COMP_WORDS+=(''); COMP_CWORD=$((${#COMP_WORDS[@]} - 1));"
+            + " f=$(complete -p \"${COMP_WORDS[0]}\" | sed 's/.* -F \\([^ ]*\\).*/\\1/');"
+            + " COMPREPLY=(); $f 2>/dev/null; echo \"$1 -> ${COMPREPLY[*]}\"; }\n"
+            + "t 'kldload kvm-l'\nt 'ksnap li'\nt 'kube-network init --fo'\n";
+    Proc r = Proc.run("bash", "-c", script, "bash", bash.toString());
+    assertThat(r.out())
+        .as("%s", r)
+        .contains("kldload kvm-l -> kvm-list")
+        .contains("ksnap li -> list")
+        .contains("kube-network init --fo -> --force");
+    assertThat(zsh.lines().findFirst().orElseThrow()).startsWith("#compdef kldload ");
     for (String[] tool : Built.tools()) {
-      assertThat(bash).contains(tool[0]);
       if (tool[1].equals("path")) {
         assertThat(zsh.lines().findFirst().orElseThrow()).contains(" " + tool[0]);
+        Proc c =
+            Proc.run(
+                "bash",
+                "-c",
+                "source \"$1\" 2>/dev/null; complete -p " + tool[0],
+                "bash",
+                bash.toString());
+        assertThat(c.out()).as("%s", c).contains("_complete_kldload_tool");
       }
     }
+  }
+
+  @Test
+  @DisplayName(
+      "zsh: the _kldload file completes on the first TAB, by tool name and as kldload TOOL")
+  void zshCompletion() {
+    Requirements.require(Requirements.onPath("zsh"), "zsh (apt-get install zsh)");
+    Proc r =
+        Proc.run(
+            "zsh",
+            Path.of("src/test/resources/zsh-complete.zsh").toAbsolutePath().toString(),
+            Built.RUNTIME.resolve("share/zsh/vendor-completions").toString(),
+            "ksnap li",
+            "ksnap list",
+            "kldload kvm-l",
+            "kldload kvm-list",
+            "kube-network init --fo",
+            "init --force");
+    assertThat(r.out().lines().toList())
+        .as("%s", r)
+        .containsExactly("ok: ksnap li", "ok: kldload kvm-l", "ok: kube-network init --fo");
   }
 }
