@@ -44,7 +44,34 @@ public final class CompletionCommand implements Callable<Integer> {
       cli.out().println("autoload -U +X bashcompinit && bashcompinit");
     }
     cli.out().print(script);
+    cli.out().print(toolNames(Main.commandLine(cli).getSubcommands().keySet()));
     cli.out().flush();
     return 0;
+  }
+
+  /**
+   * picocli's script completes {@code kldload TOOL …}; a tool run by its own name ({@code ksnap
+   * li<TAB>}) is completed as {@code kldload ksnap li}. doctor and completion are left out: they
+   * are never installed under their own (generic) names, and another program may own them.
+   */
+  static String toolNames(java.util.Set<String> tools) {
+    String names =
+        tools.stream()
+            .filter(t -> !t.equals("doctor") && !t.equals("completion"))
+            .collect(java.util.stream.Collectors.joining(" "));
+    return """
+
+        # Each tool also runs under its own name: 'ksnap li<TAB>' completes as 'kldload ksnap li'.
+        function _complete_kldload_tool() {
+          local tool=${COMP_WORDS[0]##*/}
+          COMP_LINE="kldload ${tool}${COMP_LINE#"${COMP_WORDS[0]}"}"
+          COMP_POINT=$((COMP_POINT + 8 + ${#tool} - ${#COMP_WORDS[0]}))
+          COMP_WORDS=(kldload "$tool" "${COMP_WORDS[@]:1}")
+          COMP_CWORD=$((COMP_CWORD + 1))
+          _complete_kldload "$@"
+        }
+        complete -F _complete_kldload_tool -o default %s
+        """
+        .formatted(names);
   }
 }

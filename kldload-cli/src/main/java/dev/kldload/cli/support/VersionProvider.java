@@ -2,6 +2,8 @@ package dev.kldload.cli.support;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
@@ -32,6 +34,24 @@ public final class VersionProvider implements IVersionProvider {
           + System.getProperty("java.home")
           + ")"
     };
+  }
+
+  /** {@code kldload --version} or {@code -V} alone: answered without building picocli's model. */
+  public static boolean isVersionRequest(String[] args) {
+    return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+  }
+
+  /** Prints what picocli's version help would print for the root command; exit code 0. */
+  public static int print(PrintWriter out) {
+    try {
+      for (String line : new VersionProvider().getVersion()) {
+        out.println(line);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.flush();
+    return 0;
   }
 
   private static String value(Properties props, String key, String fallback) {

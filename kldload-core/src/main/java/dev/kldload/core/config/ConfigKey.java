@@ -12,6 +12,10 @@ import java.util.Optional;
 public enum ConfigKey {
   STATE_DIR("state-dir", "/var/lib/kldload", "where cluster manifests, keys and journals live"),
   RUN_DIR("run-dir", "/run/kldload", "where host locks live"),
+  LOG_DIR(
+      "log-dir",
+      "/var/log/kldload",
+      "per-tool log files of runs without a terminal on stderr (cron, systemd)"),
   LIBVIRT_URI("libvirt.uri", "qemu:///system", "libvirt connection URI"),
   KVM_BACKEND("kvm.backend", "zfs", "disk backend for VMs: zfs or qcow2"),
   KVM_VIRT_TYPE(
