@@ -1,7 +1,9 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.support.Cli;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -54,11 +56,11 @@ public final class CompletionCommand implements Callable<Integer> {
    * li<TAB>}) is completed as {@code kldload ksnap li}. doctor and completion are left out: they
    * are never installed under their own (generic) names, and another program may own them.
    */
-  static String toolNames(java.util.Set<String> tools) {
+  static String toolNames(Set<String> tools) {
     String names =
         tools.stream()
             .filter(t -> !t.equals("doctor") && !t.equals("completion"))
-            .collect(java.util.stream.Collectors.joining(" "));
+            .collect(Collectors.joining(" "));
     return """
 
         # Each tool also runs under its own name: 'ksnap li<TAB>' completes as 'kldload ksnap li'.

@@ -8,6 +8,7 @@ import ch.qos.logback.core.LayoutBase;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * One line per event in a tool's log file: UTC time, {@code tool[pid]}, level, the logger (for
@@ -41,7 +42,7 @@ final class FileLayout extends LayoutBase<ILoggingEvent> {
   }
 
   static String word(Level level) {
-    return level == Level.WARN ? "warning" : level.toString().toLowerCase(java.util.Locale.ROOT);
+    return level == Level.WARN ? "warning" : level.toString().toLowerCase(Locale.ROOT);
   }
 
   static void appendThrowable(StringBuilder line, IThrowableProxy proxy) {

@@ -3,15 +3,18 @@ package dev.kldload.core.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.io.YamlInput;
+import dev.kldload.core.value.DatasetName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Loads configuration in precedence order: {@code /etc/kldload/kldload.yaml} &lt; {@code
@@ -74,7 +77,51 @@ public final class ConfigLoader {
       }
     }
     flags.forEach((key, value) -> values.put(key, new Config.Value(value, "flag")));
+    values.forEach(ConfigLoader::validate);
     return new Config(values);
+  }
+
+  private static final Set<ConfigKey> PATHS =
+      EnumSet.of(
+          ConfigKey.STATE_DIR,
+          ConfigKey.RUN_DIR,
+          ConfigKey.LOG_DIR,
+          ConfigKey.KVM_IMAGES_DIR,
+          ConfigKey.NODE_ROOT,
+          ConfigKey.KUBE_BUNDLE,
+          ConfigKey.KUBE_SMOKE_TEST_LOG);
+
+  /**
+   * Values are checked like the flags they stand for, whatever their source, so a bad value is exit
+   * 2 naming the key and where it came from, not a failure deep inside a command. The net.* keys
+   * are checked by the address plan that reads them.
+   */
+  private static void validate(ConfigKey key, Config.Value value) {
+    String v = value.value();
+    String reason = null;
+    if (PATHS.contains(key) || key == ConfigKey.LIBVIRT_URI) {
+      if (v.isBlank()) {
+        reason = "it is empty";
+      } else if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        reason = "it holds a control character";
+      }
+    } else if (key == ConfigKey.KVM_BACKEND && !Set.of("zfs", "qcow2").contains(v)) {
+      reason = "use zfs or qcow2";
+    } else if (key == ConfigKey.KVM_VIRT_TYPE && !Set.of("kvm", "qemu").contains(v)) {
+      reason = "use kvm or qemu";
+    } else if (key == ConfigKey.ZFS_VM_PARENT) {
+      try {
+        DatasetName.of(v);
+      } catch (KldloadException e) {
+        reason = e.getMessage();
+      }
+    }
+    if (reason != null) {
+      // the error line is escaped where it is printed, like every echoed value
+      throw KldloadException.invalid(
+          key.key() + " '" + v + "' (" + value.source() + ") is not valid: " + reason,
+          "fix the value where it is set");
+    }
   }
 
   private static void readFile(Path file, Map<ConfigKey, Config.Value> values) {

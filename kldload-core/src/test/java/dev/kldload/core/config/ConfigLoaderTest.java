@@ -77,4 +77,28 @@ class ConfigLoaderTest {
     assertThat(ConfigKey.LIBVIRT_URI.environmentName()).isEqualTo("KLDLOAD_LIBVIRT_URI");
     assertThat(ConfigKey.STATE_DIR.environmentName()).isEqualTo("KLDLOAD_STATE_DIR");
   }
+
+  @Test
+  @DisplayName("a bad value is exit 2 naming the key and where it came from, whatever the source")
+  void valuesValidated(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "state-dir: \"/var/lib/a\\0b\"\n");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(Optional.of(file), Map.of()))
+        .isInstanceOfSatisfying(
+            KldloadException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_INPUT);
+              assertThat(e.getMessage()).contains("state-dir").contains(file.toString());
+            });
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of("KLDLOAD_KVM_BACKEND", "lvm"), List.of())
+                    .load(Optional.empty(), Map.of()))
+        .hasMessageContaining("kvm.backend 'lvm' (environment KLDLOAD_KVM_BACKEND)");
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of(), List.of())
+                    .load(Optional.empty(), Map.of(ConfigKey.ZFS_VM_PARENT, "rpool//vms")))
+        .hasMessageContaining("zfs.vm-parent 'rpool//vms' (flag)");
+  }
 }

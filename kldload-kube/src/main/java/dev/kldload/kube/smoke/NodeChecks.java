@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -662,8 +663,7 @@ final class NodeChecks {
     }
   }
 
-  static Verdict firewall(SmokeContext c, java.util.function.Function<Table, Verdict> then)
-      throws IOException {
+  static Verdict firewall(SmokeContext c, Function<Table, Verdict> then) throws IOException {
     Optional<ProcessResult> r = c.command("nft", "-j", "list", "table", "inet", "kldload");
     if (r.isEmpty()) {
       return Verdict.skip("nft is not installed");

@@ -1,5 +1,6 @@
 package dev.kldload.kube.smoke;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.StringWriter;
@@ -159,7 +160,7 @@ public final class ReportWriter {
               .enable(SerializationFeature.INDENT_OUTPUT)
               .writeValueAsString(jsonReport(report, strict))
           + "\n";
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

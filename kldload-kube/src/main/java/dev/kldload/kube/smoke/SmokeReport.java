@@ -4,6 +4,7 @@ import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public record SmokeReport(
   public Map<Section, List<CheckResult>> bySection() {
     Map<Section, List<CheckResult>> out = new LinkedHashMap<>();
     for (CheckResult r : results) {
-      out.computeIfAbsent(r.section(), s -> new java.util.ArrayList<>()).add(r);
+      out.computeIfAbsent(r.section(), s -> new ArrayList<>()).add(r);
     }
     return out;
   }

@@ -27,10 +27,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +56,7 @@ class ClusterChecksMockServerTest {
   final List<String> notes = new CopyOnWriteArrayList<>();
 
   /** Every test pod the "kubelet" saw, by name. */
-  final Set<String> seenPods = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  final Set<String> seenPods = ConcurrentHashMap.newKeySet();
 
   volatile String podPhase = "Running";
   volatile boolean kubeletOn = true;
@@ -253,15 +256,14 @@ class ClusterChecksMockServerTest {
 
   private static Map<String, CheckResult> byId(SmokeReport report) {
     return report.results().stream()
-        .collect(
-            Collectors.toMap(CheckResult::id, r -> r, (a, b) -> a, java.util.LinkedHashMap::new));
+        .collect(Collectors.toMap(CheckResult::id, r -> r, (a, b) -> a, LinkedHashMap::new));
   }
 
   private static Set<String> notPassing(SmokeReport report) {
     return report.results().stream()
         .filter(r -> r.outcome() != Outcome.PASS)
         .map(r -> r.id() + "=" + r.outcome())
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private List<String> podsLeft() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kldload.core.process.Programs;
+import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,7 +143,7 @@ class ReportWriterTest {
         new TestSuiteXmlParser(new NullConsoleLogger())
             .parse(
                 new InputStreamReader(
-                    new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
                     StandardCharsets.UTF_8));
     Map<String, ReportTestSuite> byName =
         suites.stream().collect(Collectors.toMap(ReportTestSuite::getFullClassName, s -> s));

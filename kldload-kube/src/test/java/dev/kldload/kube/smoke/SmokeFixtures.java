@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,8 +183,7 @@ final class SmokeFixtures {
     SmokeReport report =
         new SmokeRunner(new CancellationToken(), Clock.systemUTC()).run(checks, context, r -> {});
     return report.results().stream()
-        .collect(
-            Collectors.toMap(CheckResult::id, r -> r, (a, b) -> a, java.util.LinkedHashMap::new));
+        .collect(Collectors.toMap(CheckResult::id, r -> r, (a, b) -> a, LinkedHashMap::new));
   }
 
   static Map<String, CheckResult> runNode(InMemorySmokeNode node, boolean fix, List<String> notes) {

@@ -10,6 +10,7 @@ import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.kube.smoke.host.HostSmokeNode;
 import dev.kldload.net.NetworkPlan;
+import dev.kldload.net.PlaneKind;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,11 +160,11 @@ class SmokeWireGuardIT {
             Clock.systemUTC(),
             Optional.empty(),
             p -> null)) {
-      Verdict v = NodeChecks.plane(context, dev.kldload.net.PlaneKind.K8S);
+      Verdict v = NodeChecks.plane(context, PlaneKind.K8S);
       assertThat(v.kind()).isEqualTo(Verdict.Kind.WARN);
       assertThat(v.evidence())
           .isEqualTo("10.251.0.1/24, 1 peer(s); 1 never shook hands, 0 older than 3 min");
-      Verdict mgmt = NodeChecks.plane(context, dev.kldload.net.PlaneKind.MGMT);
+      Verdict mgmt = NodeChecks.plane(context, PlaneKind.MGMT);
       assertThat(mgmt.kind()).isEqualTo(Verdict.Kind.SKIP);
       assertThat(mgmt.evidence())
           .isEqualTo("wg-mgmt does not exist (management plane not configured)");

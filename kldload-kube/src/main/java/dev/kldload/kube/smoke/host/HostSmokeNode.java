@@ -8,6 +8,7 @@ import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.process.Programs;
 import dev.kldload.kube.smoke.SmokeNode;
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,7 +105,7 @@ public final class HostSmokeNode implements SmokeNode {
         HttpClient.newBuilder()
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .proxy(java.net.ProxySelector.of(null))
+            .proxy(ProxySelector.of(null))
             .build();
     HttpRequest request = HttpRequest.newBuilder(loopbackUrl).timeout(timeout).GET().build();
     try {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** kvm-snap rules on the in-memory hypervisor, for disks libvirt snapshots and qcow2 chains. */
-class VmSnapshotsTest {
+class VmSnapshotsIT {
   @TempDir Path tmp;
   InMemoryHost host;
 

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a running UEFI VM on a zvol, so every step of the clone (snapshot, disk, vars, seed, define,
  * start) is in the plan.
  */
-class VmCloningTest {
+class VmCloningIT {
   static final List<String> STEPS = List.of("snapshot", "vars", "seed", "disk", "define", "start");
   static final SystemProcessRunner RUNNER = new SystemProcessRunner();
   static final DatasetName GOLDEN_DISK = DatasetName.of("rpool/vms/golden");

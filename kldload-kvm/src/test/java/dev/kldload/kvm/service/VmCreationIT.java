@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in-memory hypervisor with real qcow2 files and seeds; each case gets its own host, whose state
  * outlives the runs made on it.
  */
-class VmCreationTest {
+class VmCreationIT {
   static final List<String> STEPS = List.of("disk", "seed", "define", "start");
   static final SystemProcessRunner RUNNER = new SystemProcessRunner();
   @TempDir Path tmp;
