@@ -35,7 +35,10 @@ public final class Journal {
     return file;
   }
 
-  /** One journal line. {@code step} is empty for run-level events. */
+  /**
+   * One journal line. {@code step} is empty for run-level events; {@code creates} lists what an
+   * applied step made (or an undone one removed), absent otherwise.
+   */
   public record Event(
       String time,
       String run,
@@ -44,19 +47,7 @@ public final class Journal {
       String step,
       Long elapsedMs,
       String error,
-      List<String> creates) {
-
-    public Event(
-        String time,
-        String run,
-        String plan,
-        String event,
-        String step,
-        Long elapsedMs,
-        String error) {
-      this(time, run, plan, event, step, elapsedMs, error, null);
-    }
-  }
+      List<String> creates) {}
 
   public synchronized void append(Event event) {
     try {

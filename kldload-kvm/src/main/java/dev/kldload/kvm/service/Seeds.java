@@ -1,6 +1,7 @@
 package dev.kldload.kvm.service;
 
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessSpec;
@@ -13,7 +14,6 @@ import dev.kldload.kvm.xml.MacAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,10 +52,10 @@ final class Seeds {
               .doneWhen(c -> Files.exists(publicKey))
               .apply(
                   c -> {
-                    Files.createDirectories(
-                        generated.getParent(),
-                        PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
+                    PrivateFiles.directory(generated.getParent());
+                    // a private half without its public one is a run killed mid-way: ssh-keygen
+                    // would ask before overwriting it, and there is no one to answer
+                    Files.deleteIfExists(generated);
                     host.runner.check(
                         ProcessSpec.of(
                                 "ssh-keygen",
