@@ -8,6 +8,7 @@ import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.value.ClusterName;
+import dev.kldload.core.value.NodeId;
 import dev.kldload.kvm.seed.HostKeys;
 import dev.kldload.kvm.xml.MacAddress;
 import dev.kldload.net.NetworkPlan;
@@ -122,8 +123,23 @@ public final class ClusterStore {
       Function<Role, String> hostOf,
       Identities identities) {
     ClusterName cluster = ClusterName.of(manifest.name());
-    List<NodeRecord> nodes = new ArrayList<>(manifest.nodes());
+    // every slot's address is checked before anything is written: a layout that does not fit the
+    // libvirt network leaves no trace
+    for (ClusterLayout.Slot slot : layout.nodes()) {
+      LanAddresses.of(plan, slot.name().value(), slot.id());
+    }
+    List<NodeRecord> nodes = new ArrayList<>();
     boolean changed = false;
+    for (NodeRecord node : manifest.nodes()) {
+      if (node.lanAddress() == null) {
+        // recorded before nodes had LAN addresses: the decision is made now, once
+        node =
+            node.withLanAddress(
+                LanAddresses.of(plan, node.name(), NodeId.of(node.id())).getHostAddress());
+        changed = true;
+      }
+      nodes.add(node);
+    }
     for (ClusterLayout.Slot slot : layout.nodes()) {
       String name = slot.name().value();
       if (manifest.node(name).isPresent()) {
@@ -144,6 +160,7 @@ public final class ClusterStore {
               slot.number(),
               hostOf.apply(slot.role()),
               identities.mac().value(),
+              LanAddresses.of(plan, name, slot.id()).getHostAddress(),
               identities.instanceId(name),
               plan.plane(PlaneKind.MGMT).address(slot.id()).toString(),
               plan.plane(PlaneKind.K8S).address(slot.id()).toString(),
@@ -169,6 +186,20 @@ public final class ClusterStore {
             () ->
                 KldloadException.precondition(
                     "the " + plane.id() + " key of " + node + " is missing (" + file + ")",
+                    "restore keys/ from a backup of the state directory"));
+  }
+
+  /**
+   * A node's SSH host key pair: the private half as written by {@link #admit}, the public recorded.
+   */
+  public HostKeys sshHostKeys(ClusterName cluster, NodeRecord node) {
+    Path file = keyDir(cluster, node.name()).resolve("ssh_host_ed25519_key");
+    return PrivateFiles.read(file)
+        .map(key -> new HostKeys(key, node.sshHostKey()))
+        .orElseThrow(
+            () ->
+                KldloadException.precondition(
+                    "the SSH host key of " + node.name() + " is missing (" + file + ")",
                     "restore keys/ from a backup of the state directory"));
   }
 }

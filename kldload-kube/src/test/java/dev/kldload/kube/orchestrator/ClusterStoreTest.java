@@ -34,8 +34,12 @@ class ClusterStoreTest {
   }
 
   private static ClusterManifest empty() {
+    return empty("lab");
+  }
+
+  static ClusterManifest empty(String name) {
     return new ClusterManifest(
-        "lab", "2026-11-30T00:00:00Z", SIZE, SIZE, 40L << 30, "ssh-ed25519 ADMIN", null, List.of());
+        name, "2026-11-30T00:00:00Z", SIZE, SIZE, 40L << 30, "ssh-ed25519 ADMIN", null, List.of());
   }
 
   @Test
@@ -49,11 +53,15 @@ class ClusterStoreTest {
         store.admit(empty(), layout, NetworkPlan.defaults(), r -> "test:///default", identities);
 
     assertThat(first.nodes())
-        .extracting(NodeRecord::name, NodeRecord::mgmtAddress, NodeRecord::k8sAddress)
+        .extracting(
+            NodeRecord::name,
+            NodeRecord::lanAddress,
+            NodeRecord::mgmtAddress,
+            NodeRecord::k8sAddress)
         .containsExactly(
-            tuple("lab-cp", "10.250.0.1/24", "10.251.0.1/24"),
-            tuple("lab-w-1", "10.250.0.2/24", "10.251.0.2/24"),
-            tuple("lab-w-2", "10.250.0.3/24", "10.251.0.3/24"));
+            tuple("lab-cp", "192.168.122.10", "10.250.0.1/24", "10.251.0.1/24"),
+            tuple("lab-w-1", "192.168.122.11", "10.250.0.2/24", "10.251.0.2/24"),
+            tuple("lab-w-2", "192.168.122.12", "10.250.0.3/24", "10.251.0.3/24"));
     Path manifest = store.manifestFile(LAB);
     Path key = store.keyDir(LAB, "lab-w-1").resolve("wg-mgmt.key");
     for (Path file : List.of(manifest, key)) {
