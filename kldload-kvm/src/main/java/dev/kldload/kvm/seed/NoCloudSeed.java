@@ -99,6 +99,9 @@ public final class NoCloudSeed {
       }
       config.put("write_files", files);
     }
+    if (!request.runcmd().isEmpty()) {
+      config.put("runcmd", request.runcmd());
+    }
     return "#cloud-config\n" + yaml(config);
   }
 
@@ -108,6 +111,15 @@ public final class NoCloudSeed {
    * DHCP on its first NIC by itself.
    */
   public static Optional<String> networkConfig(List<MacAddress> macs) {
+    return networkConfig(macs, Optional.empty());
+  }
+
+  /** The seed's network-config: {@link #networkConfig(List)}, the first NIC renamed if asked. */
+  public static Optional<String> networkConfig(SeedRequest request) {
+    return networkConfig(request.macs(), request.firstNicName());
+  }
+
+  private static Optional<String> networkConfig(List<MacAddress> macs, Optional<String> firstName) {
     if (macs.isEmpty()) {
       return Optional.empty();
     }
@@ -115,6 +127,9 @@ public final class NoCloudSeed {
     for (int i = 0; i < macs.size(); i++) {
       Map<String, Object> nic = new LinkedHashMap<>();
       nic.put("match", Map.of("macaddress", macs.get(i).value()));
+      if (i == 0) {
+        firstName.ifPresent(name -> nic.put("set-name", name));
+      }
       nic.put("dhcp4", true);
       ethernets.put("nic" + i, nic);
     }
@@ -144,7 +159,7 @@ public final class NoCloudSeed {
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Path meta = write(dir.resolve("meta-data"), metaData(request));
       Path user = write(dir.resolve("user-data"), userData(request));
-      Optional<String> network = networkConfig(request.macs());
+      Optional<String> network = networkConfig(request);
       Path out = dir.resolve("seed.iso");
       List<String> argv = new ArrayList<>(isoTool());
       argv.addAll(
