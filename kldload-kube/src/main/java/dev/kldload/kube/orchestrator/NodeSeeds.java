@@ -63,7 +63,7 @@ public final class NodeSeeds {
       if (node.lanAddress() == null) {
         throw KldloadException.precondition(
             "node " + node.name() + " has no LAN address in the manifest",
-            "run the command again without --dry-run so the cluster's nodes are admitted");
+            "admit the cluster's nodes again (ClusterStore.admit records the missing address)");
       }
       Map<PlaneKind, WgKey> keys = new EnumMap<>(PlaneKind.class);
       keys.put(PlaneKind.MGMT, WgKey.parse(node.mgmtPublicKey()));

@@ -3,11 +3,14 @@ package dev.kldload.kvm.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kldload.core.KldloadException;
+import dev.kldload.core.io.YamlInput;
 import dev.kldload.core.testing.GoldenFiles;
 import dev.kldload.core.value.HostName;
 import dev.kldload.kvm.xml.MacAddress;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +72,40 @@ class NoCloudSeedTest {
   void badPath() {
     assertThatThrownBy(() -> SeedFile.secret("etc/x", "")).isInstanceOf(KldloadException.class);
     assertThatThrownBy(() -> SeedFile.secret("/etc/../x", "")).isInstanceOf(KldloadException.class);
+  }
+
+  @Test
+  @DisplayName("a named first NIC gets set-name; runcmd lists run after write_files, in order")
+  void nicNameAndRuncmd() throws Exception {
+    SeedRequest base = request();
+    SeedRequest named =
+        new SeedRequest(
+            base.instanceId(),
+            base.hostname(),
+            base.adminPublicKey(),
+            base.hostKeys(),
+            base.macs(),
+            base.files(),
+            Optional.of("lan0"),
+            List.of(List.of("nft", "-f", "/etc/x.nft"), List.of("systemctl", "enable", "a b")));
+    JsonNode net = YamlInput.mapper().readTree(NoCloudSeed.networkConfig(named).orElseThrow());
+    assertThat(net.path("ethernets").path("nic0").path("set-name").asText()).isEqualTo("lan0");
+    JsonNode user = YamlInput.mapper().readTree(NoCloudSeed.userData(named));
+    assertThat(user.path("runcmd").toString())
+        .isEqualTo("[[\"nft\",\"-f\",\"/etc/x.nft\"],[\"systemctl\",\"enable\",\"a b\"]]");
+    assertThat(NoCloudSeed.userData(base)).doesNotContain("runcmd");
+    assertThat(NoCloudSeed.networkConfig(base).orElseThrow()).doesNotContain("set-name");
+    assertThatThrownBy(
+            () ->
+                new SeedRequest(
+                    base.instanceId(),
+                    base.hostname(),
+                    base.adminPublicKey(),
+                    base.hostKeys(),
+                    base.macs(),
+                    base.files(),
+                    Optional.of("lan0; reboot"),
+                    List.of()))
+        .isInstanceOf(KldloadException.class);
   }
 }
