@@ -124,6 +124,30 @@ class NodeSeedsArtifactsIT {
   }
 
   @Test
+  @DisplayName("cloud-init's YAML reader finds in write_files exactly the plan's wg and nft files")
+  void writeFilesAsCloudInitReadsThem() throws IOException {
+    Requirements.require(Requirements.onPath("python3"), "python3 with PyYAML (cloud-init's)");
+    String script =
+        "import sys, yaml, json\n"
+            + "d = yaml.safe_load(open(sys.argv[1]))\n"
+            + "json.dump({f['path']: f['content'] for f in d['write_files']}, sys.stdout)\n";
+    for (NodeRecord node : fx.manifest.nodes()) {
+      Path dir = plan.resolve(node.name());
+      ProcessResult r =
+          HOST.run(
+              ProcessSpec.of("python3", "-c", script, dir.resolve("user-data").toString()).build());
+      ok(r, node.name() + " PyYAML");
+      JsonNode files = YamlInput.mapper().readTree(r.stdout());
+      for (Plane plane : fx.plan.planes()) {
+        assertThat(files.path("/etc/wireguard/" + plane.interfaceName() + ".conf").asText())
+            .isEqualTo(Files.readString(dir.resolve(plane.interfaceName() + ".conf")));
+      }
+      assertThat(files.path("/etc/kldload/nftables.nft").asText())
+          .isEqualTo(Files.readString(dir.resolve(PlanDirectory.NFT_FILE)));
+    }
+  }
+
+  @Test
   @DisplayName("the SSH host key in each seed is the pair whose public half the host pinned")
   void sshHostKeys() throws IOException {
     for (NodeRecord node : fx.manifest.nodes()) {
