@@ -85,4 +85,26 @@ class LanAddressesTest {
             });
     assertThat(Files.exists(store.dir(ClusterName.of("big")))).isFalse();
   }
+
+  @Test
+  @DisplayName("a node recorded without a LAN address gets one on the next admit, kept after")
+  void admitFillsMissing(@TempDir Path state) throws Exception {
+    ClusterStore store = new ClusterStore(state);
+    ClusterLayout layout = ClusterLayout.of(ClusterName.of("lab"), 1, 1, NodeId.of(100));
+    ClusterStoreTest.CountingIdentities identities = new ClusterStoreTest.CountingIdentities();
+    ClusterManifest admitted =
+        store.admit(ClusterStoreTest.empty("lab"), layout, PLAN, r -> "h", identities);
+    // as a manifest written before nodes had LAN addresses reads back
+    Path file = store.manifestFile(ClusterName.of("lab"));
+    Files.writeString(
+        file, Files.readString(file).replaceAll("\\s*\"lanAddress\" : \"[0-9.]+\",", ""));
+    ClusterManifest old = store.load(ClusterName.of("lab")).orElseThrow();
+    assertThat(old.nodes()).extracting(NodeRecord::lanAddress).containsOnlyNulls();
+
+    ClusterManifest filled = store.admit(old, layout, PLAN, r -> "h", identities);
+
+    assertThat(filled).isEqualTo(admitted);
+    assertThat(store.load(ClusterName.of("lab")).orElseThrow()).isEqualTo(admitted);
+    assertThat(identities.sshKeys).hasValue(2);
+  }
 }
