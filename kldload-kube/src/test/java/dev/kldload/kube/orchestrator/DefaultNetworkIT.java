@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jna.NativeLibrary;
 import dev.kldload.core.ExitCode;
+import dev.kldload.core.plan.StepStatus;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.kvm.NetworkInfo;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
@@ -57,7 +58,7 @@ class DefaultNetworkIT {
       assertThat(info.bridge()).contains("kb" + id);
       assertThat(network.check()).isEmpty();
       assertThat(DefaultNetworkTest.statuses(DefaultNetworkTest.run(network)).values())
-          .containsOnly(dev.kldload.core.plan.StepStatus.ALREADY_DONE);
+          .containsOnly(StepStatus.ALREADY_DONE);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.kldload.kube.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
@@ -18,6 +19,7 @@ import dev.kldload.net.NetworkPlan;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
@@ -40,7 +42,7 @@ class DefaultNetworkTest {
 
   static Map<String, StepStatus> statuses(PlanResult result) {
     return result.outcomes().stream()
-        .collect(java.util.stream.Collectors.toMap(StepOutcome::stepId, StepOutcome::status));
+        .collect(Collectors.toMap(StepOutcome::stepId, StepOutcome::status));
   }
 
   @Test
@@ -123,12 +125,11 @@ class DefaultNetworkTest {
     assertThat(network.check())
         .extracting(Admission.Finding::kind, Admission.Finding::message)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(
-                ErrorKind.PRECONDITION, "libvirt network default uses bridge virbr9, not virbr0"),
-            org.assertj.core.groups.Tuple.tuple(
+            tuple(ErrorKind.PRECONDITION, "libvirt network default uses bridge virbr9, not virbr0"),
+            tuple(
                 ErrorKind.PRECONDITION,
                 "libvirt network default has address 10.0.5.1/24, not 192.168.122.1/24"),
-            org.assertj.core.groups.Tuple.tuple(
+            tuple(
                 ErrorKind.DEGRADED,
                 "libvirt network default hands out 10.0.5.2-10.0.5.254, not"
                     + " 192.168.122.2-192.168.122.254"));

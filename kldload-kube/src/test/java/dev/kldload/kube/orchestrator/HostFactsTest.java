@@ -2,6 +2,7 @@ package dev.kldload.kube.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
@@ -242,9 +243,7 @@ class HostFactsTest {
     long expected = Files.getFileStore(tmp).getUsableSpace();
     long free = HostFacts.DiskSpace.directory(images).free().bytes();
     // the filesystem's usage moves while tests run; the same filesystem within 1 GiB
-    assertThat(free)
-        .isPositive()
-        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1L << 30));
+    assertThat(free).isPositive().isCloseTo(expected, within(1L << 30));
     assertThat(facts(HostFacts.DiskSpace.directory(images)).gather(request()).freeForDisks())
         .hasValueSatisfying(b -> assertThat(b.bytes()).isPositive());
   }
