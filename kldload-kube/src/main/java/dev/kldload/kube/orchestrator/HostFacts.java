@@ -26,8 +26,9 @@ import java.util.Optional;
 /**
  * Gathers what {@link Admission} judges, through the ports only: the host's memory and CPUs, the
  * free space where the disks go, whether the golden (its domain and its disk snapshot) exists, who
- * owns each domain by name (our {@code <metadata>} mark), the cluster's manifest if one exists, and
- * the address plan against the host's routes. It observes and changes nothing.
+ * owns each domain by name (our {@code <metadata>} mark), the cluster's manifest if one exists, the
+ * address plan against the host's routes, and how an existing libvirt {@code default} network
+ * differs from the plan. It observes and changes nothing.
  */
 public final class HostFacts {
   private static final long MIB = 1024L * 1024L;
@@ -103,7 +104,8 @@ public final class HostFacts {
         goldenExists(request.golden(), request.goldenSnapshot()),
         domainOwners(),
         sources.store().load(request.cluster()),
-        request.plan().check(sources.network().routes()));
+        request.plan().check(sources.network().routes()),
+        new DefaultNetwork(sources.hypervisor(), request.plan()).check());
   }
 
   /** Memory in MiB and online CPUs; PRECONDITION when the host's memory cannot be read. */

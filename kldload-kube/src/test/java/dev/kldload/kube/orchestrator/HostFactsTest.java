@@ -132,6 +132,7 @@ class HostFactsTest {
     assertThat(f.domainOwners()).isEmpty();
     assertThat(f.existing()).isEmpty();
     assertThat(f.planIssues()).isEmpty();
+    assertThat(f.network()).as("the stock default network matches the plan").isEmpty();
     assertThat(judge(f, 1, 2).admitted()).isTrue();
   }
 
@@ -230,6 +231,41 @@ class HostFactsTest {
               assertThat(r.kind().exitCode()).isEqualTo(ExitCode.PRECONDITION);
               assertThat(r.message()).startsWith("address plan:").contains("10.250.0.0/24");
             });
+  }
+
+  @Test
+  @DisplayName(
+      "an existing default network on another subnet is refused (exit 6); one without NAT is a"
+          + " warning")
+  void libvirtNetwork() {
+    hypervisor.removeNetwork("default");
+    hypervisor.defineNetwork(
+        InMemoryHypervisor.DEFAULT_NETWORK_XML.replace("192.168.122.", "192.168.50."));
+    Admission.Verdict v = judge(facts().gather(request()), 1, 0);
+    assertThat(v.refusals())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.kind().exitCode()).isEqualTo(ExitCode.PRECONDITION);
+              assertThat(r.message())
+                  .isEqualTo(
+                      "libvirt network default has address 192.168.50.1/24, not"
+                          + " 192.168.122.1/24");
+            });
+    assertThat(v.warnings())
+        .extracting(Admission.Finding::message)
+        .anyMatch(m -> m.contains("hands out"));
+
+    hypervisor.removeNetwork("default");
+    hypervisor.defineNetwork(
+        InMemoryHypervisor.DEFAULT_NETWORK_XML.replace("<forward mode='nat'/>", ""));
+    Admission.Verdict isolated = judge(facts().gather(request()), 1, 0);
+    assertThat(isolated.admitted()).isTrue();
+    // (the real CPU count of this machine may add a vCPU warning; only the network's is asserted)
+    assertThat(isolated.warnings())
+        .filteredOn(w -> w.message().startsWith("libvirt network"))
+        .singleElement()
+        .satisfies(w -> assertThat(w.message()).contains("not NAT"));
   }
 
   @Test
