@@ -66,6 +66,12 @@ public final class CliHarness {
     return this;
   }
 
+  /** {@code doctor} checks what the host's wiring root builds (with this harness's runner). */
+  public CliHarness hostProbes() {
+    this.probes = Optional.empty();
+    return this;
+  }
+
   /** The runner for every program; in dry-run wrapped like the real one (reads only pass). */
   public CliHarness runner(ProcessRunner value) {
     this.runner = Optional.of(value);

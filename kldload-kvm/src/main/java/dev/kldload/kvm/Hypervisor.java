@@ -60,7 +60,22 @@ public interface Hypervisor extends AutoCloseable {
 
   void deleteSnapshot(String domain, String snapshot);
 
+  /** Every defined or running network, sorted by name. */
   List<NetworkInfo> networks();
+
+  Optional<NetworkInfo> network(String name);
+
+  /**
+   * Defines (persistently, not started) the network described by {@code xml}. CONFLICT when a
+   * network of that name exists: an existing network is never redefined through this port.
+   */
+  NetworkInfo defineNetwork(String xml);
+
+  /** Starts a defined network; CONFLICT when it is already active, NOT_FOUND when undefined. */
+  void startNetwork(String name);
+
+  /** Whether the network starts with the host (libvirt's {@code net-autostart}). */
+  void setNetworkAutostart(String name, boolean autostart);
 
   /** The guest's addresses from one source; empty when the source knows none yet. */
   List<GuestAddress> addresses(String domain, AddressSource source);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
 
 /**
  * What every {@link Hypervisor} must do; run against the in-memory fake and against libvirt's test
@@ -220,6 +221,78 @@ public abstract class HypervisorContract {
               assertThat(n.name()).isEqualTo("default");
               assertThat(n.active()).isTrue();
             });
+  }
+
+  /** A NAT network with a bridge and subnet of its own (names are unique per test). */
+  protected String networkXml(String name, int subnet) {
+    return "<network><name>"
+        + name
+        + "</name><forward mode='nat'/><bridge name='kb"
+        + name.substring(1, 9)
+        + "' stp='on' delay='0'/><ip address='10.199."
+        + subnet
+        + ".1' netmask='255.255.255.0'><dhcp><range start='10.199."
+        + subnet
+        + ".2' end='10.199."
+        + subnet
+        + ".254'/></dhcp></ip></network>";
+  }
+
+  @Test
+  @DisplayName("a defined network is listed inactive, without autostart, with its bridge and XML")
+  void defineNetwork() {
+    String net = name("net");
+    NetworkInfo defined = hypervisor.defineNetwork(networkXml(net, 11));
+    assertThat(defined.name()).isEqualTo(net);
+    assertThat(defined.active()).isFalse();
+    assertThat(defined.autostart()).isFalse();
+    assertThat(defined.bridge()).contains("kb" + net.substring(1, 9));
+    NetworkInfo read = hypervisor.network(net).orElseThrow();
+    assertThat(read.active()).isFalse();
+    Element ip = Xml.path(Xml.parse(read.xml()).getDocumentElement(), "ip").orElseThrow();
+    assertThat(Xml.attr(ip, "address")).contains("10.199.11.1");
+    assertThat(hypervisor.networks()).extracting(NetworkInfo::name).contains(net);
+    assertThat(hypervisor.network(name("absent"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("defining a network whose name exists is a conflict and leaves it as it was")
+  void defineNetworkTwice() {
+    String net = name("net");
+    hypervisor.defineNetwork(networkXml(net, 12));
+    hypervisor.startNetwork(net);
+    assertThatThrownBy(() -> hypervisor.defineNetwork(networkXml(net, 13)))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT));
+    NetworkInfo kept = hypervisor.network(net).orElseThrow();
+    assertThat(kept.active()).isTrue();
+    assertThat(kept.xml()).contains("10.199.12.1").doesNotContain("10.199.13.1");
+  }
+
+  @Test
+  @DisplayName(
+      "a started network is active; starting it again is a conflict, an unknown one not found")
+  void startNetwork() {
+    String net = name("net");
+    hypervisor.defineNetwork(networkXml(net, 14));
+    hypervisor.startNetwork(net);
+    assertThat(hypervisor.network(net).orElseThrow().active()).isTrue();
+    assertThatThrownBy(() -> hypervisor.startNetwork(net))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT));
+    assertThatThrownBy(() -> hypervisor.startNetwork(name("absent")))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  @Test
+  @DisplayName("autostart is set and cleared, and reads back")
+  void networkAutostart() {
+    String net = name("net");
+    hypervisor.defineNetwork(networkXml(net, 15));
+    hypervisor.setNetworkAutostart(net, true);
+    assertThat(hypervisor.network(net).orElseThrow().autostart()).isTrue();
+    hypervisor.setNetworkAutostart(net, false);
+    assertThat(hypervisor.network(net).orElseThrow().autostart()).isFalse();
+    assertThatThrownBy(() -> hypervisor.setNetworkAutostart(name("absent"), true))
+        .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
   }
 
   @Test

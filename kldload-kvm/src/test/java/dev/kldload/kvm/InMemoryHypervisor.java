@@ -30,6 +30,7 @@ public final class InMemoryHypervisor implements Hypervisor {
 
   private final Map<String, Dom> domains = new TreeMap<>();
   private final Map<String, List<GuestAddress>> leases = new LinkedHashMap<>();
+  private final Map<String, NetworkInfo> networks = new TreeMap<>();
   private final Clock clock;
 
   public InMemoryHypervisor() {
@@ -38,7 +39,17 @@ public final class InMemoryHypervisor implements Hypervisor {
 
   public InMemoryHypervisor(Clock clock) {
     this.clock = clock;
+    // what a fresh libvirt install and the test driver both have
+    defineNetwork(DEFAULT_NETWORK_XML);
+    startNetwork("default");
   }
+
+  /** libvirt's stock {@code default} network (as in /usr/share/libvirt/networks/default.xml). */
+  public static final String DEFAULT_NETWORK_XML =
+      "<network><name>default</name><forward mode='nat'/>"
+          + "<bridge name='virbr0' stp='on' delay='0'/>"
+          + "<ip address='192.168.122.1' netmask='255.255.255.0'>"
+          + "<dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp></ip></network>";
 
   /** Test hook: the addresses the lease source reports for a domain. */
   public synchronized void lease(String domain, GuestAddress address) {
@@ -227,8 +238,57 @@ public final class InMemoryHypervisor implements Hypervisor {
   }
 
   @Override
-  public List<NetworkInfo> networks() {
-    return List.of(new NetworkInfo("default", true, Optional.of("virbr0")));
+  public synchronized List<NetworkInfo> networks() {
+    return List.copyOf(networks.values());
+  }
+
+  @Override
+  public synchronized Optional<NetworkInfo> network(String name) {
+    return Optional.ofNullable(networks.get(name));
+  }
+
+  @Override
+  public synchronized NetworkInfo defineNetwork(String xml) {
+    Element root = Xml.parse(xml).getDocumentElement();
+    String name =
+        Xml.text(root, "name")
+            .filter(n -> !n.isEmpty())
+            .orElseThrow(() -> KldloadException.invalid("network XML has no name", null));
+    if (networks.containsKey(name)) {
+      throw KldloadException.conflict("network " + name + " already exists on " + uri(), null);
+    }
+    Optional<String> bridge = Xml.path(root, "bridge").flatMap(b -> Xml.attr(b, "name"));
+    NetworkInfo info = new NetworkInfo(name, false, false, bridge, xml);
+    networks.put(name, info);
+    return info;
+  }
+
+  private NetworkInfo requireNetwork(String name) {
+    NetworkInfo n = networks.get(name);
+    if (n == null) {
+      throw KldloadException.notFound("network " + name + " does not exist on " + uri(), null);
+    }
+    return n;
+  }
+
+  @Override
+  public synchronized void startNetwork(String name) {
+    NetworkInfo n = requireNetwork(name);
+    if (n.active()) {
+      throw KldloadException.conflict("network " + name + " is already active", null);
+    }
+    networks.put(name, new NetworkInfo(name, true, n.autostart(), n.bridge(), n.xml()));
+  }
+
+  @Override
+  public synchronized void setNetworkAutostart(String name, boolean autostart) {
+    NetworkInfo n = requireNetwork(name);
+    networks.put(name, new NetworkInfo(name, n.active(), autostart, n.bridge(), n.xml()));
+  }
+
+  /** Test hook: drops a network, as an operator's {@code virsh net-undefine} would. */
+  public synchronized void removeNetwork(String name) {
+    networks.remove(name);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.kldload.core.probe.CoreProbes;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.DryRunProcessRunner;
 import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.core.process.Programs;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.kube.KubeProbes;
 import dev.kldload.kube.cluster.Cluster;
@@ -15,6 +16,7 @@ import dev.kldload.kube.smoke.host.HostSmokeNode;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.libvirt.KvmProbes;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
+import dev.kldload.kvm.libvirt.VirtProbe;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
 import dev.kldload.net.NameResolver;
@@ -32,6 +34,7 @@ import dev.kldload.zfs.lzc.ZfsProbes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -140,12 +143,34 @@ public final class HostEngines implements Engines {
         Path.of(env.getOrDefault("KLDLOAD_PROC", "/proc")), processRunner(false));
   }
 
+  /**
+   * Boots the host's kernel ({@code /boot/vmlinuz-<release>}, else the newest there) or the one
+   * {@code KLDLOAD_VIRT_PROBE_KERNEL} names, for {@code KLDLOAD_VIRT_PROBE_SECONDS} (default 20).
+   */
+  VirtProbe virtProbe() {
+    Duration deadline =
+        Optional.ofNullable(env.get("KLDLOAD_VIRT_PROBE_SECONDS"))
+            .filter(s -> s.matches("[1-9][0-9]{0,3}"))
+            .map(s -> Duration.ofSeconds(Long.parseLong(s)))
+            .orElse(VirtProbe.DEFAULT_DEADLINE);
+    return new VirtProbe(
+        processRunner(false),
+        Path.of("/dev/kvm"),
+        Programs::which,
+        Optional.ofNullable(env.get("KLDLOAD_VIRT_PROBE_KERNEL"))
+            .filter(s -> !s.isBlank())
+            .map(Path::of),
+        Path.of("/boot"),
+        System.getProperty("os.version"),
+        deadline);
+  }
+
   @Override
   public List<Probe> probes(String libvirtUri) {
     List<Probe> probes = new ArrayList<>();
     probes.addAll(CoreProbes.all());
     probes.addAll(ZfsProbes.all());
-    probes.addAll(KvmProbes.all(libvirtUri));
+    probes.addAll(KvmProbes.all(libvirtUri, virtProbe()));
     probes.addAll(NetProbes.all());
     probes.addAll(KubeProbes.all());
     return probes;

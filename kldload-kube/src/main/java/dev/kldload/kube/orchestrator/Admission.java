@@ -19,17 +19,33 @@ public final class Admission {
 
   private Admission() {}
 
-  /** What pre-flight observed on the host. */
+  /**
+   * What pre-flight observed on the host; {@code network} holds how the existing libvirt network
+   * differs from the plan.
+   */
   public record Facts(
       HostCapacity host,
       Optional<ByteSize> freeForDisks,
       boolean goldenExists,
       Map<String, Optional<String>> domainOwners,
       Optional<ClusterManifest> existing,
-      List<PlanIssue> planIssues) {
+      List<PlanIssue> planIssues,
+      List<Finding> network) {
     public Facts {
       domainOwners = Map.copyOf(domainOwners);
       planIssues = List.copyOf(planIssues);
+      network = List.copyOf(network);
+    }
+
+    /** Facts without findings about the libvirt network (it is missing or matches the plan). */
+    public Facts(
+        HostCapacity host,
+        Optional<ByteSize> freeForDisks,
+        boolean goldenExists,
+        Map<String, Optional<String>> domainOwners,
+        Optional<ClusterManifest> existing,
+        List<PlanIssue> planIssues) {
+      this(host, freeForDisks, goldenExists, domainOwners, existing, planIssues, List.of());
     }
   }
 
@@ -133,6 +149,11 @@ public final class Admission {
                   + issue.detail()
                   + ")",
               "set the net.* keys (or network: in the cluster file) to free ranges"));
+    }
+    // how an existing libvirt network differs from the plan (DefaultNetwork.check): a degraded
+    // setting is said, a different address or bridge stops the run
+    for (Finding f : facts.network()) {
+      (f.kind() == ErrorKind.DEGRADED ? warnings : out).add(f);
     }
     return new Verdict(out, warnings);
   }

@@ -19,11 +19,13 @@ public final class KvmProbes {
 
   /**
    * @param libvirtUri the configured connection URI
+   * @param virt the hardware-virtualisation probe, built with the host's runner
    */
-  public static List<Probe> all(String libvirtUri) {
+  public static List<Probe> all(String libvirtUri, VirtProbe virt) {
     return List.of(
         new LibvirtProbe(libvirtUri),
         new DevKvmProbe(),
+        new HardwareVirtProbe(virt),
         new ExecutableProbe("qemu-img", List.of("qemu-img"), "qcow2 overlays and images", true),
         new ExecutableProbe(
             "iso-builder", List.of("xorriso", "genisoimage"), "cloud-init seed ISOs", true));
@@ -118,6 +120,59 @@ public final class KvmProbes {
             this, "present but not accessible", "run as root or join group kvm");
       }
       return ProbeResult.ok(this, "present and accessible");
+    }
+  }
+
+  /**
+   * Whether {@code -accel kvm} really runs guests ({@link VirtProbe}); {@code /dev/kvm} alone can
+   * be there on hosts whose guests never boot.
+   */
+  static final class HardwareVirtProbe implements Probe {
+    private final VirtProbe virt;
+
+    HardwareVirtProbe(VirtProbe virt) {
+      this.virt = virt;
+    }
+
+    @Override
+    public String name() {
+      return "hardware virtualisation";
+    }
+
+    @Override
+    public String purpose() {
+      return "guests at native speed (boots a kernel under -accel kvm, up to "
+          + virt.deadline().toSeconds()
+          + " s)";
+    }
+
+    @Override
+    public boolean requiredForBootstrap() {
+      return false;
+    }
+
+    @Override
+    public ProbeResult probe() {
+      return result(this, virt.probe());
+    }
+
+    static ProbeResult result(Probe probe, VirtProbe.Result r) {
+      return switch (r.accel()) {
+        case KVM -> ProbeResult.ok(probe, "usable: " + r.reason());
+        case QEMU ->
+            ProbeResult.warn(
+                probe,
+                r.reason().endsWith("(guests hang)")
+                    ? "not usable (guests hang), domains will use qemu"
+                    : "not usable (" + r.reason() + "), domains will use qemu",
+                "set kvm.virt-type to qemu: guests run under emulation, slower but they boot");
+        case UNKNOWN ->
+            ProbeResult.warn(
+                probe,
+                "not checked: " + r.reason(),
+                "install qemu-system-x86 and a kernel in /boot, or give one in"
+                    + " KLDLOAD_VIRT_PROBE_KERNEL");
+      };
     }
   }
 }
