@@ -15,8 +15,9 @@ import org.junit.jupiter.api.TestReporter;
 
 /**
  * The real probe on this machine: QEMU with {@code -accel kvm} and a real kernel (the host's from
- * /boot, else the one {@code KLDLOAD_VIRT_PROBE_KERNEL} names, e.g. the lab VM's). On a nested PVM
- * host the answer is qemu after the deadline; on a real KVM host kvm within about a second.
+ * /boot, else the one {@code KLDLOAD_VIRT_PROBE_KERNEL} names, else the lab VM's that {@code
+ * ./test} passes in {@code KLDLOAD_LABVM_IMAGE}). On a nested PVM host the answer is qemu after the
+ * deadline; on a real KVM host kvm within about a second.
  */
 class VirtProbeIT {
   @Test
@@ -25,8 +26,15 @@ class VirtProbeIT {
     Requirements.require(Files.exists(Path.of("/dev/kvm")), "needs /dev/kvm");
     Requirements.require(
         Programs.which("qemu-system-x86_64").isPresent(), "needs qemu-system-x86_64");
+    // CI machines may have no kernel in /boot (containers): ./test's lab image has one
     Optional<Path> given =
-        Optional.ofNullable(System.getenv("KLDLOAD_VIRT_PROBE_KERNEL")).map(Path::of);
+        Optional.ofNullable(System.getenv("KLDLOAD_VIRT_PROBE_KERNEL"))
+            .or(
+                () ->
+                    Optional.ofNullable(System.getenv("KLDLOAD_LABVM_IMAGE"))
+                        .map(d -> d + "/vmlinuz"))
+            .map(Path::of)
+            .filter(Files::isReadable);
     Duration deadline = Duration.ofSeconds(10);
     VirtProbe probe =
         new VirtProbe(
@@ -38,7 +46,8 @@ class VirtProbeIT {
             System.getProperty("os.version"),
             deadline);
     Requirements.require(
-        probe.kernel().isPresent(), "needs a kernel in /boot or KLDLOAD_VIRT_PROBE_KERNEL");
+        probe.kernel().isPresent(),
+        "needs a kernel in /boot, KLDLOAD_VIRT_PROBE_KERNEL or KLDLOAD_LABVM_IMAGE");
     long start = System.nanoTime();
     VirtProbe.Result r = probe.probe();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
