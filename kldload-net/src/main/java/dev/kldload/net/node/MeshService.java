@@ -204,6 +204,69 @@ public final class MeshService {
   }
 
   /**
+   * Makes this machine node {@code id} of {@code mesh} in one plan, whether or not it was given an
+   * id before ({@code init} then {@code apply} without the intermediate state): keys are created
+   * when missing and kept when present; every other node of the mesh becomes a peer. The plan is
+   * built without changing anything (a dry-run of it records nothing). A machine recorded as
+   * another node id is a conflict.
+   */
+  public Plan join(NodeId id, Mesh mesh) {
+    Optional<NodeStore.NodeRecord> existing = store.node();
+    if (existing.isPresent() && !existing.get().id().equals(id)) {
+      throw KldloadException.conflict(
+          "this machine is already node " + existing.get().id() + ", not " + id,
+          "use 'kube-network init " + id + " --force' to change its id (keys are kept)");
+    }
+    MeshNode me =
+        mesh.node(id)
+            .orElseThrow(
+                () ->
+                    KldloadException.invalid(
+                        "the mesh has no node " + id + " (this machine)", "add this node"));
+    for (PlaneKind kind : PlaneKind.values()) {
+      Optional<WgKey> own = store.key(kind).map(WgPrivateKey::publicKey);
+      if (me.key(kind).isPresent() && own.isPresent() && !me.key(kind).equals(own)) {
+        throw KldloadException.conflict(
+            "the mesh gives node " + id + " a " + kind.id() + " key that is not this node's",
+            "update the mesh with this node's keys ('kube-network show-keys')");
+      }
+    }
+    List<MeshNode> others = mesh.nodes().stream().filter(n -> !n.id().equals(id)).toList();
+    Mesh desired = new Mesh(others);
+    Plan.Builder builder = Plan.builder("kube-network-join");
+    builder.add(
+        Step.named("node-id")
+            .description("record this machine as node " + id + (me.nat() ? " (behind NAT)" : ""))
+            .doneWhen(
+                c -> store.node().map(n -> n.id().equals(id) && n.nat() == me.nat()).orElse(false))
+            .apply(c -> store.saveNode(new NodeStore.NodeRecord(id, me.nat()))));
+    List<String> keys = new ArrayList<>();
+    for (Plane plane : plan.planes()) {
+      String step = "key-" + plane.kind().id();
+      keys.add(step);
+      builder.add(
+          Step.named(step)
+              .description("generate the " + plane.interfaceName() + " key pair (0600)")
+              .creates(store.keyFile(plane.kind()).toString())
+              .doneWhen(c -> store.key(plane.kind()).isPresent())
+              .apply(c -> store.createKey(plane.kind())));
+    }
+    builder.add(
+        Step.named("record-peers")
+            .description("record " + others.size() + " peers")
+            .after("node-id")
+            .after(keys)
+            .doneWhen(c -> store.peers().equals(desired))
+            .apply(
+                c -> {
+                  others.forEach(n -> refuseOwnKeys(n, "mesh node " + n.id()));
+                  store.savePeers(desired);
+                }));
+    addPlaneSteps(builder, List.of("record-peers"), new Desired(id, me.nat(), desired));
+    return builder.build();
+  }
+
+  /**
    * A peer carrying this node's own key, public or (worse) private, on either plane would put this
    * node's secret into peers.json, the wg-quick files and status output: refused before anything is
    * written.
