@@ -428,4 +428,58 @@ class MeshServiceTest {
     assertThat(notes(service.removePeer(NodeId.of(2))))
         .contains("peers-mgmt: wg-mgmt: remove peer " + TestKeys.publicKey(2));
   }
+
+  @Test
+  @DisplayName(
+      "join: a machine with no node id becomes the mesh's node with every other node as peer, in"
+          + " one plan; a second join changes nothing")
+  void joinFresh() throws Exception {
+    NodeStore store = new NodeStore(dir.resolve("state"));
+    MeshNode self =
+        new MeshNode(
+            NodeId.of(100),
+            Endpoint.parse("192.168.122.1"),
+            false,
+            Map.of(
+                PlaneKind.MGMT,
+                store.createKey(PlaneKind.MGMT).publicKey(),
+                PlaneKind.K8S,
+                store.createKey(PlaneKind.K8S).publicKey()));
+    Mesh mesh = new Mesh(List.of(node(1, 0, 1), node(2, 2, 3), self));
+    Plan plan = service.join(NodeId.of(100), mesh);
+    assertThat(store.node()).as("building the plan records nothing").isEmpty();
+    run(plan);
+    assertThat(store.node()).contains(new NodeStore.NodeRecord(NodeId.of(100), false));
+    for (String name : List.of("wg-mgmt", "wg-k8s")) {
+      WgDevice device = wg.device(name).orElseThrow();
+      assertThat(device.peers()).hasSize(2);
+      assertThat(device.addresses()).containsExactly(plane(name).address(NodeId.of(100)));
+    }
+    assertNothingChanged(run(service.join(NodeId.of(100), mesh)));
+  }
+
+  private dev.kldload.net.Plane plane(String interfaceName) {
+    return plan.planes().stream()
+        .filter(p -> p.interfaceName().equals(interfaceName))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  @DisplayName("join as another id than the one recorded is a conflict (exit 5), nothing changed")
+  void joinOtherId() {
+    run(service.init(NodeId.of(7), false));
+    NodeStore store = new NodeStore(dir.resolve("state"));
+    MeshNode self =
+        new MeshNode(
+            NodeId.of(100),
+            Endpoint.parse("192.168.122.1"),
+            false,
+            Map.of(PlaneKind.MGMT, store.requireKey(PlaneKind.MGMT).publicKey()));
+    Mesh mesh = new Mesh(List.of(node(1, 0, 1), self));
+    assertThatThrownBy(() -> service.join(NodeId.of(100), mesh))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+    assertThat(store.node()).contains(new NodeStore.NodeRecord(NodeId.of(7), false));
+  }
 }
