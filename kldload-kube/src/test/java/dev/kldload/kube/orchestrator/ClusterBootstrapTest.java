@@ -477,16 +477,26 @@ class ClusterBootstrapTest {
   @Test
   @DisplayName("clone phase wall clock, 10 workers over 1 worker, on the fakes (reported)")
   void clonePhaseRatio(TestReporter reporter) throws Exception {
-    // warm-up: class loading and the first xorriso start
+    // warm-up: class loading and the first xorriso start; then the best of three of each
     clonePhase(new Rig(tmp.resolve("warm"), 1, new SystemProcessRunner()));
-    long one = clonePhase(new Rig(tmp.resolve("one"), 1, new SystemProcessRunner()));
-    long ten = clonePhase(new Rig(tmp.resolve("ten"), 10, new SystemProcessRunner()));
+    long one = Long.MAX_VALUE;
+    long ten = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      one =
+          Math.min(one, clonePhase(new Rig(tmp.resolve("one-" + i), 1, new SystemProcessRunner())));
+      ten =
+          Math.min(
+              ten, clonePhase(new Rig(tmp.resolve("ten-" + i), 10, new SystemProcessRunner())));
+    }
     double ratio = (double) ten / one;
-    reporter.publishEntry(
-        "clone-phase",
+    String line =
         String.format(
-            "1 CP + 1 worker %d ms, 1 CP + 10 workers %d ms, ratio %.2f (goal <= 1.3)",
-            one, ten, ratio));
+            "clone phase (disk, seed, define, start) on the fakes, best of 3: 1 CP + 1 worker %d ms,"
+                + " 1 CP + 10 workers %d ms, ratio %.2f (goal <= 1.3; %d cores)",
+            one, ten, ratio, Runtime.getRuntime().availableProcessors());
+    reporter.publishEntry("clone-phase", line);
+    // surefire keeps no report entries: the console shows it
+    System.err.println(line);
     assertThat(one).isPositive();
   }
 
