@@ -25,6 +25,7 @@ import dev.kldload.net.Mesh;
 import dev.kldload.net.MeshNode;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.net.PeerSpec;
+import dev.kldload.net.Plane;
 import dev.kldload.net.PlaneKind;
 import dev.kldload.net.TestKeys;
 import dev.kldload.net.WgDevice;
@@ -458,7 +459,7 @@ class MeshServiceTest {
     assertNothingChanged(run(service.join(NodeId.of(100), mesh)));
   }
 
-  private dev.kldload.net.Plane plane(String interfaceName) {
+  private Plane plane(String interfaceName) {
     return plan.planes().stream()
         .filter(p -> p.interfaceName().equals(interfaceName))
         .findFirst()
