@@ -84,6 +84,8 @@ class ClusterBootstrapTest {
     final ClusterBootstrap bootstrap;
     final Path hosts;
     final Path seedDir;
+    final Path wgDir;
+    final NodeStore hostStore;
     final String foreignXml;
 
     Rig(Path dir, int workers, ProcessRunner runner) throws Exception {
@@ -126,9 +128,9 @@ class ClusterBootstrapTest {
               plan,
               r -> URI,
               SeedFixtures::fakeSshKeys);
-      NodeStore hostStore = new NodeStore(dir.resolve("host-net"));
+      hostStore = new NodeStore(dir.resolve("host-net"));
       NodeSeeds seeds = new NodeSeeds(store, plan, HostPeer.fromNodeStore(plan, hostStore));
-      Path wgDir = dir.resolve("wireguard");
+      wgDir = dir.resolve("wireguard");
       MeshService mesh =
           new MeshService(
               plan,
@@ -241,7 +243,10 @@ class ClusterBootstrapTest {
       assertThat(Files.readAllLines(hosts)).contains("127.0.0.1\tlocalhost", FOREIGN_LINE);
     }
 
-    /** Nothing of the nodes is left: no domain, disk, seed or hosts block. */
+    /**
+     * Nothing of the nodes is left: no domain, disk, seed or hosts block; on this host, which was
+     * in no mesh, no WireGuard interface, wg-quick file or recorded peer either.
+     */
     void assertNoNodes() throws Exception {
       for (NodeRecord node : manifest.nodes()) {
         assertThat(hypervisor.domain(node.name())).as("domain " + node.name()).isEmpty();
@@ -249,6 +254,11 @@ class ClusterBootstrapTest {
         assertThat(bootstrap.seedIso(node.name())).doesNotExist();
       }
       assertThat(ClusterBootstrap.currentBlock(Files.readAllLines(hosts), LAB.value())).isEmpty();
+      for (Plane plane : plan.planes()) {
+        assertThat(wireGuard.device(plane.interfaceName())).as(plane.interfaceName()).isEmpty();
+        assertThat(wgDir.resolve(plane.interfaceName() + ".conf")).doesNotExist();
+      }
+      assertThat(hostStore.peers().nodes()).isEmpty();
       assertForeignKept();
     }
   }

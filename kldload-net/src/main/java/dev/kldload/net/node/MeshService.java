@@ -4,6 +4,7 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
+import dev.kldload.core.plan.StepBuilder;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.net.IfAddress;
@@ -20,6 +21,7 @@ import dev.kldload.net.WgKey;
 import dev.kldload.net.WgPrivateKey;
 import dev.kldload.net.WireGuard;
 import java.net.Inet4Address;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -208,7 +211,9 @@ public final class MeshService {
    * id before ({@code init} then {@code apply} without the intermediate state): keys are created
    * when missing and kept when present; every other node of the mesh becomes a peer. The plan is
    * built without changing anything (a dry-run of it records nothing). A machine recorded as
-   * another node id is a conflict.
+   * another node id is a conflict. When a run of the plan fails, the engine undoes what it made:
+   * interfaces it created are deleted, the peers recorded and the wg-quick files it wrote are put
+   * back as they were (the node id and keys are kept, as {@code init} keeps them).
    */
   public Plan join(NodeId id, Mesh mesh) {
     Optional<NodeStore.NodeRecord> existing = store.node();
@@ -234,6 +239,8 @@ public final class MeshService {
     List<MeshNode> others = mesh.nodes().stream().filter(n -> !n.id().equals(id)).toList();
     Mesh desired = new Mesh(others);
     Plan.Builder builder = Plan.builder("kube-network-join");
+    // the peers recorded before this run's record-peers, for its undo
+    AtomicReference<Mesh> before = new AtomicReference<>(new Mesh(List.of()));
     builder.add(
         Step.named("node-id")
             .description("record this machine as node " + id + (me.nat() ? " (behind NAT)" : ""))
@@ -257,12 +264,14 @@ public final class MeshService {
             .after("node-id")
             .after(keys)
             .doneWhen(c -> store.peers().equals(desired))
+            .undo(c -> store.savePeers(before.get()))
             .apply(
                 c -> {
                   others.forEach(n -> refuseOwnKeys(n, "mesh node " + n.id()));
+                  before.set(store.peers());
                   store.savePeers(desired);
                 }));
-    addPlaneSteps(builder, List.of("record-peers"), new Desired(id, me.nat(), desired));
+    addPlaneSteps(builder, List.of("record-peers"), new Desired(id, me.nat(), desired), true);
     return builder.build();
   }
 
@@ -306,18 +315,31 @@ public final class MeshService {
 
   /** Interface, key and port, address and MTU, peers, the wg-quick file, the boot unit. */
   private void addPlaneSteps(Plan.Builder builder, List<String> after, Desired desired) {
+    addPlaneSteps(builder, after, desired, false);
+  }
+
+  /**
+   * @param reversible whether the steps that make something declare their undo: deleting an
+   *     interface this run created, putting back the wg-quick file this run rewrote
+   */
+  private void addPlaneSteps(
+      Plan.Builder builder, List<String> after, Desired desired, boolean reversible) {
     boolean units = Systemd.bootUnits(settings);
     for (Plane plane : plan.planes()) {
       String p = plane.kind().id();
       String name = plane.interfaceName();
       IfAddress address = plane.address(desired.id());
-      builder.add(
+      StepBuilder link =
           Step.named("link-" + p)
               .description("create WireGuard interface " + name)
               .after(after)
               .creates("link " + name)
-              .doneWhen(c -> wireGuard.device(name).isPresent())
-              .apply(c -> wireGuard.create(name)));
+              .doneWhen(c -> wireGuard.device(name).isPresent());
+      if (reversible) {
+        // applied only when the interface was not there: this run made it
+        link.undo(c -> wireGuard.delete(name));
+      }
+      builder.add(link.apply(c -> wireGuard.create(name)));
       builder.add(
           Step.named("key-port-" + p)
               .description("set " + name + "'s private key and UDP port " + plane.port())
@@ -364,15 +386,32 @@ public final class MeshService {
                     store.saveOwned(plane.kind(), desired.keys(plane));
                   }));
       Path file = settings.wireguardDir().resolve(name + ".conf");
-      builder.add(
+      AtomicReference<Optional<String>> previous = new AtomicReference<>(Optional.empty());
+      StepBuilder persist =
           Step.named("persist-" + p)
               .description("write " + file + " (0600) so " + name + " comes back after reboot")
               .after(after)
               .creates(file.toString())
               .doneWhen(
                   c ->
-                      PrivateFiles.read(file).equals(Optional.of(config(plane, desired).wgQuick())))
-              .apply(c -> PrivateFiles.write(file, config(plane, desired).wgQuick())));
+                      PrivateFiles.read(file)
+                          .equals(Optional.of(config(plane, desired).wgQuick())));
+      if (reversible) {
+        persist.undo(
+            c -> {
+              if (previous.get().isPresent()) {
+                PrivateFiles.write(file, previous.get().get());
+              } else {
+                Files.deleteIfExists(file);
+              }
+            });
+      }
+      builder.add(
+          persist.apply(
+              c -> {
+                previous.set(PrivateFiles.read(file));
+                PrivateFiles.write(file, config(plane, desired).wgQuick());
+              }));
       if (units) {
         String unit = "wg-quick@" + name;
         builder.add(
