@@ -270,7 +270,11 @@ class ClusterBootstrapTest {
   }
 
   static PlanResult run(Plan plan) {
-    return engine(new CancellationToken()).run(plan, false);
+    return run(plan, false);
+  }
+
+  static PlanResult run(Plan plan, boolean dryRun) {
+    return engine(new CancellationToken()).run(plan, dryRun);
   }
 
   static Set<StepStatus> statuses(PlanResult result) {
@@ -482,6 +486,60 @@ class ClusterBootstrapTest {
     assertThat(rig.hypervisor.domain("lab-w-1").orElseThrow().xml()).isEqualTo(xml);
     assertThat(rig.hypervisor.domain("lab-cp")).isEmpty();
     rig.assertForeignKept();
+  }
+
+  @Test
+  @DisplayName("a dry-run lists every step as to be applied and changes nothing")
+  void dryRun() throws Exception {
+    Rig rig = new Rig(tmp, 2, new SystemProcessRunner());
+    List<String> hosts = Files.readAllLines(rig.hosts);
+    PlanResult result = run(rig.plan(), true);
+    assertThat(result.outcomes())
+        .filteredOn(o -> !o.stepId().startsWith("mesh/host-join/key-"))
+        .allSatisfy(o -> assertThat(o.status()).as(o.stepId()).isEqualTo(StepStatus.PLANNED));
+    assertThat(rig.hypervisor.domains())
+        .extracting(VmDomain::name)
+        .containsExactly("k8s-golden", "web01");
+    assertThat(rig.seedDir).doesNotExist();
+    assertThat(Files.readAllLines(rig.hosts)).isEqualTo(hosts);
+    rig.assertNoNodes();
+  }
+
+  @Test
+  @DisplayName(
+      "the hosts block is replaced in place; lines outside it and another cluster's block stay")
+  void hostsBlock() {
+    List<String> other =
+        List.of(
+            ClusterBootstrap.beginMarker("prod"),
+            "10.250.0.1\tprod-cp",
+            ClusterBootstrap.endMarker("prod"));
+    List<String> old =
+        List.of(
+            ClusterBootstrap.beginMarker("lab"),
+            "10.250.0.9\tgone",
+            ClusterBootstrap.endMarker("lab"));
+    List<String> lines = new ArrayList<>(List.of("127.0.0.1\tlocalhost"));
+    lines.addAll(old);
+    lines.addAll(other);
+    lines.add(FOREIGN_LINE);
+    List<String> block =
+        List.of(
+            ClusterBootstrap.beginMarker("lab"),
+            "10.250.0.1\tlab-cp",
+            ClusterBootstrap.endMarker("lab"));
+    List<String> replaced = ClusterBootstrap.replaceBlock(lines, "lab", block);
+    List<String> expected = new ArrayList<>(List.of("127.0.0.1\tlocalhost"));
+    expected.addAll(block);
+    expected.addAll(other);
+    expected.add(FOREIGN_LINE);
+    assertThat(replaced).isEqualTo(expected);
+    assertThat(ClusterBootstrap.currentBlock(replaced, "prod")).isEqualTo(other);
+    List<String> removed = ClusterBootstrap.replaceBlock(replaced, "lab", List.of());
+    assertThat(removed).doesNotContainAnyElementsOf(block);
+    assertThat(removed)
+        .containsExactly(
+            "127.0.0.1\tlocalhost", other.get(0), other.get(1), other.get(2), FOREIGN_LINE);
   }
 
   @Test
