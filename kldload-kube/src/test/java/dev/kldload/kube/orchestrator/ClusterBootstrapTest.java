@@ -375,15 +375,16 @@ class ClusterBootstrapTest {
 
   @Test
   @DisplayName(
-      "a failure at any step: the engine undoes the run's nodes, foreign domains and hosts lines"
+      "1 CP + 5 workers, a failure at any step: the engine undoes the run's nodes, foreign domains and hosts lines"
           + " stay, and a re-run converges to the recorded domains, MACs and seeds")
   void failureAtEveryStep() throws Exception {
     List<String> ids =
-        new Rig(tmp.resolve("probe"), 2, new SystemProcessRunner())
+        new Rig(tmp.resolve("probe"), 5, new SystemProcessRunner())
             .plan().ordered().stream().map(Step::id).toList();
     int n = 0;
+    int injected = 0;
     for (String id : ids) {
-      Rig rig = new Rig(tmp.resolve("fail-" + n++), 2, new SystemProcessRunner());
+      Rig rig = new Rig(tmp.resolve("fail-" + n++), 5, new SystemProcessRunner());
       Plan plan = rig.plan();
       if (plan.step(id).isDone(new StepContext(id, new CancellationToken(), m -> {}))) {
         // done before any run (the host's keys, made when the plan was built): never applied
@@ -401,7 +402,10 @@ class ClusterBootstrapTest {
       assertThat(again.withStatus(StepStatus.FAILED)).as("re-run after " + id).isEmpty();
       assertThat(again.withStatus(StepStatus.CANCELLED)).as("re-run after " + id).isEmpty();
       rig.assertConverged();
+      injected++;
     }
+    // every clone step and every host-join step but the two keys (made when the plan was built)
+    assertThat(injected).isEqualTo(ids.size() - 2);
   }
 
   @Test
