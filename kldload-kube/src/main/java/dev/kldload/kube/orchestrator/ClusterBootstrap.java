@@ -9,6 +9,7 @@ import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.seed.NoCloudSeed;
+import dev.kldload.kvm.seed.SeedRequest;
 import dev.kldload.kvm.xml.CloneEditor;
 import dev.kldload.kvm.xml.DomainDefinition;
 import dev.kldload.kvm.xml.DomainMetadata;
@@ -62,11 +63,20 @@ public final class ClusterBootstrap {
     }
   }
 
+  /**
+   * Writes a node's seed ISO at {@code iso}, atomically and 0600; normally {@link
+   * NoCloudSeed#writeIso}.
+   */
+  @FunctionalInterface
+  public interface SeedWriter {
+    void write(SeedRequest request, Path iso);
+  }
+
   private final NetworkPlan plan;
   private final NodeSeeds seeds;
   private final Function<String, Hypervisor> hypervisors;
   private final Function<String, DiskBackend> disks;
-  private final NoCloudSeed seedWriter;
+  private final SeedWriter seedWriter;
   private final Path seedDir;
   private final MeshService hostMesh;
   private final Path etcHosts;
@@ -74,6 +84,7 @@ public final class ClusterBootstrap {
   /**
    * @param hypervisors the hypervisor of each node's host (its libvirt URI, as recorded)
    * @param disks the disk backend of each node's host
+   * @param seedWriter writes a seed ISO ({@code new NoCloudSeed(runner)::writeIso})
    * @param seedDir where the nodes' seed ISOs go ({@code <node>-seed.iso})
    * @param hostMesh the host's own mesh service (its node store, WireGuard and settings)
    * @param etcHosts the host's hosts file ({@code /etc/hosts})
@@ -83,7 +94,7 @@ public final class ClusterBootstrap {
       NodeSeeds seeds,
       Function<String, Hypervisor> hypervisors,
       Function<String, DiskBackend> disks,
-      NoCloudSeed seedWriter,
+      SeedWriter seedWriter,
       Path seedDir,
       MeshService hostMesh,
       Path etcHosts) {
@@ -213,7 +224,7 @@ public final class ClusterBootstrap {
             .creates(iso.toString())
             .doneWhen(c -> NoCloudSeed.carries(iso, node.instanceId(), macs))
             .undo(c -> Files.deleteIfExists(iso))
-            .apply(c -> seedWriter.writeIso(seed.request(), iso)));
+            .apply(c -> seedWriter.write(seed.request(), iso)));
     builder.add(
         Step.named(prefix + "define")
             .description("define domain " + name + " (" + size + ", MAC " + mac + ")")
