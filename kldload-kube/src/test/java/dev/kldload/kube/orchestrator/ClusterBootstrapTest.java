@@ -2,7 +2,6 @@ package dev.kldload.kube.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
@@ -19,6 +18,7 @@ import dev.kldload.core.plan.StepStatus;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.Programs;
 import dev.kldload.core.process.SystemProcessRunner;
+import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.DatasetName;
@@ -382,7 +382,7 @@ class ClusterBootstrapTest {
   @Test
   @DisplayName("with real seed ISOs (xorriso): 1 CP + 5 workers converge, a second run is all done")
   void realSeedIsos() throws Exception {
-    assumeTrue(isoToolInstalled(), "xorriso or genisoimage is not installed");
+    Requirements.require(isoToolInstalled(), "xorriso or genisoimage (Debian package xorriso)");
     Rig rig = new Rig(tmp, 5, realIso());
     assertThat(run(rig.plan()).withStatus(StepStatus.FAILED)).isEmpty();
     rig.assertConverged();

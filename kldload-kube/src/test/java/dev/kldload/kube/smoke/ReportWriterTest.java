@@ -1,10 +1,10 @@
 package dev.kldload.kube.smoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kldload.core.process.Programs;
+import dev.kldload.core.testing.Requirements;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -122,7 +122,7 @@ class ReportWriterTest {
   record ProveRun(int exit, String output) {}
 
   private ProveRun prove(String tap) throws Exception {
-    assumeThat(Programs.which("prove")).as("Perl's prove (Debian package perl)").isPresent();
+    Requirements.require(Programs.which("prove").isPresent(), "Perl's prove (Debian package perl)");
     Path file = dir.resolve("smoke.tap");
     Files.writeString(file, tap);
     Process p =
