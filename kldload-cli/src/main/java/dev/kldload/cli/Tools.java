@@ -8,6 +8,7 @@ import dev.kldload.cli.kube.KubeResetCommand;
 import dev.kldload.cli.kube.KubeSetupCommand;
 import dev.kldload.cli.kube.KubeSmokeTestCommand;
 import dev.kldload.cli.kube.KubeStatusCommand;
+import dev.kldload.cli.kube.cluster.KubeClusterCommand;
 import dev.kldload.cli.kvm.KvmCloneCommand;
 import dev.kldload.cli.kvm.KvmCreateCommand;
 import dev.kldload.cli.kvm.KvmDeleteCommand;
@@ -45,6 +46,7 @@ final class Tools {
           new Tool("kvm-list", KvmListCommand.class),
           new Tool("kvm-delete", KvmDeleteCommand.class),
           new Tool("kube-network", KubeNetworkCommand.class),
+          new Tool("kube-cluster", KubeClusterCommand.class),
           new Tool("kube-setup", KubeSetupCommand.class),
           new Tool("kube-init", KubeInitCommand.class),
           new Tool("kube-join", KubeJoinCommand.class),

@@ -40,6 +40,8 @@ public final class CliHarness {
   private Optional<Zfs> zfs = Optional.empty();
   private Optional<Function<String, Hypervisor>> hypervisor = Optional.empty();
   private Optional<HostInfo> hostInfo = Optional.empty();
+  private Optional<WireGuard> wireGuard = Optional.empty();
+  private Optional<HostNetwork> hostNetwork = Optional.empty();
   private Optional<Function<Path, Cluster>> cluster = Optional.empty();
   private Clock clock = Clock.systemUTC();
   private String stdin = "";
@@ -87,6 +89,18 @@ public final class CliHarness {
   /** The hypervisor for a URI, e.g. {@code uri -> memory} with one {@code InMemoryHypervisor}. */
   public CliHarness hypervisor(Function<String, Hypervisor> value) {
     this.hypervisor = Optional.of(value);
+    return this;
+  }
+
+  /** The host's WireGuard, e.g. an {@code InMemoryWireGuard} (dry-run or not). */
+  public CliHarness wireGuard(WireGuard value) {
+    this.wireGuard = Optional.of(value);
+    return this;
+  }
+
+  /** The host's links, addresses and routes, e.g. an {@code InMemoryHostNetwork}. */
+  public CliHarness hostNetwork(HostNetwork value) {
+    this.hostNetwork = Optional.of(value);
     return this;
   }
 
@@ -176,12 +190,12 @@ public final class CliHarness {
 
     @Override
     public WireGuard wireGuard(boolean dryRun) {
-      return host.wireGuard(dryRun);
+      return wireGuard.orElseGet(() -> host.wireGuard(dryRun));
     }
 
     @Override
     public HostNetwork hostNetwork(boolean dryRun) {
-      return host.hostNetwork(dryRun);
+      return hostNetwork.orElseGet(() -> host.hostNetwork(dryRun));
     }
 
     @Override

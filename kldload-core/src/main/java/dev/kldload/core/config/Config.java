@@ -49,4 +49,14 @@ public final class Config {
   public Map<ConfigKey, Value> all() {
     return values;
   }
+
+  /**
+   * This configuration with {@code overrides} on top, each recorded as coming from {@code source}.
+   */
+  public Config with(Map<ConfigKey, String> overrides, String source) {
+    Map<ConfigKey, Value> out = new EnumMap<>(ConfigKey.class);
+    out.putAll(values);
+    overrides.forEach((key, value) -> out.put(key, new Value(value, source)));
+    return new Config(out);
+  }
 }

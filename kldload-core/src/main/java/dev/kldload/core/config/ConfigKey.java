@@ -48,6 +48,9 @@ public enum ConfigKey {
       "net.kubelet-defaults", "/etc/default/kubelet", "kubelet environment file (pin-kubelet)"),
   NODE_ROOT(
       "node.root", "/", "file system root the node-side kube tools work on (a chroot, tests)"),
+  KUBE_GOLDEN("kube.golden", "k8s-golden", "the golden VM kube-cluster clones its nodes from"),
+  KUBE_HOSTS_FILE(
+      "kube.hosts-file", "/etc/hosts", "where kube-cluster keeps its nodes' names (its own block)"),
   KUBE_BUNDLE(
       "kube.bundle",
       "/root/darksite",

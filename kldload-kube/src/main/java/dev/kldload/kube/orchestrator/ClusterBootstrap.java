@@ -24,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,14 +119,28 @@ public final class ClusterBootstrap {
    * node's seed whose keys are missing are refused here, before any step runs.
    */
   public Plan plan(ClusterManifest manifest, Golden golden) {
+    return plan(manifest, golden, Phase.MESH, List.of());
+  }
+
+  /**
+   * The plan up to and including {@code until} ({@link Phase#CLONES} leaves the mesh out), after
+   * {@code preflight}: steps every node's start waits for (the libvirt network), while disks and
+   * seeds are made meanwhile.
+   */
+  public Plan plan(ClusterManifest manifest, Golden golden, Phase until, List<Step> preflight) {
     if (manifest.nodes().isEmpty()) {
       throw KldloadException.precondition(
           "cluster " + manifest.name() + " has no nodes", "admit the cluster's nodes first");
     }
     Plan.Builder builder = Plan.builder("kube-cluster-bootstrap-" + manifest.name());
+    builder.addAll(preflight);
+    List<String> before = preflight.stream().map(Step::id).toList();
     List<String> started = new ArrayList<>();
     for (NodeRecord node : manifest.nodes()) {
-      started.add(addClone(builder, manifest, node, golden));
+      started.add(addClone(builder, manifest, node, golden, before));
+    }
+    if (!until.includes(Phase.MESH)) {
+      return builder.build();
     }
     List<String> joined = new ArrayList<>();
     Plan join = hostMesh.join(plan.hostId(), seeds.mesh(manifest));
@@ -145,71 +160,115 @@ public final class ClusterBootstrap {
     return "mesh/host-join/" + id;
   }
 
+  /**
+   * Each node's domain definition as its {@code define} step would write it; nothing is changed.
+   */
+  public Map<String, String> domainXmls(ClusterManifest manifest, Golden golden) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (NodeRecord node : manifest.nodes()) {
+      out.put(node.name(), new NodeClone(manifest, node, golden).xml);
+    }
+    return out;
+  }
+
+  /** One node's clone as planned: its host, disk, seed and domain definition. */
+  private final class NodeClone {
+    final Hypervisor hypervisor;
+    final DiskBackend backend;
+    final DiskBackend.DiskSnapshot snapshot;
+    final VmName vm;
+    final MacAddress mac;
+    final Path disk;
+    final Path iso;
+    final NodeSize size;
+    final String xml;
+
+    NodeClone(ClusterManifest manifest, NodeRecord node, Golden golden) {
+      hypervisor = hypervisors.apply(node.host());
+      backend = disks.apply(node.host());
+      VmDomain source =
+          hypervisor
+              .domain(golden.domain().value())
+              .orElseThrow(
+                  () ->
+                      KldloadException.precondition(
+                          "golden " + golden.domain() + " is not defined on " + hypervisor.uri(),
+                          "run 'kube-cluster golden' first"));
+      snapshot =
+          backend
+              .findSnapshot(golden.domain(), golden.snapshot())
+              .orElseThrow(
+                  () ->
+                      KldloadException.precondition(
+                          "golden "
+                              + golden.domain()
+                              + " has no disk snapshot "
+                              + golden.snapshot(),
+                          "run 'kube-cluster golden' first"));
+      DomainDefinition def = DomainDefinition.parse(source.xml());
+      List<DomainDefinition.DiskEntry> data = def.dataDisks();
+      if (data.size() != 1 || data.get(0).source().isEmpty() || def.nics() != 1) {
+        throw KldloadException.precondition(
+            "golden "
+                + golden.domain()
+                + " has "
+                + data.size()
+                + " disks and "
+                + def.nics()
+                + " NICs; a node is cloned from one disk and one NIC",
+            "rebuild it with 'kube-cluster golden'");
+      }
+      if (def.nvram().isPresent()) {
+        throw KldloadException.precondition(
+            "golden " + golden.domain() + " boots with UEFI vars; node clones copy none",
+            "rebuild it with 'kube-cluster golden' (BIOS boot)");
+      }
+      vm = VmName.of(node.name());
+      mac = new MacAddress(node.mac());
+      disk = backend.diskOf(vm).path();
+      iso = seedIso(node.name());
+      size =
+          node.role() == Role.CONTROL_PLANE ? manifest.controlPlaneSize() : manifest.workerSize();
+      DomainMetadata marks =
+          new DomainMetadata(
+              OWNER,
+              node.role() == Role.CONTROL_PLANE ? "cp" : "worker",
+              Optional.of(manifest.name()),
+              Optional.of(golden.origin()));
+      xml =
+          sized(
+              CloneEditor.edit(
+                  source.xml(),
+                  vm,
+                  Map.of(data.get(0).source().get(), disk),
+                  Optional.empty(),
+                  List.of(mac),
+                  Optional.of(iso),
+                  marks),
+              size);
+    }
+  }
+
   /** Adds one node's chain; returns the id of its last step. */
   private String addClone(
-      Plan.Builder builder, ClusterManifest manifest, NodeRecord node, Golden golden) {
-    Hypervisor hypervisor = hypervisors.apply(node.host());
-    DiskBackend backend = disks.apply(node.host());
-    VmDomain source =
-        hypervisor
-            .domain(golden.domain().value())
-            .orElseThrow(
-                () ->
-                    KldloadException.precondition(
-                        "golden " + golden.domain() + " is not defined on " + hypervisor.uri(),
-                        "run 'kube-cluster golden' first"));
-    DiskBackend.DiskSnapshot snapshot =
-        backend
-            .findSnapshot(golden.domain(), golden.snapshot())
-            .orElseThrow(
-                () ->
-                    KldloadException.precondition(
-                        "golden " + golden.domain() + " has no disk snapshot " + golden.snapshot(),
-                        "run 'kube-cluster golden' first"));
-    DomainDefinition def = DomainDefinition.parse(source.xml());
-    List<DomainDefinition.DiskEntry> data = def.dataDisks();
-    if (data.size() != 1 || data.get(0).source().isEmpty() || def.nics() != 1) {
-      throw KldloadException.precondition(
-          "golden "
-              + golden.domain()
-              + " has "
-              + data.size()
-              + " disks and "
-              + def.nics()
-              + " NICs; a node is cloned from one disk and one NIC",
-          "rebuild it with 'kube-cluster golden'");
-    }
-    if (def.nvram().isPresent()) {
-      throw KldloadException.precondition(
-          "golden " + golden.domain() + " boots with UEFI vars; node clones copy none",
-          "rebuild it with 'kube-cluster golden' (BIOS boot)");
-    }
+      Plan.Builder builder,
+      ClusterManifest manifest,
+      NodeRecord node,
+      Golden golden,
+      List<String> preflight) {
+    NodeClone clone = new NodeClone(manifest, node, golden);
+    Hypervisor hypervisor = clone.hypervisor;
+    DiskBackend backend = clone.backend;
+    DiskBackend.DiskSnapshot snapshot = clone.snapshot;
     String name = node.name();
-    VmName vm = VmName.of(name);
-    MacAddress mac = new MacAddress(node.mac());
+    VmName vm = clone.vm;
+    MacAddress mac = clone.mac;
     List<MacAddress> macs = List.of(mac);
-    Path disk = backend.diskOf(vm).path();
-    Path iso = seedIso(name);
+    Path disk = clone.disk;
+    Path iso = clone.iso;
     NodeSeed seed = seeds.seed(manifest, name);
-    NodeSize size =
-        node.role() == Role.CONTROL_PLANE ? manifest.controlPlaneSize() : manifest.workerSize();
-    DomainMetadata marks =
-        new DomainMetadata(
-            OWNER,
-            node.role() == Role.CONTROL_PLANE ? "cp" : "worker",
-            Optional.of(manifest.name()),
-            Optional.of(golden.origin()));
-    String xml =
-        sized(
-            CloneEditor.edit(
-                source.xml(),
-                vm,
-                Map.of(data.get(0).source().get(), disk),
-                Optional.empty(),
-                macs,
-                Optional.of(iso),
-                marks),
-            size);
+    NodeSize size = clone.size;
+    String xml = clone.xml;
     String prefix = "clones/" + name + "/";
     builder.add(
         Step.named(prefix + "disk")
@@ -255,6 +314,7 @@ public final class ClusterBootstrap {
         Step.named(start)
             .description("start " + name)
             .after(prefix + "define")
+            .after(preflight)
             .doneWhen(c -> running(hypervisor, name))
             .undo(
                 c -> {

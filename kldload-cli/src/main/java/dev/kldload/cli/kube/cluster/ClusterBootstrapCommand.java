@@ -1,0 +1,373 @@
+package dev.kldload.cli.kube.cluster;
+
+import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Mutation;
+import dev.kldload.cli.support.MutationOptions;
+import dev.kldload.cli.support.OutputOption;
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.ExitCode;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.config.ConfigKey;
+import dev.kldload.core.io.PrivateFiles;
+import dev.kldload.core.output.Table;
+import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.Step;
+import dev.kldload.core.value.ByteSize;
+import dev.kldload.core.value.ClusterName;
+import dev.kldload.kube.orchestrator.Admission;
+import dev.kldload.kube.orchestrator.ClusterBootstrap;
+import dev.kldload.kube.orchestrator.ClusterLayout;
+import dev.kldload.kube.orchestrator.ClusterManifest;
+import dev.kldload.kube.orchestrator.ClusterSpec;
+import dev.kldload.kube.orchestrator.ClusterStore;
+import dev.kldload.kube.orchestrator.DefaultNetwork;
+import dev.kldload.kube.orchestrator.HostFacts;
+import dev.kldload.kube.orchestrator.NodeRecord;
+import dev.kldload.kube.orchestrator.NodeSeeds;
+import dev.kldload.kube.orchestrator.Phase;
+import dev.kldload.kube.orchestrator.PlanDirectory;
+import dev.kldload.kube.orchestrator.Role;
+import dev.kldload.kube.orchestrator.Sizes;
+import dev.kldload.kube.orchestrator.Sizing;
+import dev.kldload.net.node.MeshService;
+import dev.kldload.net.node.NodeStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kube-cluster bootstrap}. */
+@Command(
+    name = "bootstrap",
+    header = "Build a cluster: pre-flight, golden, clones, reach, mesh, then Kubernetes.",
+    description = {
+      "Phases, in order: preflight (host memory and CPUs against the sizes, free space, the",
+      "libvirt network 'default', the address plan against the host's routes, a cluster of that",
+      "name: resume, or conflict), golden, clones (all nodes at once: disk, seed, domain, start),",
+      "reach, mesh (the host joins both planes as node 100; the nodes' names in the hosts file).",
+      "The Kubernetes phases follow the mesh and need the offline bundle (config kube.bundle);",
+      "--until PHASE stops after a phase. Sizes follow the original's rule (12 GB stay with the",
+      "host; a control plane takes two shares, a worker one) and are printed first; --ram is MB",
+      "and --disk GB when given as plain numbers, units (4G) are accepted. Flags override the",
+      "cluster file (-f). On failure the run undoes what it made; after Ctrl-C or a crash the",
+      "same command resumes with the same identities."
+    },
+    mixinStandardHelpOptions = true,
+    footer = {
+      "",
+      "Exit status: 0 done; 2 bad input (nothing changed); 3 a node did not come up (named);",
+      "5 conflict with an existing domain or cluster; 6 a precondition is missing (memory, disk,",
+      "golden, bundle); 130 interrupted (re-run to resume).",
+      "",
+      "Example:",
+      "  kube-cluster bootstrap --workers 5 --until mesh",
+      "  kube-cluster bootstrap -f lab.yaml --dry-run --plan-dir /tmp/lab-plan"
+    })
+public final class ClusterBootstrapCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Mixin MutationOptions mutation;
+  @Mixin OutputOption output;
+
+  @Option(
+      names = {"--control-planes", "--cps"},
+      paramLabel = "N",
+      description = "Control planes: 1, 3, 5 or 7 (default 3, fewer when memory is short).")
+  Integer controlPlanes;
+
+  @Option(names = "--workers", paramLabel = "N", description = "Workers (default 0).")
+  Integer workers;
+
+  @Option(
+      names = "--ram",
+      paramLabel = "SIZE",
+      description = "Memory of a worker, MB or with a unit (default: the sizing rule).")
+  String ram;
+
+  @Option(names = "--cpus", paramLabel = "N", description = "vCPUs of a worker.")
+  Integer cpus;
+
+  @Option(
+      names = "--disk",
+      paramLabel = "SIZE",
+      description = "Size of the golden's disk, GB or with a unit (default 40).")
+  String disk;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "Cluster name.")
+  String name;
+
+  @Option(names = "-f", paramLabel = "FILE", description = "Cluster file (YAML).")
+  Path file;
+
+  @Option(
+      names = "--until",
+      paramLabel = "PHASE",
+      description = "Stop after this phase: preflight, golden, clones, reach or mesh.")
+  String until;
+
+  @Option(
+      names = "--plan-dir",
+      paramLabel = "DIR",
+      description =
+          "With --dry-run: write every artifact (domain XML, seeds, wg and nft files, the"
+              + " resolved cluster) into DIR.")
+  Path planDir;
+
+  ClusterBootstrapCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    if (planDir != null && !mutation.dryRun()) {
+      throw KldloadException.invalid("--plan-dir needs --dry-run", "add --dry-run");
+    }
+    ClusterSpec spec = flags().over(file == null ? ClusterSpec.EMPTY : ClusterSpec.load(file));
+    Optional<Phase> last = Optional.ofNullable(until).map(Phase::parse);
+    ClusterName cluster = spec.name().orElseGet(() -> ClusterContext.clusterName(cli, null));
+    try (ClusterContext ctx = new ClusterContext(cli, cluster, spec.network(), mutation.dryRun())) {
+      Phase phase = last.orElseGet(() -> refuseKubernetesPhases(ctx, spec));
+      String cpHost = spec.controlPlane().host().orElseGet(ctx::defaultUri);
+      String workerHost = spec.worker().host().orElse(cpHost);
+      Optional<ClusterManifest> existing = ctx.store.load(cluster);
+      Sizing.Request request =
+          new Sizing.Request(
+              spec.controlPlanes()
+                  .orElse(existing.map(m -> m.withRole(Role.CONTROL_PLANE).size()).orElse(3)),
+              spec.workers().orElse(existing.map(m -> m.withRole(Role.WORKER).size()).orElse(0)),
+              spec.worker().ram(),
+              spec.worker().cpus(),
+              spec.controlPlane().ram(),
+              spec.controlPlane().cpus(),
+              spec.disk().orElse(ByteSize.ofGigabytes(40)));
+      HostFacts facts = ctx.facts(cpHost);
+      Admission.Facts seen =
+          facts.gather(
+              new HostFacts.Request(
+                  cluster, ctx.golden(), ClusterContext.GOLDEN_SNAPSHOT, ctx.plan));
+      Sizing.Result sizes = Sizing.choose(seen.host(), request);
+      say(sizes, cluster);
+      ClusterLayout layout =
+          ClusterLayout.of(cluster, sizes.controlPlanes(), sizes.workers(), ctx.plan.hostId());
+      Admission.Verdict verdict = Admission.check(cluster.value(), sizes, layout, seen);
+      verdict.warnings().forEach(w -> cli.warn("warning: " + w.message() + " (" + w.hint() + ")"));
+      refuse(verdict.refusals());
+      if (phase.includes(Phase.CLONES) && !seen.goldenExists()) {
+        throw KldloadException.precondition(
+            "golden "
+                + ctx.golden()
+                + " (its domain and disk snapshot @"
+                + ClusterContext.GOLDEN_SNAPSHOT
+                + ") does not exist on "
+                + cpHost,
+            "build it with 'kube-cluster golden', or set kube.golden to an existing one");
+      }
+      DefaultNetwork network = new DefaultNetwork(ctx.hypervisor(cpHost), ctx.plan);
+      List<Step> preflight = network.steps();
+      NodeStore hostStore = ctx.hostNodeStore();
+      Holder holder = new Holder();
+      int code =
+          Mutation.of(
+                  cli,
+                  List.of("kvm", "wireguard", "cluster-" + cluster),
+                  "kube-cluster bootstrap " + cluster)
+              .dryRun(mutation.dryRun())
+              .output(output)
+              .afterDryRun(() -> writePlanDir(ctx, holder))
+              .run(
+                  () -> {
+                    // identities are decided under the lock, once, and saved before use
+                    ClusterStore admitted = ctx.admissionStore();
+                    ClusterManifest base =
+                        existing.orElseGet(
+                            () ->
+                                new ClusterManifest(
+                                    cluster.value(),
+                                    cli.clock().instant().toString(),
+                                    sizes.controlPlane(),
+                                    sizes.worker(),
+                                    sizes.disk().bytes(),
+                                    ctx.adminPublicKey(),
+                                    ctx.goldenSnapshot().origin(),
+                                    List.of()));
+                    if (existing.isPresent() && admitted != ctx.store) {
+                      // a dry-run of a recorded cluster: new nodes only into the scratch copy
+                      admitted.save(base);
+                      copyKeys(ctx.store, admitted, base);
+                    }
+                    ClusterManifest manifest =
+                        admitted.admit(
+                            base,
+                            layout,
+                            ctx.plan,
+                            role -> role == Role.CONTROL_PLANE ? cpHost : workerHost,
+                            ctx::newHostKeys);
+                    holder.manifest = manifest;
+                    holder.store = admitted;
+                    if (!phase.includes(Phase.CLONES)) {
+                      return Plan.builder("kube-cluster-bootstrap-" + cluster)
+                          .addAll(preflight)
+                          .build();
+                    }
+                    NodeSeeds seeds = ctx.seeds(admitted, hostStore);
+                    MeshService hostMesh = ctx.hostMesh(hostStore);
+                    holder.seeds = seeds;
+                    holder.bootstrap = ctx.bootstrap(seeds, hostMesh);
+                    return holder.bootstrap.plan(manifest, ctx.goldenSnapshot(), phase, preflight);
+                  });
+      if (!mutation.dryRun() && code != ExitCode.USAGE.code() && holder.manifest != null) {
+        nodeTable(holder.manifest);
+      }
+      return code;
+    }
+  }
+
+  /** What pre-flight would write into a plan directory is known once the plan is built. */
+  private static final class Holder {
+    ClusterManifest manifest;
+    ClusterStore store;
+    NodeSeeds seeds;
+    ClusterBootstrap bootstrap;
+  }
+
+  private ClusterSpec flags() {
+    return new ClusterSpec(
+        Optional.ofNullable(name).map(ClusterName::of),
+        Optional.ofNullable(controlPlanes),
+        Optional.ofNullable(workers),
+        Optional.ofNullable(disk).map(Sizes::disk),
+        Optional.empty(),
+        Optional.empty(),
+        ClusterSpec.Group.EMPTY,
+        new ClusterSpec.Group(
+            Optional.ofNullable(ram).map(Sizes::memory),
+            Optional.ofNullable(cpus),
+            Optional.empty()),
+        Map.of());
+  }
+
+  /**
+   * Without {@code --until}, the Kubernetes phases are asked for: they need the offline bundle, and
+   * this version stops at the mesh. Refused before anything changes.
+   */
+  private Phase refuseKubernetesPhases(ClusterContext ctx, ClusterSpec spec) {
+    Path bundle = spec.bundle().orElseGet(() -> Path.of(ctx.config.require(ConfigKey.KUBE_BUNDLE)));
+    Path lock = bundle.resolve("k8s-stack.lock");
+    if (!Files.isRegularFile(lock)) {
+      throw KldloadException.precondition(
+          "the Kubernetes phases need the offline bundle, and " + lock + " is missing",
+          "give --until mesh to build the VMs and their mesh without Kubernetes");
+    }
+    throw KldloadException.precondition(
+        "this version of kube-cluster builds clusters up to the mesh; the Kubernetes phases"
+            + " (control planes, joins, add-ons) are not in it yet",
+        "give --until mesh");
+  }
+
+  private void say(Sizing.Result sizes, ClusterName cluster) {
+    cli.warn(
+        "cluster "
+            + cluster
+            + ": "
+            + sizes.controlPlanes()
+            + " control plane(s) of "
+            + sizes.controlPlane()
+            + ", "
+            + sizes.workers()
+            + " worker(s) of "
+            + sizes.worker()
+            + ", golden disk "
+            + sizes.disk().human());
+    sizes.notes().forEach(n -> cli.warn("  " + n));
+  }
+
+  private static void refuse(List<Admission.Finding> refusals) {
+    if (refusals.isEmpty()) {
+      return;
+    }
+    // the worst kind decides the exit code; every reason is said
+    ErrorKind kind =
+        refusals.stream()
+            .map(Admission.Finding::kind)
+            .filter(k -> k == ErrorKind.CONFLICT)
+            .findFirst()
+            .orElse(refusals.get(0).kind());
+    String message =
+        refusals.stream().map(Admission.Finding::message).collect(Collectors.joining("; "));
+    throw new KldloadException(kind, "pre-flight refused: " + message, refusals.get(0).hint());
+  }
+
+  private static void copyKeys(ClusterStore from, ClusterStore to, ClusterManifest manifest) {
+    ClusterName cluster = ClusterName.of(manifest.name());
+    for (NodeRecord node : manifest.nodes()) {
+      Path source = from.keyDir(cluster, node.name());
+      Path target = to.keyDir(cluster, node.name());
+      try (var files = Files.list(source)) {
+        for (Path f : files.toList()) {
+          PrivateFiles.write(target.resolve(f.getFileName()), Files.readString(f));
+        }
+      } catch (IOException e) {
+        throw KldloadException.precondition(
+            "cannot read the keys of " + node.name() + " in " + source + ": " + e.getMessage(),
+            "run as root");
+      }
+    }
+  }
+
+  private void writePlanDir(ClusterContext ctx, Holder holder) {
+    if (planDir == null || holder.seeds == null) {
+      return;
+    }
+    List<Path> written =
+        new ArrayList<>(new PlanDirectory(ctx.plan, holder.seeds).write(planDir, holder.manifest));
+    holder
+        .bootstrap
+        .domainXmls(holder.manifest, ctx.goldenSnapshot())
+        .forEach(
+            (node, xml) -> {
+              Path at = planDir.resolve(node).resolve("domain.xml");
+              PrivateFiles.write(at, xml);
+              written.add(at);
+            });
+    cli.warn("wrote " + written.size() + " files under " + planDir);
+  }
+
+  /** A row of the final table. */
+  record NodeRow(String name, String role, String host, String lan, String wgMgmt, String wgK8s) {}
+
+  private void nodeTable(ClusterManifest manifest) {
+    List<NodeRow> rows =
+        manifest.nodes().stream()
+            .map(
+                n ->
+                    new NodeRow(
+                        n.name(),
+                        n.role() == Role.CONTROL_PLANE ? "control-plane" : "worker",
+                        n.host(),
+                        n.lanAddress(),
+                        n.mgmtAddress(),
+                        n.k8sAddress()))
+            .toList();
+    output
+        .renderer()
+        .list(
+            cli.out(),
+            rows,
+            Table.of(NodeRow.class)
+                .column("NAME", NodeRow::name)
+                .column("ROLE", NodeRow::role)
+                .column("HOST", NodeRow::host)
+                .column("LAN", NodeRow::lan)
+                .column("WG-MGMT", NodeRow::wgMgmt)
+                .column("WG-K8S", NodeRow::wgK8s));
+    cli.out().flush();
+  }
+}

@@ -1,0 +1,295 @@
+package dev.kldload.cli.kube.cluster;
+
+import dev.kldload.cli.support.Cli;
+import dev.kldload.cli.support.Engines;
+import dev.kldload.core.KldloadException;
+import dev.kldload.core.config.Config;
+import dev.kldload.core.config.ConfigKey;
+import dev.kldload.core.io.PrivateFiles;
+import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.core.process.ProcessSpec;
+import dev.kldload.core.value.ClusterName;
+import dev.kldload.core.value.DatasetName;
+import dev.kldload.core.value.VmName;
+import dev.kldload.kube.orchestrator.ClusterBootstrap;
+import dev.kldload.kube.orchestrator.ClusterStore;
+import dev.kldload.kube.orchestrator.HostFacts;
+import dev.kldload.kube.orchestrator.HostPeer;
+import dev.kldload.kube.orchestrator.NodeSeeds;
+import dev.kldload.kvm.Hypervisor;
+import dev.kldload.kvm.disk.DiskBackend;
+import dev.kldload.kvm.disk.Qcow2Backend;
+import dev.kldload.kvm.disk.ZvolBackend;
+import dev.kldload.kvm.seed.HostKeys;
+import dev.kldload.kvm.seed.NoCloudSeed;
+import dev.kldload.net.NetworkPlan;
+import dev.kldload.net.PlaneKind;
+import dev.kldload.net.node.MeshService;
+import dev.kldload.net.node.NodeSettings;
+import dev.kldload.net.node.NodeStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What a {@code kube-cluster} verb needs, built inside {@code call()} so no other tool loads
+ * libvirt: the effective configuration (the cluster file's {@code network:} over the host's), the
+ * cluster store, one hypervisor connection per libvirt URI a node names (closed with this), the
+ * host's disk backend and the host's own mesh.
+ *
+ * <p>A dry-run changes nothing, not even the state directory: a cluster not yet recorded is
+ * admitted into a scratch state directory (removed on close), and the host's mesh keys come from a
+ * scratch store when the host has none yet.
+ */
+final class ClusterContext implements AutoCloseable {
+  static final String GOLDEN_SNAPSHOT = "golden";
+
+  final Cli cli;
+  final Config config;
+  final boolean dryRun;
+  final NetworkPlan plan;
+  final ClusterName name;
+  final ClusterStore store;
+  private final Engines engines;
+  private final Map<String, Hypervisor> hypervisors = new LinkedHashMap<>();
+  private DiskBackend disks;
+  private Path scratch;
+
+  ClusterContext(Cli cli, ClusterName name, Map<ConfigKey, String> network, boolean dryRun) {
+    this.cli = cli;
+    this.config = network.isEmpty() ? cli.config() : cli.config().with(network, "cluster file");
+    this.dryRun = dryRun;
+    this.name = name;
+    this.plan = NetworkPlan.fromConfig(config);
+    this.engines = cli.engines();
+    this.store = new ClusterStore(config.stateDir());
+  }
+
+  /** The cluster name: the flag, else {@code CLUSTER_NAME}, else {@code kldload}. */
+  static ClusterName clusterName(Cli cli, String flag) {
+    if (flag != null) {
+      return ClusterName.of(flag);
+    }
+    String env = cli.env().get("CLUSTER_NAME");
+    return ClusterName.of(env == null || env.isBlank() ? "kldload" : env);
+  }
+
+  /** {@code --yes}, or {@code KUBE_CLUSTER_YES=1} as the original honoured it. */
+  static boolean yes(Cli cli, boolean flag) {
+    return flag || "1".equals(cli.env().get("KUBE_CLUSTER_YES"));
+  }
+
+  String defaultUri() {
+    return cli.libvirtUri(null);
+  }
+
+  synchronized Hypervisor hypervisor(String uri) {
+    return hypervisors.computeIfAbsent(uri, engines::hypervisor);
+  }
+
+  VmName golden() {
+    return VmName.of(config.require(ConfigKey.KUBE_GOLDEN));
+  }
+
+  ClusterBootstrap.Golden goldenSnapshot() {
+    return new ClusterBootstrap.Golden(golden(), GOLDEN_SNAPSHOT);
+  }
+
+  ProcessRunner runner() {
+    return engines.processRunner(dryRun);
+  }
+
+  Path imagesDir() {
+    return Path.of(config.require(ConfigKey.KVM_IMAGES_DIR));
+  }
+
+  Path hostsFile() {
+    return Path.of(config.require(ConfigKey.KUBE_HOSTS_FILE));
+  }
+
+  /**
+   * The host's disk backend (config {@code kvm.backend}); nodes on another libvirt host share the
+   * same kind of storage under the same names, so one backend serves every URI here.
+   */
+  synchronized DiskBackend disks() {
+    if (disks == null) {
+      String kind = config.require(ConfigKey.KVM_BACKEND);
+      disks =
+          switch (kind) {
+            case "qcow2" -> new Qcow2Backend(imagesDir(), runner(), cli.clock());
+            case "zfs" -> {
+              if (!engines.zfsAvailable()) {
+                throw KldloadException.precondition(
+                    "the zfs disk backend needs ZFS on this host (/dev/zfs is missing)",
+                    "set kvm.backend: qcow2 (KLDLOAD_KVM_BACKEND=qcow2)");
+              }
+              yield ZvolBackend.onHost(
+                  engines.zfs(dryRun),
+                  DatasetName.of(config.require(ConfigKey.ZFS_VM_PARENT)),
+                  runner(),
+                  cli.clock(),
+                  cli.cancellation());
+            }
+            default ->
+                throw KldloadException.invalid(
+                    "disk backend '" + kind + "' is not known", "set kvm.backend to zfs or qcow2");
+          };
+    }
+    return disks;
+  }
+
+  HostFacts.DiskSpace diskSpace() {
+    return config.require(ConfigKey.KVM_BACKEND).equals("zfs")
+        ? HostFacts.DiskSpace.pool(
+            engines.zfs(dryRun), DatasetName.of(config.require(ConfigKey.ZFS_VM_PARENT)))
+        : HostFacts.DiskSpace.directory(imagesDir());
+  }
+
+  HostFacts facts(String uri) {
+    return new HostFacts(
+        new HostFacts.Sources(
+            engines.hostInfo(),
+            hypervisor(uri),
+            disks(),
+            diskSpace(),
+            store,
+            engines.hostNetwork(false)));
+  }
+
+  /**
+   * The host's mesh store: the real one, or in a dry-run a scratch one when the host has no mesh
+   * keys yet (making them is a change).
+   */
+  NodeStore hostNodeStore() {
+    NodeStore real = new NodeStore(config.stateDir());
+    if (!dryRun || Arrays.stream(PlaneKind.values()).allMatch(k -> real.key(k).isPresent())) {
+      return real;
+    }
+    return new NodeStore(scratch().resolve("host"));
+  }
+
+  MeshService hostMesh(NodeStore hostStore) {
+    return new MeshService(
+        plan,
+        hostStore,
+        engines.wireGuard(dryRun),
+        engines.nameResolver(),
+        runner(),
+        NodeSettings.fromConfig(config));
+  }
+
+  NodeSeeds seeds(ClusterStore clusters, NodeStore hostStore) {
+    return new NodeSeeds(clusters, plan, HostPeer.fromNodeStore(plan, hostStore));
+  }
+
+  ClusterBootstrap bootstrap(NodeSeeds seeds, MeshService hostMesh) {
+    return new ClusterBootstrap(
+        plan,
+        seeds,
+        this::hypervisor,
+        uri -> disks(),
+        new NoCloudSeed(runner())::writeIso,
+        imagesDir(),
+        hostMesh,
+        hostsFile());
+  }
+
+  /** The store a run admits new nodes into: the real one, a scratch copy in a dry-run. */
+  ClusterStore admissionStore() {
+    if (!dryRun) {
+      return store;
+    }
+    return new ClusterStore(scratch().resolve("state"));
+  }
+
+  /** The shared admin key's public half (kvm-create's too), made once when missing. */
+  String adminPublicKey() {
+    Path key = config.stateDir().resolve("keys").resolve("admin_ed25519");
+    Path pub = key.resolveSibling("admin_ed25519.pub");
+    if (Files.isRegularFile(pub)) {
+      return read(pub);
+    }
+    Path at = dryRun ? scratch().resolve("admin_ed25519") : key;
+    generateKey(at);
+    return read(at.resolveSibling(at.getFileName() + ".pub"));
+  }
+
+  /** A node's SSH host keys for a new identity, generated in a private temporary directory. */
+  HostKeys newHostKeys(String node) {
+    // a dry-run makes them too: they go only into the scratch state
+    return HostKeys.generate(engines.processRunner(false), "root@" + node);
+  }
+
+  private void generateKey(Path key) {
+    PrivateFiles.directory(key.getParent());
+    try {
+      // a private half without its public one is a run killed mid-way: ssh-keygen would ask
+      // before overwriting it, with no one to answer
+      Files.deleteIfExists(key);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    engines
+        .processRunner(false)
+        .check(
+            ProcessSpec.of(
+                    "ssh-keygen",
+                    "-q",
+                    "-t",
+                    "ed25519",
+                    "-N",
+                    "",
+                    "-C",
+                    "kldload-admin",
+                    "-f",
+                    key.toString())
+                .build());
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw KldloadException.precondition(
+          "cannot read " + file + ": " + e.getMessage(), "run as root");
+    }
+  }
+
+  private synchronized Path scratch() {
+    if (scratch == null) {
+      try {
+        scratch =
+            Files.createTempDirectory(
+                "kldload-plan-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return scratch;
+  }
+
+  Optional<Path> scratchDir() {
+    return Optional.ofNullable(scratch);
+  }
+
+  @Override
+  public void close() {
+    hypervisors.values().forEach(Hypervisor::close);
+    if (scratch != null) {
+      try (Stream<Path> files = Files.walk(scratch)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        cli.warn("could not remove the dry-run's scratch directory " + scratch);
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.kldload.cli.kube.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kldload.cli.CliHarness;
+import dev.kldload.kvm.DomainState;
+import dev.kldload.kvm.VmDomain;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kube-cluster bootstrap} on in-memory engines ({@link ClusterTestBed}). */
+class ClusterBootstrapCommandTest {
+  @TempDir Path dir;
+  ClusterTestBed bed;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    bed = new ClusterTestBed(dir);
+  }
+
+  @Test
+  @DisplayName(
+      "--until mesh: three nodes cloned, seeded, defined and running; the host on both planes"
+          + " with three peers; our hosts block; a node table on stdout; a re-run changes nothing")
+  void untilMesh() throws Exception {
+    bed.withGolden();
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "mesh");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.err()).contains("1 control plane(s)", "2 worker(s)");
+    List<String> nodes = List.of("kldload-cp", "kldload-w-1", "kldload-w-2");
+    for (String node : nodes) {
+      VmDomain d = bed.hypervisor.domain(node).orElseThrow();
+      assertThat(d.state()).as(node).isEqualTo(DomainState.RUNNING);
+      assertThat(dir.resolve("images/" + node + "-seed.iso")).exists();
+      assertThat(r.out()).contains(node);
+    }
+    for (String plane : List.of("wg-mgmt", "wg-k8s")) {
+      assertThat(bed.wireGuard.device(plane).orElseThrow().peers()).as(plane).hasSize(3);
+    }
+    List<String> hosts = Files.readAllLines(dir.resolve("hosts"));
+    assertThat(hosts)
+        .contains(ClusterTestBed.FOREIGN_LINE, "10.250.0.1\tkldload-cp", "10.250.0.3\tkldload-w-2");
+    assertThat(dir.resolve("state/clusters/kldload/cluster.json")).exists();
+
+    CliHarness.Result again =
+        bed.run(
+            "kube-cluster",
+            "bootstrap",
+            "--cps",
+            "1",
+            "--workers",
+            "2",
+            "--until",
+            "mesh",
+            "-o",
+            "json");
+    assertThat(again.exit()).as(again.toString()).isZero();
+    assertThat(again.err()).doesNotContain("\"applied\"");
+    JsonNode table = new ObjectMapper().readTree(again.out());
+    assertThat(table.path("items")).hasSize(3);
+    assertThat(Files.readAllLines(dir.resolve("hosts"))).isEqualTo(hosts);
+  }
+
+  @Test
+  @DisplayName(
+      "without --until the Kubernetes phases are asked for: exit 6 naming the missing bundle and"
+          + " suggesting --until mesh; nothing changed")
+  void kubernetesPhasesNeedTheBundle() {
+    bed.withGolden();
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--workers", "5");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+    assertThat(r.err()).contains("k8s-stack.lock is missing", "--until mesh");
+    assertThat(dir.resolve("state/clusters")).doesNotExist();
+    assertThat(bed.hypervisor.domains()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("without the golden, bootstrap up to the clones exits 6 naming it; nothing changed")
+  void goldenMissing() {
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--until", "clones");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+    assertThat(r.err()).contains("golden k8s-golden", "kube-cluster golden");
+    assertThat(dir.resolve("state/clusters")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName(
+      "bad input is exit 2 with nothing changed: an unknown phase, --plan-dir alone, 2 CPs")
+  void badInput() {
+    bed.withGolden();
+    CliHarness.Result phase = bed.run("kube-cluster", "bootstrap", "--until", "kubernetes");
+    assertThat(phase.exit()).as(phase.toString()).isEqualTo(2);
+    assertThat(phase.err()).contains("preflight, golden, clones, reach, mesh");
+    CliHarness.Result planDir =
+        bed.run("kube-cluster", "bootstrap", "--until", "mesh", "--plan-dir", "/tmp/x");
+    assertThat(planDir.exit()).as(planDir.toString()).isEqualTo(2);
+    CliHarness.Result even = bed.run("kube-cluster", "bootstrap", "--cps", "2", "--until", "mesh");
+    assertThat(even.exit()).as(even.toString()).isEqualTo(2);
+    assertThat(dir.resolve("state/clusters")).doesNotExist();
+  }
+
+  @Test
+  @DisplayName(
+      "--dry-run --plan-dir writes every node's seed files, wg and nft files and domain XML and"
+          + " the resolved cluster, and changes nothing: no state, no domain, no peer, hosts as was")
+  void dryRunPlanDir() throws Exception {
+    bed.withGolden();
+    List<String> hostsBefore = Files.readAllLines(dir.resolve("hosts"));
+    List<String> imagesBefore = images();
+    Path plan = dir.resolve("plan");
+    CliHarness.Result r =
+        bed.run(
+            "kube-cluster",
+            "bootstrap",
+            "--cps",
+            "1",
+            "--workers",
+            "2",
+            "--until",
+            "mesh",
+            "--dry-run",
+            "--plan-dir",
+            plan.toString());
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("clones/kldload-w-2/define", "mesh/etc-hosts");
+    for (String node : List.of("kldload-cp", "kldload-w-1", "kldload-w-2")) {
+      for (String file :
+          List.of(
+              "meta-data",
+              "user-data",
+              "network-config",
+              "wg-mgmt.conf",
+              "wg-k8s.conf",
+              "nftables.nft",
+              "domain.xml")) {
+        assertThat(plan.resolve(node).resolve(file)).as(node + "/" + file).isRegularFile();
+      }
+    }
+    assertThat(plan.resolve("cluster.yaml")).isRegularFile();
+    assertThat(dir.resolve("state/clusters")).doesNotExist();
+    assertThat(dir.resolve("state/net")).doesNotExist();
+    assertThat(bed.hypervisor.domains()).hasSize(1);
+    assertThat(bed.wireGuard.device("wg-mgmt")).isEmpty();
+    assertThat(Files.readAllLines(dir.resolve("hosts"))).isEqualTo(hostsBefore);
+    assertThat(images()).isEqualTo(imagesBefore);
+  }
+
+  private List<String> images() throws IOException {
+    try (Stream<Path> images = Files.list(dir.resolve("images"))) {
+      return images.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
