@@ -29,6 +29,7 @@ import dev.kldload.kube.orchestrator.PlanDirectory;
 import dev.kldload.kube.orchestrator.Role;
 import dev.kldload.kube.orchestrator.Sizes;
 import dev.kldload.kube.orchestrator.Sizing;
+import dev.kldload.net.PlaneKind;
 import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeStore;
 import java.io.IOException;
@@ -138,6 +139,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
       String cpHost = spec.controlPlane().host().orElseGet(ctx::defaultUri);
       String workerHost = spec.worker().host().orElse(cpHost);
       Optional<ClusterManifest> existing = ctx.store.load(cluster);
+      refuseSecondCluster(ctx, cluster);
       Sizing.Request request =
           new Sizing.Request(
               spec.controlPlanes()
@@ -270,6 +272,25 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
         "this version of kube-cluster builds clusters up to the mesh; the Kubernetes phases"
             + " (control planes, joins, add-ons) are not in it yet",
         "give --until mesh");
+  }
+
+  /**
+   * The host is node {@code net.host-id} of one mesh: a second cluster would take the same plane
+   * addresses and node ids, and its join would drop the first one's peers.
+   */
+  private static void refuseSecondCluster(ClusterContext ctx, ClusterName cluster) {
+    List<ClusterName> others = ctx.store.list().stream().filter(c -> !c.equals(cluster)).toList();
+    if (!others.isEmpty()) {
+      throw KldloadException.conflict(
+          "cluster "
+              + others.get(0)
+              + " already holds this host's mesh planes ("
+              + ctx.plan.plane(PlaneKind.MGMT).subnet()
+              + ", "
+              + ctx.plan.plane(PlaneKind.K8S).subnet()
+              + ") and node ids",
+          "destroy it first ('kube-cluster destroy --name " + others.get(0) + "')");
+    }
   }
 
   private void say(Sizing.Result sizes, ClusterName cluster) {

@@ -73,6 +73,22 @@ class ClusterBootstrapCommandTest {
 
   @Test
   @DisplayName(
+      "a second cluster on the host is refused (exit 5, nothing changed): it would take the same"
+          + " plane addresses and node ids, and drop the first one's peers")
+  void secondClusterRefused() {
+    bed.withGolden();
+    assertThat(bed.run("kube-cluster", "bootstrap", "--cps", "1", "--until", "mesh").exit())
+        .isZero();
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--name", "other", "--cps", "1", "--until", "mesh");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+    assertThat(r.err()).contains("cluster kldload already holds", "kube-cluster destroy");
+    assertThat(dir.resolve("state/clusters/other")).doesNotExist();
+    assertThat(bed.hypervisor.domain("other-cp")).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "without --until the Kubernetes phases are asked for: exit 6 naming the missing bundle and"
           + " suggesting --until mesh; nothing changed")
   void kubernetesPhasesNeedTheBundle() {
