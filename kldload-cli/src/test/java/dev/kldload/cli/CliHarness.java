@@ -8,6 +8,8 @@ import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.smoke.SmokeNode;
+import dev.kldload.kube.ssh.KnownHosts;
+import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
@@ -42,6 +44,7 @@ public final class CliHarness {
   private Optional<HostInfo> hostInfo = Optional.empty();
   private Optional<WireGuard> wireGuard = Optional.empty();
   private Optional<HostNetwork> hostNetwork = Optional.empty();
+  private Optional<RemoteShell> remoteShell = Optional.empty();
   private Optional<Function<Path, Cluster>> cluster = Optional.empty();
   private Clock clock = Clock.systemUTC();
   private String stdin = "";
@@ -101,6 +104,12 @@ public final class CliHarness {
   /** The host's links, addresses and routes, e.g. an {@code InMemoryHostNetwork}. */
   public CliHarness hostNetwork(HostNetwork value) {
     this.hostNetwork = Optional.of(value);
+    return this;
+  }
+
+  /** SSH to cluster nodes, e.g. an {@code UnreachableShell}. */
+  public CliHarness remoteShell(RemoteShell value) {
+    this.remoteShell = Optional.of(value);
     return this;
   }
 
@@ -213,6 +222,11 @@ public final class CliHarness {
       return cluster
           .map(c -> c.apply(kubeconfig))
           .orElseGet(() -> host.cluster(kubeconfig, cancellation));
+    }
+
+    @Override
+    public RemoteShell remoteShell(Path identity, KnownHosts knownHosts) {
+      return remoteShell.orElseGet(() -> host.remoteShell(identity, knownHosts));
     }
 
     @Override

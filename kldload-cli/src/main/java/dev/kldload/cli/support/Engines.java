@@ -5,6 +5,8 @@ import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.smoke.SmokeNode;
+import dev.kldload.kube.ssh.KnownHosts;
+import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
@@ -48,6 +50,12 @@ public interface Engines {
 
   /** A new client of the cluster that {@code kubeconfig} names; the caller closes it. */
   Cluster cluster(Path kubeconfig, CancellationToken cancellation);
+
+  /**
+   * SSH to cluster nodes with the private key {@code identity}, refusing any host whose key is not
+   * pinned in {@code knownHosts}; the caller closes it.
+   */
+  RemoteShell remoteShell(Path identity, KnownHosts knownHosts);
 
   /** The node under {@code root} as kube-smoke-test reads it (files, programs, loopback). */
   SmokeNode smokeNode(Path root);

@@ -13,6 +13,9 @@ import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.smoke.host.HostSmokeNode;
+import dev.kldload.kube.ssh.KnownHosts;
+import dev.kldload.kube.ssh.RemoteShell;
+import dev.kldload.kube.ssh.jsch.JschRemoteShell;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.libvirt.KvmProbes;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
@@ -47,6 +50,8 @@ import java.util.function.IntSupplier;
  * libvirt or fabric8 only when a command asks for that engine.
  */
 public final class HostEngines implements Engines {
+  private static final Duration SSH_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   private final Map<String, String> env;
   private final PrintWriter err;
   private final IntSupplier verbosity;
@@ -130,6 +135,11 @@ public final class HostEngines implements Engines {
   @Override
   public Cluster cluster(Path kubeconfig, CancellationToken cancellation) {
     return Fabric8Cluster.open(kubeconfig, Optional.empty(), Conditions.system(cancellation));
+  }
+
+  @Override
+  public RemoteShell remoteShell(Path identity, KnownHosts knownHosts) {
+    return new JschRemoteShell(identity, knownHosts, SSH_CONNECT_TIMEOUT);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.kldload.kube.orchestrator;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
-import dev.kldload.core.plan.StepContext;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.VmDomain;
@@ -149,7 +148,7 @@ public final class ClusterBootstrap {
           step.dependsOn().isEmpty()
               ? Set.copyOf(started)
               : step.dependsOn().stream().map(ClusterBootstrap::joinId).collect(Collectors.toSet());
-      builder.add(new Renamed(step, joinId(step.id()), deps));
+      builder.add(new RenamedStep(step, joinId(step.id()), deps));
       joined.add(joinId(step.id()));
     }
     builder.add(etcHostsStep(manifest, joined));
@@ -453,49 +452,6 @@ public final class ClusterBootstrap {
           tmp, etcHosts, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** A step of another plan under a new id and dependencies; everything else as it was. */
-  private record Renamed(Step step, String id, Set<String> dependsOn) implements Step {
-    @Override
-    public String description() {
-      return step.description();
-    }
-
-    @Override
-    public boolean isDone(StepContext context) throws Exception {
-      return step.isDone(context);
-    }
-
-    @Override
-    public void apply(StepContext context) throws Exception {
-      step.apply(context);
-    }
-
-    @Override
-    public boolean critical() {
-      return step.critical();
-    }
-
-    @Override
-    public List<String> creates() {
-      return step.creates();
-    }
-
-    @Override
-    public boolean reversible() {
-      return step.reversible();
-    }
-
-    @Override
-    public void undo(StepContext context) throws Exception {
-      step.undo(context);
-    }
-
-    @Override
-    public String toString() {
-      return id;
     }
   }
 }

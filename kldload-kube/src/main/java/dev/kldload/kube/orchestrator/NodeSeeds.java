@@ -74,6 +74,11 @@ public final class NodeSeeds {
     return new Mesh(nodes);
   }
 
+  /** Where a node keeps its wg-quick files (the guest's {@code net.wireguard-dir} default). */
+  public Path guestWireguardDir() {
+    return guest.wireguardDir();
+  }
+
   public HostPeer host() {
     return host;
   }

@@ -140,6 +140,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
       String workerHost = spec.worker().host().orElse(cpHost);
       Optional<ClusterManifest> existing = ctx.store.load(cluster);
       refuseSecondCluster(ctx, cluster);
+      existing.ifPresent(m -> refuseOtherPlan(ctx, m));
       Sizing.Request request =
           new Sizing.Request(
               spec.controlPlanes()
@@ -199,7 +200,8 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                                     sizes.disk().bytes(),
                                     ctx.adminPublicKey(),
                                     ctx.goldenSnapshot().origin(),
-                                    List.of()));
+                                    List.of(),
+                                    ctx.networkKeys()));
                     if (existing.isPresent() && admitted != ctx.store) {
                       // a dry-run of a recorded cluster: new nodes only into the scratch copy
                       admitted.save(base);
@@ -290,6 +292,26 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
               + ctx.plan.plane(PlaneKind.K8S).subnet()
               + ") and node ids",
           "destroy it first ('kube-cluster destroy --name " + others.get(0) + "')");
+    }
+  }
+
+  /** A recorded cluster resumes on the plan it was built with, or not at all. */
+  private static void refuseOtherPlan(ClusterContext ctx, ClusterManifest manifest) {
+    Map<String, String> now = ctx.networkKeys();
+    for (Map.Entry<String, String> e : manifest.network().entrySet()) {
+      String value = now.get(e.getKey());
+      if (!e.getValue().equals(value)) {
+        throw KldloadException.conflict(
+            "cluster "
+                + manifest.name()
+                + " was built with "
+                + e.getKey()
+                + " "
+                + e.getValue()
+                + ", not "
+                + value,
+            "resume with the same network: (or net.* keys), or destroy it first");
+      }
     }
   }
 

@@ -10,12 +10,17 @@ import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.DatasetName;
+import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
+import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.HostFacts;
 import dev.kldload.kube.orchestrator.HostPeer;
+import dev.kldload.kube.orchestrator.NodeRecord;
 import dev.kldload.kube.orchestrator.NodeSeeds;
+import dev.kldload.kube.ssh.KnownHosts;
+import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.disk.Qcow2Backend;
@@ -24,6 +29,7 @@ import dev.kldload.kvm.seed.HostKeys;
 import dev.kldload.kvm.seed.NoCloudSeed;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.net.PlaneKind;
+import dev.kldload.net.WireGuard;
 import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeSettings;
 import dev.kldload.net.node.NodeStore;
@@ -34,9 +40,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -65,12 +73,42 @@ final class ClusterContext implements AutoCloseable {
 
   ClusterContext(Cli cli, ClusterName name, Map<ConfigKey, String> network, boolean dryRun) {
     this.cli = cli;
-    this.config = network.isEmpty() ? cli.config() : cli.config().with(network, "cluster file");
+    this.config = network.isEmpty() ? cli.config() : cli.config().with(network, "cluster " + name);
     this.dryRun = dryRun;
     this.name = name;
     this.plan = NetworkPlan.fromConfig(config);
     this.engines = cli.engines();
     this.store = new ClusterStore(config.stateDir());
+  }
+
+  /**
+   * The context of a recorded cluster, on the network plan it was built with; exit 4 when there is
+   * no such cluster.
+   */
+  static ClusterContext existing(Cli cli, ClusterName name, boolean dryRun) {
+    ClusterStore store = new ClusterStore(cli.config().stateDir());
+    ClusterManifest manifest =
+        store
+            .load(name)
+            .orElseThrow(
+                () ->
+                    KldloadException.notFound(
+                        "cluster " + name + " does not exist (no " + store.manifestFile(name) + ")",
+                        "give --name, or set CLUSTER_NAME; 'kube-cluster status' lists none"));
+    Map<ConfigKey, String> network = new EnumMap<>(ConfigKey.class);
+    manifest.network().forEach((k, v) -> ConfigKey.byKey(k).ifPresent(key -> network.put(key, v)));
+    return new ClusterContext(cli, name, network, dryRun);
+  }
+
+  /** The {@code net.*} values in effect, as the manifest records them. */
+  Map<String, String> networkKeys() {
+    Map<String, String> out = new TreeMap<>();
+    for (ConfigKey key : ConfigKey.values()) {
+      if (key.key().startsWith("net.")) {
+        config.get(key).ifPresent(v -> out.put(key.key(), v));
+      }
+    }
+    return out;
   }
 
   /** The cluster name: the flag, else {@code CLUSTER_NAME}, else {@code kldload}. */
@@ -176,6 +214,10 @@ final class ClusterContext implements AutoCloseable {
     return new NodeStore(scratch().resolve("host"));
   }
 
+  WireGuard hostWireGuard() {
+    return engines.wireGuard(dryRun);
+  }
+
   MeshService hostMesh(NodeStore hostStore) {
     return new MeshService(
         plan,
@@ -208,6 +250,43 @@ final class ClusterContext implements AutoCloseable {
       return store;
     }
     return new ClusterStore(scratch().resolve("state"));
+  }
+
+  /** The recorded cluster; exit 4 naming it when there is none. */
+  ClusterManifest manifest() {
+    return store
+        .load(name)
+        .orElseThrow(
+            () ->
+                KldloadException.notFound(
+                    "cluster " + name + " does not exist (no " + store.manifestFile(name) + ")",
+                    "give --name, or see the clusters in "
+                        + config.stateDir().resolve("clusters")));
+  }
+
+  /**
+   * The cluster's known_hosts, every node's recorded host key pinned under its name (made from the
+   * manifest, so pinning again changes nothing).
+   */
+  KnownHosts knownHosts(ClusterManifest manifest) {
+    Path file = (dryRun ? scratch() : store.dir(name)).resolve("known_hosts");
+    KnownHosts known = KnownHosts.at(file);
+    for (NodeRecord node : manifest.nodes()) {
+      if (!known.types(HostName.of(node.name())).contains(keyType(node.sshHostKey()))) {
+        known.pin(HostName.of(node.name()), node.sshHostKey());
+      }
+    }
+    return known;
+  }
+
+  private static String keyType(String publicKey) {
+    return publicKey.strip().split("\\s+")[0];
+  }
+
+  /** SSH to the nodes as root with the admin key, pinned to the cluster's known_hosts. */
+  RemoteShell remoteShell(ClusterManifest manifest) {
+    return engines.remoteShell(
+        config.stateDir().resolve("keys").resolve("admin_ed25519"), knownHosts(manifest));
   }
 
   /** The shared admin key's public half (kvm-create's too), made once when missing. */

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
       "name is --name, else CLUSTER_NAME, else 'kldload'; KUBE_CLUSTER_YES=1 is --yes."
     },
     mixinStandardHelpOptions = true,
-    subcommands = {ClusterBootstrapCommand.class},
+    subcommands = {ClusterBootstrapCommand.class, ClusterMeshRepairCommand.class},
     footer = {
       "",
       "Example:",
