@@ -6,8 +6,10 @@ import dev.kldload.core.io.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +55,13 @@ public final class InMemoryRemoteShell implements RemoteShell {
     this.servers = servers;
     this.calls = calls;
     this.knownHosts = knownHosts;
+  }
+
+  /** A well-formed ed25519 public key line with random key bytes, for a server that is no one. */
+  public static String randomHostKey() {
+    byte[] blob = new byte[51];
+    new SecureRandom().nextBytes(blob);
+    return "ssh-ed25519 " + Base64.getEncoder().encodeToString(blob) + " test";
   }
 
   /** Another client, with its own pins, of the same servers. */
