@@ -58,6 +58,11 @@ public final class ClusterReach {
       }
     }
 
+    /** The same deadline for every wait (a {@code --timeout} of the whole phase per node). */
+    public static Deadlines of(Duration each) {
+      return new Deadlines(each, each, each, each);
+    }
+
     /**
      * Ten minutes for each wait of a node: a TCG guest took about 80 s to its lease here, a first
      * boot with cloud-init several minutes more; three for a handshake of a node already up.
@@ -180,11 +185,8 @@ public final class ClusterReach {
               + String.join(", ", leased)
               + ", not its recorded address "
               + node.lanAddress(),
-          "its reservation is missing or was made after the lease: check 'virsh net-dumpxml "
-              + DefaultNetwork.NAME
-              + "' and 'virsh net-dhcp-leases "
-              + DefaultNetwork.NAME
-              + "', then re-run");
+          "its reservation is missing or came after the lease: compare 'virsh net-dumpxml' and"
+              + " 'virsh net-dhcp-leases' of its network, then re-run");
     }
     knownHosts.pin(target.node(), node.sshHostKey());
     c.note("waiting for SSH on " + target.display());

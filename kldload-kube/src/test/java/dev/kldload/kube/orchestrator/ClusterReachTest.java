@@ -181,7 +181,7 @@ class ClusterReachTest {
             shell,
             knownHosts,
             wireGuard,
-            new ClusterReach.Deadlines(DEADLINE, DEADLINE, DEADLINE, DEADLINE),
+            ClusterReach.Deadlines.of(DEADLINE),
             token -> new Conditions(clock, token, Duration.ofMillis(100), Duration.ofSeconds(2)));
   }
 
