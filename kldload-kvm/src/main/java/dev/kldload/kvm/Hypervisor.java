@@ -80,6 +80,27 @@ public interface Hypervisor extends AutoCloseable {
   /** The guest's addresses from one source; empty when the source knows none yet. */
   List<GuestAddress> addresses(String domain, AddressSource source);
 
+  /**
+   * The network's static DHCP reservations ({@code <ip><dhcp><host>}), in definition order. Empty
+   * when it has none; NOT_FOUND when the network does not exist.
+   */
+  List<DhcpHost> dhcpHosts(String network);
+
+  /**
+   * Adds a reservation to the running network and to its persistent definition (only the one of the
+   * two that exists when the network is inactive or transient), so it holds now and after a
+   * restart. CONFLICT when a reservation already holds the MAC, the name or the address (libvirt
+   * refuses those too); NOT_FOUND when the network does not exist.
+   */
+  void addDhcpHost(String network, DhcpHost host);
+
+  /**
+   * Removes the reservation equal to {@code host} (MAC, name and address) from the running network
+   * and its persistent definition; nothing when there is none. NOT_FOUND when the network does not
+   * exist.
+   */
+  void removeDhcpHost(String network, DhcpHost host);
+
   @Override
   void close();
 }

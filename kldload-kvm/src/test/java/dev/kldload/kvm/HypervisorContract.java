@@ -11,6 +11,7 @@ import dev.kldload.kvm.xml.DomainDefinition;
 import dev.kldload.kvm.xml.DomainMetadata;
 import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.DomainXmlWriter;
+import dev.kldload.kvm.xml.MacAddress;
 import dev.kldload.kvm.xml.OsVariant;
 import dev.kldload.kvm.xml.Xml;
 import java.nio.file.Path;
@@ -293,6 +294,81 @@ public abstract class HypervisorContract {
     assertThat(hypervisor.network(net).orElseThrow().autostart()).isFalse();
     assertThatThrownBy(() -> hypervisor.setNetworkAutostart(name("absent"), true))
         .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  private static DhcpHost host(String mac, String name, String ip) {
+    return new DhcpHost(new MacAddress(mac), name, ip);
+  }
+
+  @Test
+  @DisplayName(
+      "a reservation is listed and in the running network's XML; removing it twice is harmless")
+  void dhcpHosts() {
+    String net = name("net");
+    hypervisor.defineNetwork(networkXml(net, 16));
+    hypervisor.startNetwork(net);
+    assertThat(hypervisor.dhcpHosts(net)).isEmpty();
+    DhcpHost cp = host("52:54:00:0a:00:01", "cp-1", "10.199.16.10");
+    DhcpHost worker = host("52:54:00:0a:00:02", "", "10.199.16.11");
+    hypervisor.addDhcpHost(net, cp);
+    hypervisor.addDhcpHost(net, worker);
+    assertThat(hypervisor.dhcpHosts(net)).containsExactly(cp, worker);
+    assertThat(hypervisor.network(net).orElseThrow().xml())
+        .contains("52:54:00:0a:00:01")
+        .contains("10.199.16.10");
+    hypervisor.removeDhcpHost(net, cp);
+    assertThat(hypervisor.dhcpHosts(net)).containsExactly(worker);
+    hypervisor.removeDhcpHost(net, cp);
+    hypervisor.removeDhcpHost(net, host("52:54:00:0a:00:02", "", "10.199.16.99"));
+    assertThat(hypervisor.dhcpHosts(net)).containsExactly(worker);
+  }
+
+  @Test
+  @DisplayName("reserving a MAC, name or address that is held is a conflict naming the holder")
+  void dhcpHostConflicts() {
+    String net = name("net");
+    hypervisor.defineNetwork(networkXml(net, 17));
+    hypervisor.startNetwork(net);
+    DhcpHost held = host("52:54:00:0b:00:01", "cp-1", "10.199.17.10");
+    hypervisor.addDhcpHost(net, held);
+    for (DhcpHost clash :
+        List.of(
+            host("52:54:00:0b:00:01", "other", "10.199.17.20"),
+            host("52:54:00:0b:00:09", "other", "10.199.17.10"),
+            host("52:54:00:0b:00:09", "cp-1", "10.199.17.20"))) {
+      assertThatThrownBy(() -> hypervisor.addDhcpHost(net, clash))
+          .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.CONFLICT))
+          .hasMessageContaining("10.199.17.10");
+    }
+    assertThat(hypervisor.dhcpHosts(net)).containsExactly(held);
+  }
+
+  @Test
+  @DisplayName("an inactive network keeps a reservation in its definition and has it once started")
+  void dhcpHostInactive() {
+    String net = name("net");
+    hypervisor.defineNetwork(networkXml(net, 18));
+    DhcpHost cp = host("52:54:00:0c:00:01", "cp-1", "10.199.18.10");
+    hypervisor.addDhcpHost(net, cp);
+    assertThat(hypervisor.dhcpHosts(net)).containsExactly(cp);
+    hypervisor.startNetwork(net);
+    assertThat(hypervisor.dhcpHosts(net)).containsExactly(cp);
+  }
+
+  @Test
+  @DisplayName("reservations on an unknown network are NOT_FOUND")
+  void dhcpHostsUnknownNetwork() {
+    String net = name("absent");
+    DhcpHost cp = host("52:54:00:0d:00:01", "cp-1", "10.199.19.10");
+    for (Runnable call :
+        List.<Runnable>of(
+            () -> hypervisor.dhcpHosts(net),
+            () -> hypervisor.addDhcpHost(net, cp),
+            () -> hypervisor.removeDhcpHost(net, cp))) {
+      assertThatThrownBy(call::run)
+          .satisfies(e -> assertThat(((KldloadException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND))
+          .hasMessageContaining(net);
+    }
   }
 
   @Test

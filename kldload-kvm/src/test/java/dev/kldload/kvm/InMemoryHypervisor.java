@@ -292,6 +292,67 @@ public final class InMemoryHypervisor implements Hypervisor {
   }
 
   @Override
+  public synchronized List<DhcpHost> dhcpHosts(String network) {
+    return DhcpHost.inNetwork(requireNetwork(network).xml());
+  }
+
+  @Override
+  public synchronized void addDhcpHost(String network, DhcpHost host) {
+    NetworkInfo n = requireNetwork(network);
+    for (DhcpHost held : DhcpHost.inNetwork(n.xml())) {
+      if (held.mac().equals(host.mac())
+          || held.ip().equals(host.ip())
+          || (!host.name().isEmpty() && held.name().equals(host.name()))) {
+        throw KldloadException.conflict(
+            "network "
+                + network
+                + ": cannot reserve "
+                + host.display()
+                + ": "
+                + held.display()
+                + " is reserved",
+            null);
+      }
+    }
+    Document doc = Xml.parse(n.xml());
+    Element ip =
+        Xml.children(doc.getDocumentElement(), "ip").stream()
+            .filter(e -> !Xml.attr(e, "family").orElse("ipv4").equals("ipv6"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    KldloadException.invalid(
+                        "network " + network + " has no IPv4 address to reserve in", null));
+    Element dhcp = Xml.first(ip, "dhcp").orElseGet(() -> Xml.child(ip, "dhcp"));
+    dhcp.appendChild(doc.importNode(Xml.parse(host.xml()).getDocumentElement(), true));
+    replaceXml(n, Xml.write(doc));
+  }
+
+  @Override
+  public synchronized void removeDhcpHost(String network, DhcpHost host) {
+    NetworkInfo n = requireNetwork(network);
+    Document doc = Xml.parse(n.xml());
+    for (Element ip : Xml.children(doc.getDocumentElement(), "ip")) {
+      for (Element dhcp : Xml.children(ip, "dhcp")) {
+        for (Element entry : Xml.children(dhcp, "host")) {
+          boolean same =
+              Xml.attr(entry, "mac").orElse("").equalsIgnoreCase(host.mac().value())
+                  && Xml.attr(entry, "name").orElse("").equals(host.name())
+                  && Xml.attr(entry, "ip").orElse("").equals(host.ip());
+          if (same) {
+            dhcp.removeChild(entry);
+          }
+        }
+      }
+    }
+    replaceXml(n, Xml.write(doc));
+  }
+
+  private void replaceXml(NetworkInfo n, String xml) {
+    networks.put(n.name(), new NetworkInfo(n.name(), n.active(), n.autostart(), n.bridge(), xml));
+  }
+
+  @Override
   public synchronized List<GuestAddress> addresses(String domain, AddressSource source) {
     require(domain);
     return source == AddressSource.LEASE
