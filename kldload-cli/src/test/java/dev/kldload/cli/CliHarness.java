@@ -44,7 +44,7 @@ public final class CliHarness {
   private Optional<HostInfo> hostInfo = Optional.empty();
   private Optional<WireGuard> wireGuard = Optional.empty();
   private Optional<HostNetwork> hostNetwork = Optional.empty();
-  private Optional<RemoteShell> remoteShell = Optional.empty();
+  private Optional<Function<KnownHosts, RemoteShell>> remoteShell = Optional.empty();
   private Optional<Function<Path, Cluster>> cluster = Optional.empty();
   private Clock clock = Clock.systemUTC();
   private String stdin = "";
@@ -107,8 +107,8 @@ public final class CliHarness {
     return this;
   }
 
-  /** SSH to cluster nodes, e.g. an {@code UnreachableShell}. */
-  public CliHarness remoteShell(RemoteShell value) {
+  /** SSH to cluster nodes pinned to the given known_hosts, e.g. an {@code InMemoryRemoteShell}. */
+  public CliHarness remoteShell(Function<KnownHosts, RemoteShell> value) {
     this.remoteShell = Optional.of(value);
     return this;
   }
@@ -226,7 +226,9 @@ public final class CliHarness {
 
     @Override
     public RemoteShell remoteShell(Path identity, KnownHosts knownHosts) {
-      return remoteShell.orElseGet(() -> host.remoteShell(identity, knownHosts));
+      return remoteShell
+          .map(f -> f.apply(knownHosts))
+          .orElseGet(() -> host.remoteShell(identity, knownHosts));
     }
 
     @Override
