@@ -51,6 +51,10 @@ public enum ConfigKey {
   KUBE_GOLDEN("kube.golden", "k8s-golden", "the golden VM kube-cluster clones its nodes from"),
   KUBE_HOSTS_FILE(
       "kube.hosts-file", "/etc/hosts", "where kube-cluster keeps its nodes' names (its own block)"),
+  KUBE_REACH_SECONDS(
+      "kube.reach-seconds",
+      "600",
+      "how long kube-cluster waits for each node's lease, SSH, cloud-init and handshakes"),
   KUBE_BUNDLE(
       "kube.bundle",
       "/root/darksite",

@@ -10,14 +10,17 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.output.Table;
+import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.ClusterName;
+import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.Admission;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.ClusterLayout;
 import dev.kldload.kube.orchestrator.ClusterManifest;
+import dev.kldload.kube.orchestrator.ClusterReach;
 import dev.kldload.kube.orchestrator.ClusterSpec;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
@@ -29,8 +32,9 @@ import dev.kldload.kube.orchestrator.PlanDirectory;
 import dev.kldload.kube.orchestrator.Role;
 import dev.kldload.kube.orchestrator.Sizes;
 import dev.kldload.kube.orchestrator.Sizing;
+import dev.kldload.kube.ssh.KnownHosts;
+import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.net.PlaneKind;
-import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -177,56 +181,58 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
       List<Step> preflight = network.steps();
       NodeStore hostStore = ctx.hostNodeStore();
       Holder holder = new Holder();
-      int code =
-          Mutation.of(
-                  cli,
-                  List.of("kvm", "wireguard", "cluster-" + cluster),
-                  "kube-cluster bootstrap " + cluster)
-              .dryRun(mutation.dryRun())
-              .output(output)
-              .afterDryRun(() -> writePlanDir(ctx, holder))
-              .run(
-                  () -> {
-                    // identities are decided under the lock, once, and saved before use
-                    ClusterStore admitted = ctx.admissionStore();
-                    ClusterManifest base =
-                        existing.orElseGet(
-                            () ->
-                                new ClusterManifest(
-                                    cluster.value(),
-                                    cli.clock().instant().toString(),
-                                    sizes.controlPlane(),
-                                    sizes.worker(),
-                                    sizes.disk().bytes(),
-                                    ctx.adminPublicKey(),
-                                    ctx.goldenSnapshot().origin(),
-                                    List.of(),
-                                    ctx.networkKeys()));
-                    if (existing.isPresent() && admitted != ctx.store) {
-                      // a dry-run of a recorded cluster: new nodes only into the scratch copy
-                      admitted.save(base);
-                      copyKeys(ctx.store, admitted, base);
-                    }
-                    ClusterManifest manifest =
-                        admitted.admit(
-                            base,
-                            layout,
-                            ctx.plan,
-                            role -> role == Role.CONTROL_PLANE ? cpHost : workerHost,
-                            ctx::newHostKeys);
-                    holder.manifest = manifest;
-                    holder.store = admitted;
-                    if (!phase.includes(Phase.CLONES)) {
-                      return Plan.builder("kube-cluster-bootstrap-" + cluster)
-                          .addAll(preflight)
-                          .build();
-                    }
-                    NodeSeeds seeds = ctx.seeds(admitted, hostStore);
-                    MeshService hostMesh = ctx.hostMesh(hostStore);
-                    holder.seeds = seeds;
-                    holder.bootstrap = ctx.bootstrap(seeds, hostMesh);
-                    return holder.bootstrap.plan(manifest, ctx.goldenSnapshot(), phase, preflight);
-                  });
+      KnownHosts known = ctx.knownHostsFile();
+      int code;
+      try (RemoteShell shell = ctx.remoteShell(known)) {
+        code =
+            Mutation.of(
+                    cli,
+                    List.of("kvm", "wireguard", "cluster-" + cluster),
+                    "kube-cluster bootstrap " + cluster)
+                .dryRun(mutation.dryRun())
+                .output(output)
+                .afterDryRun(() -> writePlanDir(ctx, holder))
+                .run(
+                    () -> {
+                      // identities are decided under the lock, once, and saved before use
+                      ClusterStore admitted = ctx.admissionStore();
+                      ClusterManifest base =
+                          existing.orElseGet(
+                              () ->
+                                  new ClusterManifest(
+                                      cluster.value(),
+                                      cli.clock().instant().toString(),
+                                      sizes.controlPlane(),
+                                      sizes.worker(),
+                                      sizes.disk().bytes(),
+                                      ctx.adminPublicKey(),
+                                      ctx.goldenSnapshot().origin(),
+                                      List.of(),
+                                      ctx.networkKeys()));
+                      if (existing.isPresent() && admitted != ctx.store) {
+                        // a dry-run of a recorded cluster: new nodes only into the scratch copy
+                        admitted.save(base);
+                        copyKeys(ctx.store, admitted, base);
+                      }
+                      ClusterManifest manifest =
+                          admitted.admit(
+                              base,
+                              layout,
+                              ctx.plan,
+                              role -> role == Role.CONTROL_PLANE ? cpHost : workerHost,
+                              ctx::newHostKeys);
+                      holder.manifest = manifest;
+                      if (!phase.includes(Phase.CLONES)) {
+                        return Plan.builder("kube-cluster-bootstrap-" + cluster)
+                            .addAll(preflight)
+                            .build();
+                      }
+                      NodeSeeds seeds = ctx.seeds(admitted, hostStore);
+                      holder.seeds = seeds;
+                      holder.bootstrap = ctx.bootstrap(seeds, ctx.hostMesh(hostStore));
+                      return plan(ctx, holder.bootstrap, manifest, phase, preflight, shell, known);
+                    });
+      }
       if (!mutation.dryRun() && code != ExitCode.USAGE.code() && holder.manifest != null) {
         nodeTable(holder.manifest);
       }
@@ -234,10 +240,51 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The whole plan up to {@code phase}: the network, every node's address reservation (its start
+   * waits for them), the clones and the host's mesh, each node's reach after its start, and the
+   * handshakes after the host joined.
+   */
+  private static Plan plan(
+      ClusterContext ctx,
+      ClusterBootstrap bootstrap,
+      ClusterManifest manifest,
+      Phase phase,
+      List<Step> network,
+      RemoteShell shell,
+      KnownHosts known) {
+    List<Step> preflight = new ArrayList<>(network);
+    preflight.addAll(
+        new AddressReservations(ctx::hypervisor, DefaultNetwork.NAME)
+            .steps(manifest, network.stream().map(Step::id).toList()));
+    Plan base = bootstrap.plan(manifest, ctx.goldenSnapshot(), phase, preflight);
+    if (!phase.includes(Phase.REACH)) {
+      return base;
+    }
+    List<String> joined =
+        base.ordered().stream().map(Step::id).filter(id -> id.startsWith("mesh/")).toList();
+    List<Step> reach =
+        new ClusterReach(
+                ctx.plan,
+                ctx::hypervisor,
+                shell,
+                known,
+                ctx.hostWireGuard(),
+                ctx.reachDeadlines(),
+                Conditions::system)
+            .steps(manifest, node -> List.of("clones/" + node + "/start"), joined);
+    return Plan.builder(base.name())
+        .addAll(base.ordered())
+        .addAll(
+            reach.stream()
+                .filter(s -> phase.includes(Phase.MESH) || s.id().startsWith("reach/"))
+                .toList())
+        .build();
+  }
+
   /** What pre-flight would write into a plan directory is known once the plan is built. */
   private static final class Holder {
     ClusterManifest manifest;
-    ClusterStore store;
     NodeSeeds seeds;
     ClusterBootstrap bootstrap;
   }

@@ -14,6 +14,7 @@ import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.ClusterManifest;
+import dev.kldload.kube.orchestrator.ClusterReach;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.HostFacts;
 import dev.kldload.kube.orchestrator.HostPeer;
@@ -38,6 +39,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -143,6 +145,17 @@ final class ClusterContext implements AutoCloseable {
 
   ProcessRunner runner() {
     return engines.processRunner(dryRun);
+  }
+
+  /** Each wait of a node coming up (config {@code kube.reach-seconds}). */
+  ClusterReach.Deadlines reachDeadlines() {
+    String text = config.require(ConfigKey.KUBE_REACH_SECONDS);
+    if (!text.matches("[1-9][0-9]{0,5}")) {
+      throw KldloadException.invalid(
+          "kube.reach-seconds '" + text + "' is not a number of seconds",
+          "give a whole number from 1, e.g. 600");
+    }
+    return ClusterReach.Deadlines.of(Duration.ofSeconds(Long.parseLong(text)));
   }
 
   Path imagesDir() {
@@ -269,8 +282,7 @@ final class ClusterContext implements AutoCloseable {
    * manifest, so pinning again changes nothing).
    */
   KnownHosts knownHosts(ClusterManifest manifest) {
-    Path file = (dryRun ? scratch() : store.dir(name)).resolve("known_hosts");
-    KnownHosts known = KnownHosts.at(file);
+    KnownHosts known = knownHostsFile();
     for (NodeRecord node : manifest.nodes()) {
       if (!known.types(HostName.of(node.name())).contains(keyType(node.sshHostKey()))) {
         known.pin(HostName.of(node.name()), node.sshHostKey());
@@ -285,8 +297,16 @@ final class ClusterContext implements AutoCloseable {
 
   /** SSH to the nodes as root with the admin key, pinned to the cluster's known_hosts. */
   RemoteShell remoteShell(ClusterManifest manifest) {
-    return engines.remoteShell(
-        config.stateDir().resolve("keys").resolve("admin_ed25519"), knownHosts(manifest));
+    return remoteShell(knownHosts(manifest));
+  }
+
+  RemoteShell remoteShell(KnownHosts known) {
+    return engines.remoteShell(config.stateDir().resolve("keys").resolve("admin_ed25519"), known);
+  }
+
+  /** The cluster's known_hosts as it is (a scratch one in a dry-run); pins are added by reach. */
+  KnownHosts knownHostsFile() {
+    return KnownHosts.at((dryRun ? scratch() : store.dir(name)).resolve("known_hosts"));
   }
 
   /** The shared admin key's public half (kvm-create's too), made once when missing. */

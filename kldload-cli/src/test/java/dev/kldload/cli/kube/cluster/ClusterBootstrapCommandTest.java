@@ -73,6 +73,29 @@ class ClusterBootstrapCommandTest {
 
   @Test
   @DisplayName(
+      "a node that never comes up fails its own reach and handshakes; the others converge, the run"
+          + " ends degraded (exit 3) naming it; a re-run once it is up finishes")
+  void deadNode() {
+    bed.withGolden();
+    bed.dead.add("kldload-w-1");
+    CliHarness.Result r =
+        bed.cli()
+            .env("KLDLOAD_KUBE_REACH_SECONDS", "2")
+            .exec("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "mesh");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+    assertThat(r.err()).contains("reach/kldload-w-1");
+    assertThat(r.err()).doesNotContain("reach/kldload-w-2 failed");
+    assertThat(bed.hypervisor.domain("kldload-w-1")).isPresent();
+
+    bed.dead.clear();
+    bed.hypervisor.powerOff("kldload-w-1");
+    CliHarness.Result again =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "mesh");
+    assertThat(again.exit()).as(again.toString()).isZero();
+  }
+
+  @Test
+  @DisplayName(
       "a second cluster on the host is refused (exit 5, nothing changed): it would take the same"
           + " plane addresses and node ids, and drop the first one's peers")
   void secondClusterRefused() {
@@ -148,7 +171,13 @@ class ClusterBootstrapCommandTest {
             "--plan-dir",
             plan.toString());
     assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("clones/kldload-w-2/define", "mesh/etc-hosts");
+    assertThat(r.out())
+        .contains(
+            "network/reserve/kldload-w-2",
+            "clones/kldload-w-2/define",
+            "reach/kldload-w-2",
+            "mesh/etc-hosts",
+            "mesh/handshake/kldload-w-2/k8s");
     for (String node : List.of("kldload-cp", "kldload-w-1", "kldload-w-2")) {
       for (String file :
           List.of(

@@ -1,11 +1,17 @@
 package dev.kldload.cli.kube.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kldload.cli.CliHarness;
 import dev.kldload.core.process.Programs;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kube.ssh.InMemoryRemoteShell;
+import dev.kldload.kube.ssh.KnownHosts;
+import dev.kldload.kvm.GuestAddress;
+import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.InMemoryHypervisor;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.xml.DomainMetadata;
@@ -15,12 +21,21 @@ import dev.kldload.kvm.xml.MacAddress;
 import dev.kldload.kvm.xml.OsVariant;
 import dev.kldload.net.InMemoryHostNetwork;
 import dev.kldload.net.InMemoryWireGuard;
+import dev.kldload.net.WgDevice;
+import dev.kldload.net.WgPeerState;
+import dev.kldload.net.WireGuard;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A host for kube-cluster on in-memory engines: the hypervisor fake (with libvirt's stock {@code
@@ -36,7 +51,11 @@ final class ClusterTestBed {
   final Path dir;
   final InMemoryHypervisor hypervisor = new InMemoryHypervisor();
   final InMemoryWireGuard wireGuard = new InMemoryWireGuard();
+  final InMemoryRemoteShell ssh = new InMemoryRemoteShell(KnownHosts.at(Path.of("/nonexistent")));
   final Qcow2Backend disks;
+
+  /** Nodes whose start does not bring them up (no lease, no sshd). */
+  final Set<String> dead = ConcurrentHashMap.newKeySet();
 
   ClusterTestBed(Path dir) throws IOException {
     Requirements.require(Programs.which("qemu-img").isPresent(), "qemu-img (qemu-utils)");
@@ -90,9 +109,94 @@ final class ClusterTestBed {
         .env("KLDLOAD_NET_BOOT_UNITS", "false")
         .env("KLDLOAD_PROC", dir.resolve("proc").toString())
         .env("LIBVIRT_DEFAULT_URI", URI)
-        .hypervisor(uri -> hypervisor)
-        .wireGuard(wireGuard)
+        .hypervisor(uri -> booting())
+        .wireGuard(handshaking())
+        .remoteShell(ssh::with)
         .hostNetwork(new InMemoryHostNetwork().address("eth0", "192.0.2.10/24"));
+  }
+
+  /**
+   * The hypervisor as guests boot on it: when a node of the recorded cluster starts, its DHCP lease
+   * for the recorded MAC and address appears and its sshd answers with the recorded host key
+   * (cloud-init finished), unless it is one of {@link #dead}.
+   */
+  private Hypervisor booting() {
+    return (Hypervisor)
+        Proxy.newProxyInstance(
+            Hypervisor.class.getClassLoader(),
+            new Class<?>[] {Hypervisor.class},
+            (proxy, method, args) -> {
+              Object result = invoke(hypervisor, method, args);
+              if (method.getName().equals("start")) {
+                boot((String) args[0]);
+              }
+              return result;
+            });
+  }
+
+  private void boot(String domain) throws IOException {
+    if (dead.contains(domain)) {
+      return;
+    }
+    Path manifest = dir.resolve("state/clusters/kldload/cluster.json");
+    JsonNode node = null;
+    for (JsonNode n : new ObjectMapper().readTree(manifest.toFile()).path("nodes")) {
+      if (n.path("name").asText().equals(domain)) {
+        node = n;
+      }
+    }
+    if (node == null) {
+      return;
+    }
+    hypervisor.lease(
+        domain,
+        new GuestAddress("vnet0", node.path("mac").asText(), node.path("lanAddress").asText(), 24));
+    ssh.serve(
+        node.path("lanAddress").asText(),
+        22,
+        node.path("sshHostKey").asText(),
+        (argv, stdin) -> Optional.of(new InMemoryRemoteShell.Reply(0, "", "")));
+  }
+
+  /** The host's WireGuard on a network where every configured peer has just shaken hands. */
+  private WireGuard handshaking() {
+    return (WireGuard)
+        Proxy.newProxyInstance(
+            WireGuard.class.getClassLoader(),
+            new Class<?>[] {WireGuard.class},
+            (proxy, method, args) -> {
+              Object result = invoke(wireGuard, method, args);
+              if (method.getName().equals("device")) {
+                return ((Optional<?>) result).map(d -> shaken((WgDevice) d));
+              }
+              return result;
+            });
+  }
+
+  private WgDevice shaken(WgDevice d) {
+    List<WgPeerState> peers =
+        d.peers().stream()
+            .map(
+                p ->
+                    new WgPeerState(
+                        p.publicKey(),
+                        p.endpoint(),
+                        p.allowedIps(),
+                        p.keepalive(),
+                        Optional.of(Instant.now()),
+                        p.rxBytes(),
+                        p.txBytes()))
+            .toList();
+    return new WgDevice(
+        d.name(), d.up(), d.mtu(), d.addresses(), d.publicKey(), d.listenPort(), peers);
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   CliHarness.Result run(String... args) {
