@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Helpers for the tests of status, power and destroy over {@link ClusterBootstrapTest.Rig}: foreign
@@ -96,15 +97,16 @@ final class ClusterFixtures {
 
   /**
    * The rig's hypervisor with guests that ignore {@code shutdown} (ACPI), as a hung guest does;
-   * every other call goes to the rig's.
+   * {@code asked} hears each request; every other call goes to the rig's.
    */
-  static Hypervisor ignoringShutdown(Hypervisor real) {
+  static Hypervisor ignoringShutdown(Hypervisor real, Consumer<String> asked) {
     return (Hypervisor)
         Proxy.newProxyInstance(
             Hypervisor.class.getClassLoader(),
             new Class<?>[] {Hypervisor.class},
             (proxy, method, args) -> {
               if (method.getName().equals("shutdown")) {
+                asked.accept((String) args[0]);
                 return null;
               }
               try {
