@@ -172,7 +172,7 @@ public final class ClusterDestroy {
           goldenClones.computeIfAbsent(
               uri,
               u ->
-                  golden.map(g -> backend.dependents(g.domain())).orElse(List.of()).stream()
+                  golden.map(g -> dependents(backend, g.domain())).orElse(List.of()).stream()
                       .map(ClusterDestroy::dependentVm)
                       .collect(Collectors.toSet()));
       String name = node.name();
@@ -301,6 +301,11 @@ public final class ClusterDestroy {
         .metadata()
         .map(m -> ClusterStatus.ours(m, cluster))
         .orElse(false);
+  }
+
+  /** The clones of {@code vm}'s disk; none when it has no disk (a golden already removed). */
+  private static List<String> dependents(DiskBackend backend, VmName vm) {
+    return backend.exists(vm) ? backend.dependents(vm) : List.of();
   }
 
   /**
@@ -490,7 +495,7 @@ public final class ClusterDestroy {
     List<String> foreignClones = new ArrayList<>();
     for (String uri : hosts) {
       Set<String> ours = removedDisks.getOrDefault(uri, Set.of());
-      for (String dependent : disks.apply(uri).dependents(vm)) {
+      for (String dependent : dependents(disks.apply(uri), vm)) {
         if (!ours.contains(dependentVm(dependent))) {
           foreignClones.add(dependent);
         }

@@ -373,6 +373,25 @@ class ClusterDestroyTest {
   }
 
   @Test
+  @DisplayName("with the golden already gone, destroy and destroy --all still converge")
+  void goldenAlreadyGone() throws Exception {
+    Scene scene = new Scene(tmp, 1);
+    ClusterBootstrapTest.Rig rig = scene.rig;
+    // the seeds only: a golden with clones could not be removed by hand either
+    Plan.Builder seeds = Plan.builder("seeds");
+    rig.plan().ordered().stream().filter(st -> st.id().endsWith("/seed")).forEach(seeds::add);
+    assertThat(run(seeds.build()).withStatus(StepStatus.APPLIED)).hasSize(2);
+    rig.hypervisor.undefine(GOLDEN.value());
+    rig.disks.destroy(GOLDEN);
+    Listing listing = scene.destroy.listing(rig.manifest, true);
+    assertThat(listing.remove())
+        .extracting(Target::kind)
+        .doesNotContain("golden-domain", "golden-disk");
+    assertThat(run(scene.destroy.plan(rig.manifest, true)).withStatus(StepStatus.FAILED)).isEmpty();
+    scene.assertGone(true);
+  }
+
+  @Test
   @DisplayName("a backend's dependents entry names its VM, for zvols (a dataset) and qcow2 files")
   void dependentVm() {
     assertThat(
