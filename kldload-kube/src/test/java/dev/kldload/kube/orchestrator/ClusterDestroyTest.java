@@ -162,6 +162,25 @@ class ClusterDestroyTest {
 
   @Test
   @DisplayName(
+      "destroy after a bootstrap that failed at step k (the engine undid its run), for every k:"
+          + " the same")
+  void afterFailureAtEveryStep() throws Exception {
+    List<String> ids =
+        new Scene(tmp.resolve("probe"), 1).rig.plan().ordered().stream().map(Step::id).toList();
+    int failed = 0;
+    for (int k = 0; k < ids.size(); k++) {
+      Scene scene = new Scene(tmp.resolve("k-" + k), 1);
+      PlanResult result = run(ClusterBootstrapTest.failingAt(scene.rig.plan(), ids.get(k)));
+      failed += result.withStatus(StepStatus.FAILED).size();
+      destroyAndCheck(scene, "after a failure at " + ids.get(k));
+    }
+    // every step had its failure but four done before any run: the host's two keys, and its two
+    // interfaces (made to carry the foreign peers)
+    assertThat(failed).isEqualTo(ids.size() - 4);
+  }
+
+  @Test
+  @DisplayName(
       "a destroy itself stopped after k steps, for every k, is finished by the next run (isDone"
           + " observes absence)")
   void interruptedDestroyConverges() throws Exception {
