@@ -266,8 +266,7 @@ public final class ClusterDestroy {
     addMeshSteps(manifest, remove, steps);
     addHostsStep(cluster, remove, steps);
     if (all) {
-      addGoldenSteps(
-          manifest, golden.get(), removedDisks, diskSteps, goldenClones, remove, kept, steps);
+      addGoldenSteps(manifest, golden.get(), removedDisks, diskSteps, remove, kept, steps);
     }
 
     Path dir = store.dir(ClusterName.of(cluster));
@@ -363,7 +362,9 @@ public final class ClusterDestroy {
       hostStore.peers().nodes().stream()
           .filter(n -> n.keys().values().stream().anyMatch(every::contains))
           .forEach(
-              n -> remove.add(new Target("peer-record", "node " + n.id(), hostStore.dir() + "")));
+              n ->
+                  remove.add(
+                      new Target("peer-record", "node " + n.id(), hostStore.dir().toString())));
       steps.add(
           Step.named("mesh/records")
               .description("forget the nodes' peers in " + hostStore.dir() + " (ours only)")
@@ -373,19 +374,20 @@ public final class ClusterDestroy {
     for (Plane plane : plan.planes()) {
       String name = plane.interfaceName();
       Map<WgKey, String> planeKeys = keys.get(plane.kind());
-      for (WgKey key : running(name, planeKeys.keySet())) {
+      Set<WgKey> present = running(name, planeKeys.keySet());
+      for (WgKey key : present) {
         remove.add(new Target("peer", name + " peer " + planeKeys.get(key) + " " + key, null));
       }
-      if (!running(name, planeKeys.keySet()).isEmpty()) {
+      if (!present.isEmpty()) {
         steps.add(
             Step.named("mesh/" + plane.kind().id() + "/peers")
                 .description("remove the nodes' peers from " + name + " (other peers stay)")
                 .doneWhen(c -> running(name, planeKeys.keySet()).isEmpty())
                 .apply(
                     c -> {
-                      Set<WgKey> present = running(name, planeKeys.keySet());
-                      if (!present.isEmpty()) {
-                        wireGuard.updatePeers(name, List.of(), present);
+                      Set<WgKey> now = running(name, planeKeys.keySet());
+                      if (!now.isEmpty()) {
+                        wireGuard.updatePeers(name, List.of(), now);
                       }
                     }));
       }
@@ -484,7 +486,6 @@ public final class ClusterDestroy {
       ClusterBootstrap.Golden golden,
       Map<String, Set<String>> removedDisks,
       Map<String, List<String>> diskSteps,
-      Map<String, Set<String>> goldenClones,
       List<Target> remove,
       List<String> kept,
       List<Step> steps) {
