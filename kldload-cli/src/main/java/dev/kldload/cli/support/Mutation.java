@@ -64,6 +64,12 @@ public final class Mutation {
     return this;
   }
 
+  /** For a command whose confirmation flag is its own, or also comes from the environment. */
+  public Mutation yes(boolean value) {
+    this.yes = value;
+    return this;
+  }
+
   /** {@code -o}: JSON or YAML switches progress to JSON events and the dry-run listing with it. */
   public Mutation output(OutputOption output) {
     this.format = output.format();

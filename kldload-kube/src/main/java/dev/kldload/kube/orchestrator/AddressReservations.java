@@ -7,7 +7,9 @@ import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.xml.MacAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -142,6 +144,18 @@ public final class AddressReservations {
   }
 
   /** The reservations of {@code mac}; none when the network no longer exists. */
+  /** The reservations the manifest's nodes hold now, each with its node's host. */
+  public Map<DhcpHost, String> held(ClusterManifest manifest) {
+    Map<DhcpHost, String> out = new LinkedHashMap<>();
+    for (NodeRecord node : manifest.nodes()) {
+      if (node.mac() != null) {
+        ours(hypervisors.apply(node.host()), new MacAddress(node.mac()))
+            .forEach(h -> out.put(h, node.host()));
+      }
+    }
+    return out;
+  }
+
   private List<DhcpHost> ours(Hypervisor hypervisor, MacAddress mac) {
     if (hypervisor.network(network).isEmpty()) {
       return List.of();

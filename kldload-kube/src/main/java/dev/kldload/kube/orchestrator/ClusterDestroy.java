@@ -7,6 +7,7 @@ import dev.kldload.core.plan.Step;
 import dev.kldload.core.plan.StepBuilder;
 import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.DhcpHost;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.disk.DiskBackend;
@@ -100,6 +101,7 @@ public final class ClusterDestroy {
   private final Path wireguardDir;
   private final Path etcHosts;
   private final ClusterStore store;
+  private final AddressReservations reservations;
 
   /**
    * @param hypervisors the hypervisor of each node's host (its libvirt URI, as recorded)
@@ -109,6 +111,7 @@ public final class ClusterDestroy {
    * @param wireGuard this host's WireGuard
    * @param wireguardDir where this host's wg-quick files are ({@code NodeSettings.wireguardDir()})
    * @param etcHosts the host's hosts file ({@code /etc/hosts})
+   * @param reservations the nodes' DHCP reservations in the libvirt network
    */
   public ClusterDestroy(
       NetworkPlan plan,
@@ -119,7 +122,8 @@ public final class ClusterDestroy {
       WireGuard wireGuard,
       Path wireguardDir,
       Path etcHosts,
-      ClusterStore store) {
+      ClusterStore store,
+      AddressReservations reservations) {
     this.plan = plan;
     this.hypervisors = hypervisors;
     this.disks = disks;
@@ -129,6 +133,7 @@ public final class ClusterDestroy {
     this.wireguardDir = wireguardDir;
     this.etcHosts = etcHosts;
     this.store = store;
+    this.reservations = reservations;
   }
 
   /**
@@ -265,6 +270,21 @@ public final class ClusterDestroy {
 
     addMeshSteps(manifest, remove, steps);
     addHostsStep(cluster, remove, steps);
+    // like every other object: a step only for a reservation that is there
+    Map<DhcpHost, String> held = reservations.held(manifest);
+    held.forEach(
+        (host, uri) ->
+            remove.add(new Target("reservation", host.display(), "libvirt network on " + uri)));
+    Set<String> releasing =
+        manifest.nodes().stream()
+            .filter(
+                n ->
+                    held.keySet().stream().anyMatch(h -> h.mac().value().equalsIgnoreCase(n.mac())))
+            .map(n -> AddressReservations.releaseStepId(n.name()))
+            .collect(Collectors.toSet());
+    reservations.releaseSteps(manifest, List.of()).stream()
+        .filter(step -> releasing.contains(step.id()))
+        .forEach(steps::add);
     if (all) {
       addGoldenSteps(manifest, golden.get(), removedDisks, diskSteps, remove, kept, steps);
     }

@@ -83,7 +83,8 @@ class ClusterDestroyTest {
               rig.wireGuard,
               rig.wgDir,
               rig.hosts,
-              rig.store);
+              rig.store,
+              new AddressReservations(uri -> rig.hypervisor, "default"));
     }
 
     Set<WgKey> nodeKeys() {

@@ -19,7 +19,14 @@ import picocli.CommandLine.Spec;
       "name is --name, else CLUSTER_NAME, else 'kldload'; KUBE_CLUSTER_YES=1 is --yes."
     },
     mixinStandardHelpOptions = true,
-    subcommands = {ClusterBootstrapCommand.class, ClusterMeshRepairCommand.class},
+    subcommands = {
+      ClusterBootstrapCommand.class,
+      ClusterStatusCommand.class,
+      ClusterStartCommand.class,
+      ClusterStopCommand.class,
+      ClusterMeshRepairCommand.class,
+      ClusterDestroyCommand.class
+    },
     footer = {
       "",
       "Example:",
