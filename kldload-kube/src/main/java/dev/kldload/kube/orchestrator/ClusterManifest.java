@@ -59,7 +59,7 @@ public record ClusterManifest(
     return nodes.stream().filter(n -> n.role() == role).toList();
   }
 
-  ClusterManifest withNodes(List<NodeRecord> replaced) {
+  public ClusterManifest withNodes(List<NodeRecord> replaced) {
     return new ClusterManifest(
         name,
         created,

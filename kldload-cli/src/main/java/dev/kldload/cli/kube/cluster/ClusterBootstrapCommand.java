@@ -25,7 +25,6 @@ import dev.kldload.kube.orchestrator.ClusterSpec;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
 import dev.kldload.kube.orchestrator.HostFacts;
-import dev.kldload.kube.orchestrator.NodeRecord;
 import dev.kldload.kube.orchestrator.NodeSeeds;
 import dev.kldload.kube.orchestrator.Phase;
 import dev.kldload.kube.orchestrator.PlanDirectory;
@@ -36,7 +35,6 @@ import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.net.PlaneKind;
 import dev.kldload.net.node.NodeStore;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -212,7 +210,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                       if (existing.isPresent() && admitted != ctx.store) {
                         // a dry-run of a recorded cluster: new nodes only into the scratch copy
                         admitted.save(base);
-                        copyKeys(ctx.store, admitted, base);
+                        ctx.copyKeys(admitted, base);
                       }
                       ClusterManifest manifest =
                           admitted.admit(
@@ -245,7 +243,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
    * waits for them), the clones and the host's mesh, each node's reach after its start, and the
    * handshakes after the host joined.
    */
-  private static Plan plan(
+  static Plan plan(
       ClusterContext ctx,
       ClusterBootstrap bootstrap,
       ClusterManifest manifest,
@@ -393,23 +391,6 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
     String message =
         refusals.stream().map(Admission.Finding::message).collect(Collectors.joining("; "));
     throw new KldloadException(kind, "pre-flight refused: " + message, refusals.get(0).hint());
-  }
-
-  private static void copyKeys(ClusterStore from, ClusterStore to, ClusterManifest manifest) {
-    ClusterName cluster = ClusterName.of(manifest.name());
-    for (NodeRecord node : manifest.nodes()) {
-      Path source = from.keyDir(cluster, node.name());
-      Path target = to.keyDir(cluster, node.name());
-      try (var files = Files.list(source)) {
-        for (Path f : files.toList()) {
-          PrivateFiles.write(target.resolve(f.getFileName()), Files.readString(f));
-        }
-      } catch (IOException e) {
-        throw KldloadException.precondition(
-            "cannot read the keys of " + node.name() + " in " + source + ": " + e.getMessage(),
-            "run as root");
-      }
-    }
   }
 
   private void writePlanDir(ClusterContext ctx, Holder holder) {

@@ -12,10 +12,13 @@ import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
+import dev.kldload.kube.orchestrator.ClusterDestroy;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterReach;
 import dev.kldload.kube.orchestrator.ClusterStore;
+import dev.kldload.kube.orchestrator.DefaultNetwork;
 import dev.kldload.kube.orchestrator.HostFacts;
 import dev.kldload.kube.orchestrator.HostPeer;
 import dev.kldload.kube.orchestrator.NodeRecord;
@@ -307,6 +310,39 @@ final class ClusterContext implements AutoCloseable {
   /** The cluster's known_hosts as it is (a scratch one in a dry-run); pins are added by reach. */
   KnownHosts knownHostsFile() {
     return KnownHosts.at((dryRun ? scratch() : store.dir(name)).resolve("known_hosts"));
+  }
+
+  /** A dry-run's scratch store gets the recorded cluster's keys, so its seeds can be shown. */
+  void copyKeys(ClusterStore to, ClusterManifest manifest) {
+    ClusterStore from = store;
+    ClusterName cluster = ClusterName.of(manifest.name());
+    for (NodeRecord node : manifest.nodes()) {
+      Path source = from.keyDir(cluster, node.name());
+      Path target = to.keyDir(cluster, node.name());
+      try (var files = Files.list(source)) {
+        for (Path f : files.toList()) {
+          PrivateFiles.write(target.resolve(f.getFileName()), Files.readString(f));
+        }
+      } catch (IOException e) {
+        throw KldloadException.precondition(
+            "cannot read the keys of " + node.name() + " in " + source + ": " + e.getMessage(),
+            "run as root");
+      }
+    }
+  }
+
+  ClusterDestroy destroy(NodeStore hostStore) {
+    return new ClusterDestroy(
+        plan,
+        this::hypervisor,
+        uri -> disks(),
+        node -> imagesDir().resolve(node + "-seed.iso"),
+        hostStore,
+        hostWireGuard(),
+        NodeSettings.fromConfig(config).wireguardDir(),
+        hostsFile(),
+        store,
+        new AddressReservations(this::hypervisor, DefaultNetwork.NAME));
   }
 
   /** The shared admin key's public half (kvm-create's too), made once when missing. */

@@ -3,11 +3,8 @@ package dev.kldload.cli.kube.cluster;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.OutputOption;
-import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.ClusterDestroy;
 import dev.kldload.kube.orchestrator.ClusterManifest;
-import dev.kldload.kube.orchestrator.DefaultNetwork;
-import dev.kldload.net.node.NodeSettings;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,18 +64,7 @@ public final class ClusterDestroyCommand implements Callable<Integer> {
     try (ClusterContext ctx =
         ClusterContext.existing(cli, ClusterContext.clusterName(cli, name), dryRun)) {
       ClusterManifest manifest = ctx.manifest();
-      ClusterDestroy destroy =
-          new ClusterDestroy(
-              ctx.plan,
-              ctx::hypervisor,
-              uri -> ctx.disks(),
-              node -> ctx.imagesDir().resolve(node + "-seed.iso"),
-              ctx.hostNodeStore(),
-              ctx.hostWireGuard(),
-              NodeSettings.fromConfig(ctx.config).wireguardDir(),
-              ctx.hostsFile(),
-              ctx.store,
-              new AddressReservations(ctx::hypervisor, DefaultNetwork.NAME));
+      ClusterDestroy destroy = ctx.destroy(ctx.hostNodeStore());
       cli.err().print(ClusterDestroy.text(destroy.listing(manifest, all)));
       cli.err().flush();
       return Mutation.of(

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       ClusterStatusCommand.class,
       ClusterStartCommand.class,
       ClusterStopCommand.class,
+      ClusterScaleCommand.class,
       ClusterMeshRepairCommand.class,
       ClusterDestroyCommand.class
     },

@@ -112,6 +112,40 @@ class ClusterLifecycleCommandTest {
     assertThat(bed.run("kube-cluster", "status").exit()).isEqualTo(4);
   }
 
+  @Test
+  @DisplayName(
+      "scale 3 adds a worker (domain, reservation, host peers, hosts line) and syncs the nodes that"
+          + " stay over SSH; scale 1 removes the two highest-numbered workers and every object of"
+          + " theirs, and the manifest forgets them")
+  void scale() throws Exception {
+    bootstrap();
+    CliHarness.Result up = bed.run("kube-cluster", "scale", "3");
+    assertThat(up.exit()).as(up.toString()).isZero();
+    assertThat(up.out()).contains("2 → 3 workers");
+    assertThat(bed.hypervisor.domain("kldload-w-3").orElseThrow().state())
+        .isEqualTo(DomainState.RUNNING);
+    assertThat(bed.hypervisor.dhcpHosts("default")).hasSize(4);
+    assertThat(bed.wireGuard.device("wg-k8s").orElseThrow().peers()).hasSize(4);
+    assertThat(Files.readAllLines(dir.resolve("hosts"))).contains("10.250.0.4\tkldload-w-3");
+    assertThat(up.err()).contains("nodes/kldload-cp/wg-mgmt");
+    assertThat(bed.run("kube-cluster", "status").exit()).isZero();
+
+    CliHarness.Result down = bed.run("kube-cluster", "scale", "1");
+    assertThat(down.exit()).as(down.toString()).isZero();
+    for (String gone : List.of("kldload-w-2", "kldload-w-3")) {
+      assertThat(bed.hypervisor.domain(gone)).as(gone).isEmpty();
+      assertThat(dir.resolve("images/" + gone + ".qcow2")).doesNotExist();
+      assertThat(dir.resolve("images/" + gone + "-seed.iso")).doesNotExist();
+    }
+    assertThat(bed.hypervisor.dhcpHosts("default")).hasSize(2);
+    assertThat(bed.wireGuard.device("wg-mgmt").orElseThrow().peers()).hasSize(2);
+    assertThat(Files.readString(dir.resolve("hosts"))).doesNotContain("kldload-w-2");
+    JsonNode manifest =
+        new ObjectMapper().readTree(dir.resolve("state/clusters/kldload/cluster.json").toFile());
+    assertThat(manifest.path("nodes")).hasSize(2);
+    assertThat(bed.run("kube-cluster", "status").exit()).isZero();
+  }
+
   private List<String> images() throws IOException {
     try (Stream<Path> images = Files.list(dir.resolve("images"))) {
       return images.map(p -> p.getFileName().toString()).sorted().toList();
