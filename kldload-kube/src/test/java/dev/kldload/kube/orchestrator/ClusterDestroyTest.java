@@ -15,6 +15,7 @@ import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.plan.StepStatus;
+import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.NodeId;
 import dev.kldload.core.value.VmName;
@@ -23,8 +24,10 @@ import dev.kldload.kube.orchestrator.ClusterDestroy.Target;
 import dev.kldload.kvm.DomainState;
 import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.disk.DiskBackend;
+import dev.kldload.net.Endpoint;
 import dev.kldload.net.IfAddress;
 import dev.kldload.net.InterfaceConfig;
+import dev.kldload.net.Mesh;
 import dev.kldload.net.MeshNode;
 import dev.kldload.net.PeerSpec;
 import dev.kldload.net.Plane;
@@ -37,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +92,7 @@ class ClusterDestroyTest {
     }
 
     Set<WgKey> nodeKeys() {
-      Set<WgKey> keys = new java.util.HashSet<>();
+      Set<WgKey> keys = new HashSet<>();
       for (NodeRecord node : rig.manifest.nodes()) {
         keys.add(ClusterFixtures.mgmtKey(node));
         keys.add(ClusterFixtures.k8sKey(node));
@@ -261,7 +265,7 @@ class ClusterDestroyTest {
     Scene scene = new Scene(tmp, 1);
     ClusterBootstrapTest.Rig rig = scene.rig;
     ClusterFixtures.foreignDomain(rig, "lab-w-1");
-    rig.disks.create(VmName.of("lab-w-1"), dev.kldload.core.value.ByteSize.ofGigabytes(1));
+    rig.disks.create(VmName.of("lab-w-1"), ByteSize.ofGigabytes(1));
     Path foreignSeed = rig.bootstrap.seedIso("lab-w-1");
     PrivateFiles.write(foreignSeed, "instance-id: someone-else\n");
     String xml = rig.hypervisor.domain("lab-w-1").orElseThrow().xml();
@@ -382,11 +386,10 @@ class ClusterDestroyTest {
     assertThat(run(rig.plan()).withStatus(StepStatus.FAILED)).isEmpty();
     Map<PlaneKind, WgKey> keys = new EnumMap<>(PlaneKind.class);
     keys.put(PlaneKind.MGMT, scene.foreignPeers.get(PlaneKind.MGMT));
-    MeshNode foreign =
-        new MeshNode(NodeId.of(200), dev.kldload.net.Endpoint.parse("192.0.2.9"), false, keys);
+    MeshNode foreign = new MeshNode(NodeId.of(200), Endpoint.parse("192.0.2.9"), false, keys);
     List<MeshNode> recorded = new ArrayList<>(rig.hostStore.peers().nodes());
     recorded.add(foreign);
-    rig.hostStore.savePeers(new dev.kldload.net.Mesh(recorded));
+    rig.hostStore.savePeers(new Mesh(recorded));
     assertThat(run(scene.destroy.plan(rig.manifest, false)).withStatus(StepStatus.FAILED))
         .isEmpty();
     assertThat(rig.hostStore.peers().nodes()).containsExactly(foreign);

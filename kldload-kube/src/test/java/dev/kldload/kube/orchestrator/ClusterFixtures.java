@@ -12,6 +12,7 @@ import dev.kldload.kvm.xml.DomainSpec;
 import dev.kldload.kvm.xml.DomainXmlWriter;
 import dev.kldload.kvm.xml.MacAddress;
 import dev.kldload.kvm.xml.OsVariant;
+import dev.kldload.net.IfAddress;
 import dev.kldload.net.PeerSpec;
 import dev.kldload.net.PlaneKind;
 import dev.kldload.net.WgDevice;
@@ -175,7 +176,7 @@ final class ClusterFixtures {
     }
 
     @Override
-    public void setAddress(String name, dev.kldload.net.IfAddress address, int mtu) {
+    public void setAddress(String name, IfAddress address, int mtu) {
       real.setAddress(name, address, mtu);
     }
 

@@ -40,17 +40,17 @@ public final class ClusterDestroyCommand implements Callable<Integer> {
   @Mixin OutputOption output;
 
   @Option(names = "--all", description = "Also remove the golden VM and its disk.")
-  boolean all;
+  Boolean all = false;
 
   @Option(
       names = {"-y", "--yes"},
       description = "Do not ask for confirmation (needed without a terminal).")
-  boolean yes;
+  Boolean yes = false;
 
   @Option(
       names = "--dry-run",
       description = "Print what would be removed and the plan; change nothing.")
-  boolean dryRun;
+  Boolean dryRun = false;
 
   @Option(names = "--name", paramLabel = "NAME", description = "Cluster name.")
   String name;

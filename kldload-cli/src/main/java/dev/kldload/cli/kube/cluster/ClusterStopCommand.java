@@ -42,7 +42,7 @@ public final class ClusterStopCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "SECONDS",
       description = "How long each guest may take to shut down (default 120).")
-  int timeout = (int) ClusterPower.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds();
+  Integer timeout = (int) ClusterPower.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds();
 
   @Option(names = "--name", paramLabel = "NAME", description = "Cluster name.")
   String name;
