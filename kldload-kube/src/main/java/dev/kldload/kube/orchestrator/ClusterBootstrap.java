@@ -16,12 +16,8 @@ import dev.kldload.kvm.xml.MacAddress;
 import dev.kldload.kvm.xml.Xml;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.net.node.MeshService;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -396,18 +392,17 @@ public final class ClusterBootstrap {
         .description("write the nodes' wg-mgmt names to " + etcHosts + " (our block only)")
         .after(after)
         .creates(etcHosts + " block " + cluster)
-        .doneWhen(c -> currentBlock(readLines(), cluster).equals(block))
-        .undo(c -> writeLines(replaceBlock(readLines(), cluster, before.get())))
+        .doneWhen(c -> currentBlock(new HostsFile(etcHosts).read(), cluster).equals(block))
+        .undo(
+            c ->
+                new HostsFile(etcHosts)
+                    .write(replaceBlock(new HostsFile(etcHosts).read(), cluster, before.get())))
         .apply(
             c -> {
-              List<String> lines = readLines();
+              List<String> lines = new HostsFile(etcHosts).read();
               before.set(currentBlock(lines, cluster));
-              writeLines(replaceBlock(lines, cluster, block));
+              new HostsFile(etcHosts).write(replaceBlock(lines, cluster, block));
             });
-  }
-
-  private List<String> readLines() throws IOException {
-    return Files.exists(etcHosts) ? Files.readAllLines(etcHosts) : List.of();
   }
 
   /** The cluster's block in {@code lines}, markers included; empty when there is none. */
@@ -435,23 +430,5 @@ public final class ClusterBootstrap {
     }
     out.addAll(at, block);
     return out;
-  }
-
-  /** Written beside the file and renamed over it, keeping its permissions (0644 when new). */
-  private void writeLines(List<String> lines) throws IOException {
-    Path dir = etcHosts.toAbsolutePath().getParent();
-    Set<PosixFilePermission> mode =
-        Files.exists(etcHosts)
-            ? Files.getPosixFilePermissions(etcHosts)
-            : PosixFilePermissions.fromString("rw-r--r--");
-    Path tmp = Files.createTempFile(dir, ".hosts-", ".tmp");
-    try {
-      Files.write(tmp, lines);
-      Files.setPosixFilePermissions(tmp, mode);
-      Files.move(
-          tmp, etcHosts, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

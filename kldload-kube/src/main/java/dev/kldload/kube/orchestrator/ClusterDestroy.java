@@ -27,9 +27,6 @@ import dev.kldload.net.node.NodeStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -459,7 +456,7 @@ public final class ClusterDestroy {
   // ---------------------------------------------------------------- /etc/hosts
 
   private void addHostsStep(String cluster, List<Target> remove, List<Step> steps) {
-    if (ClusterBootstrap.currentBlock(readHosts(), cluster).isEmpty()) {
+    if (ClusterBootstrap.currentBlock(new HostsFile(etcHosts).read(), cluster).isEmpty()) {
       return;
     }
     remove.add(new Target("hosts-block", "# kldload-k8s-cluster " + cluster, etcHosts.toString()));
@@ -467,36 +464,16 @@ public final class ClusterDestroy {
         Step.named("hosts")
             .description(
                 "remove the " + cluster + " block from " + etcHosts + " (other lines stay)")
-            .doneWhen(c -> ClusterBootstrap.currentBlock(readHosts(), cluster).isEmpty())
+            .doneWhen(
+                c ->
+                    ClusterBootstrap.currentBlock(new HostsFile(etcHosts).read(), cluster)
+                        .isEmpty())
             .apply(
-                c -> writeHosts(ClusterBootstrap.replaceBlock(readHosts(), cluster, List.of()))));
-  }
-
-  private List<String> readHosts() {
-    try {
-      return Files.exists(etcHosts) ? Files.readAllLines(etcHosts) : List.of();
-    } catch (IOException e) {
-      throw KldloadException.precondition(
-          "cannot read " + etcHosts + ": " + e.getMessage(), "run as root");
-    }
-  }
-
-  /** Written beside the file and renamed over it, keeping its permissions. */
-  private void writeHosts(List<String> lines) throws IOException {
-    Path dir = etcHosts.toAbsolutePath().getParent();
-    Set<PosixFilePermission> mode =
-        Files.exists(etcHosts)
-            ? Files.getPosixFilePermissions(etcHosts)
-            : PosixFilePermissions.fromString("rw-r--r--");
-    Path tmp = Files.createTempFile(dir, ".hosts-", ".tmp");
-    try {
-      Files.write(tmp, lines);
-      Files.setPosixFilePermissions(tmp, mode);
-      Files.move(
-          tmp, etcHosts, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+                c ->
+                    new HostsFile(etcHosts)
+                        .write(
+                            ClusterBootstrap.replaceBlock(
+                                new HostsFile(etcHosts).read(), cluster, List.of()))));
   }
 
   // ---------------------------------------------------------------- --all: the golden

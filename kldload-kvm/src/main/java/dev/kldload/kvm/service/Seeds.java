@@ -1,12 +1,11 @@
 package dev.kldload.kvm.service;
 
 import dev.kldload.core.KldloadException;
-import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
-import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kvm.seed.AdminKey;
 import dev.kldload.kvm.seed.HostKeys;
 import dev.kldload.kvm.seed.NoCloudSeed;
 import dev.kldload.kvm.seed.SeedRequest;
@@ -40,8 +39,8 @@ final class Seeds {
       Optional<Path> adminKey,
       String instanceId,
       List<MacAddress> macs) {
-    Path generated = host.settings.stateDir().resolve("keys").resolve("admin_ed25519");
-    Path publicKey = adminKey.orElse(generated.resolveSibling("admin_ed25519.pub"));
+    Path generated = AdminKey.privateKey(host.settings.stateDir());
+    Path publicKey = adminKey.orElse(AdminKey.publicKey(host.settings.stateDir()));
     List<String> after = new ArrayList<>();
     if (adminKey.isEmpty()) {
       // shared by every VM: never undone
@@ -50,26 +49,7 @@ final class Seeds {
               .description("generate the admin SSH key " + generated)
               .creates(generated.toString())
               .doneWhen(c -> Files.exists(publicKey))
-              .apply(
-                  c -> {
-                    PrivateFiles.directory(generated.getParent());
-                    // a private half without its public one is a run killed mid-way: ssh-keygen
-                    // would ask before overwriting it, and there is no one to answer
-                    Files.deleteIfExists(generated);
-                    host.runner.check(
-                        ProcessSpec.of(
-                                "ssh-keygen",
-                                "-q",
-                                "-t",
-                                "ed25519",
-                                "-N",
-                                "",
-                                "-C",
-                                "kldload-admin",
-                                "-f",
-                                generated.toString())
-                            .build());
-                  }));
+              .apply(c -> AdminKey.generate(host.runner, generated)));
       after.add("admin-key");
     }
     Path iso = host.seedPath(vm);

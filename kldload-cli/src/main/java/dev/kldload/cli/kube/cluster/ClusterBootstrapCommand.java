@@ -10,7 +10,6 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.output.Table;
-import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.value.ByteSize;
@@ -20,7 +19,6 @@ import dev.kldload.kube.orchestrator.Admission;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.ClusterLayout;
 import dev.kldload.kube.orchestrator.ClusterManifest;
-import dev.kldload.kube.orchestrator.ClusterReach;
 import dev.kldload.kube.orchestrator.ClusterSpec;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
@@ -262,14 +260,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
     List<String> joined =
         base.ordered().stream().map(Step::id).filter(id -> id.startsWith("mesh/")).toList();
     List<Step> reach =
-        new ClusterReach(
-                ctx.plan,
-                ctx::hypervisor,
-                shell,
-                known,
-                ctx.hostWireGuard(),
-                ctx.reachDeadlines(),
-                Conditions::system)
+        ctx.reach(shell, known)
             .steps(manifest, node -> List.of("clones/" + node + "/start"), joined);
     return Plan.builder(base.name())
         .addAll(base.ordered())

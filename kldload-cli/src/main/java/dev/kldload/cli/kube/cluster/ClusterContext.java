@@ -6,8 +6,8 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.Config;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.io.PrivateFiles;
+import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.process.ProcessRunner;
-import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
@@ -29,6 +29,7 @@ import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.disk.ZvolBackend;
+import dev.kldload.kvm.seed.AdminKey;
 import dev.kldload.kvm.seed.HostKeys;
 import dev.kldload.kvm.seed.NoCloudSeed;
 import dev.kldload.net.NetworkPlan;
@@ -298,13 +299,25 @@ final class ClusterContext implements AutoCloseable {
     return publicKey.strip().split("\\s+")[0];
   }
 
+  /** Each node's reach (lease, SSH, cloud-init) and the host's handshakes with it. */
+  ClusterReach reach(RemoteShell shell, KnownHosts known) {
+    return new ClusterReach(
+        plan,
+        this::hypervisor,
+        shell,
+        known,
+        hostWireGuard(),
+        reachDeadlines(),
+        Conditions::system);
+  }
+
   /** SSH to the nodes as root with the admin key, pinned to the cluster's known_hosts. */
   RemoteShell remoteShell(ClusterManifest manifest) {
     return remoteShell(knownHosts(manifest));
   }
 
   RemoteShell remoteShell(KnownHosts known) {
-    return engines.remoteShell(config.stateDir().resolve("keys").resolve("admin_ed25519"), known);
+    return engines.remoteShell(AdminKey.privateKey(config.stateDir()), known);
   }
 
   /** The cluster's known_hosts as it is (a scratch one in a dry-run); pins are added by reach. */
@@ -347,13 +360,13 @@ final class ClusterContext implements AutoCloseable {
 
   /** The shared admin key's public half (kvm-create's too), made once when missing. */
   String adminPublicKey() {
-    Path key = config.stateDir().resolve("keys").resolve("admin_ed25519");
-    Path pub = key.resolveSibling("admin_ed25519.pub");
+    Path pub = AdminKey.publicKey(config.stateDir());
     if (Files.isRegularFile(pub)) {
       return read(pub);
     }
-    Path at = dryRun ? scratch().resolve("admin_ed25519") : key;
-    generateKey(at);
+    Path at = dryRun ? scratch().resolve("admin_ed25519") : AdminKey.privateKey(config.stateDir());
+    // a dry-run makes one too: only in its scratch directory
+    AdminKey.generate(engines.processRunner(false), at);
     return read(at.resolveSibling(at.getFileName() + ".pub"));
   }
 
@@ -361,32 +374,6 @@ final class ClusterContext implements AutoCloseable {
   HostKeys newHostKeys(String node) {
     // a dry-run makes them too: they go only into the scratch state
     return HostKeys.generate(engines.processRunner(false), "root@" + node);
-  }
-
-  private void generateKey(Path key) {
-    PrivateFiles.directory(key.getParent());
-    try {
-      // a private half without its public one is a run killed mid-way: ssh-keygen would ask
-      // before overwriting it, with no one to answer
-      Files.deleteIfExists(key);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    engines
-        .processRunner(false)
-        .check(
-            ProcessSpec.of(
-                    "ssh-keygen",
-                    "-q",
-                    "-t",
-                    "ed25519",
-                    "-N",
-                    "",
-                    "-C",
-                    "kldload-admin",
-                    "-f",
-                    key.toString())
-                .build());
   }
 
   private static String read(Path file) {

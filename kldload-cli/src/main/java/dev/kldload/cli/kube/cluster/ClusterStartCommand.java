@@ -9,7 +9,6 @@ import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterPower;
-import dev.kldload.kube.orchestrator.ClusterReach;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import java.util.List;
@@ -84,14 +83,7 @@ public final class ClusterStartCommand implements Callable<Integer> {
                           .map(s -> s.id().substring("start/".length()))
                           .collect(Collectors.toSet());
                   List<Step> reach =
-                      new ClusterReach(
-                              ctx.plan,
-                              ctx::hypervisor,
-                              shell,
-                              known,
-                              ctx.hostWireGuard(),
-                              ctx.reachDeadlines(),
-                              Conditions::system)
+                      ctx.reach(shell, known)
                           .steps(manifest, node -> List.of("start/" + node), List.of());
                   return Plan.builder("kube-cluster-start-" + manifest.name())
                       .addAll(start.ordered())
