@@ -258,7 +258,9 @@ public final class GoldenBuilder {
     if (diskAfter != null) {
       diskStep.after(diskAfter);
     }
-    plan.add(diskStep.apply(c -> disks.createFromImage(vm, source, request.disk())));
+    plan.add(
+        diskStep.apply(
+            c -> disks.createFromImage(vm, source, request.disk(), ClusterBootstrap.OWNER, ROLE)));
     List<String> defineAfter = new ArrayList<>(first);
     if (request.image().isEmpty()) {
       plan.add(kernelStep(vm));
@@ -469,6 +471,11 @@ public final class GoldenBuilder {
     put(root, "etc/machine-id", "");
     Files.deleteIfExists(root.resolve("var/lib/dbus/machine-id"));
     Files.deleteIfExists(root.resolve("usr/sbin/policy-rc.d"));
+    // debootstrap copied the build host's resolver configuration: resolved's stub replaces it
+    Files.deleteIfExists(root.resolve("etc/.resolv.conf.systemd-resolved.bak"));
+    Files.deleteIfExists(root.resolve("etc/resolv.conf"));
+    Files.createSymbolicLink(
+        root.resolve("etc/resolv.conf"), Path.of("../run/systemd/resolve/stub-resolv.conf"));
     try (Stream<Path> keys = list(root.resolve("etc/ssh"))) {
       for (Path key :
           keys.filter(p -> p.getFileName().toString().startsWith("ssh_host_")).toList()) {

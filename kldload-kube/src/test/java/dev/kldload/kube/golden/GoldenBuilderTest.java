@@ -300,6 +300,10 @@ class GoldenBuilderTest {
         .contains("64K");
     assertThat(rig.zfs.property(DatasetName.of("rpool/vms/k8s-golden"), "compression"))
         .contains("lz4");
+    assertThat(rig.zfs.property(DatasetName.of("rpool/vms/k8s-golden"), "com.kldload:owner"))
+        .contains(ClusterBootstrap.OWNER);
+    assertThat(rig.zfs.property(DatasetName.of("rpool/vms/k8s-golden"), "com.kldload:role"))
+        .contains("golden");
   }
 
   @Test
@@ -327,6 +331,8 @@ class GoldenBuilderTest {
             "KbdInteractiveAuthentication no",
             "PermitRootLogin prohibit-password");
     assertThat(root.resolve("etc/fstab")).content().startsWith("/dev/vda / ext4 ");
+    assertThat(Files.readSymbolicLink(root.resolve("etc/resolv.conf")))
+        .isEqualTo(Path.of("../run/systemd/resolve/stub-resolv.conf"));
     assertThat(root.resolve("etc/apt/sources.list")).hasContent("deb " + MIRROR + " bookworm main");
     assertThat(rig.host.chrootCommands()).contains(List.of("passwd", "--lock", "root"));
   }
