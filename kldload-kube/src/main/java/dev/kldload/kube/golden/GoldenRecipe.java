@@ -41,8 +41,10 @@ public record GoldenRecipe(
     files.put(
         "etc/systemd/network/90-kldload-dhcp.network",
         "[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n");
-    // without the pin cloud-init probes cloud metadata services for minutes first
-    files.put("etc/cloud/cloud.cfg.d/90-kldload.cfg", "datasource_list: [ NoCloud ]\n");
+    // without the pin cloud-init probes cloud metadata services for minutes first; minbase has no
+    // locales package, so cloud-init's default en_US.UTF-8 cannot be made (cloud-config failed)
+    files.put(
+        "etc/cloud/cloud.cfg.d/90-kldload.cfg", "datasource_list: [ NoCloud ]\nlocale: C.UTF-8\n");
     files.put(
         "etc/ssh/sshd_config.d/90-kldload.conf",
         "PasswordAuthentication no\n"

@@ -323,7 +323,8 @@ class GoldenBuilderTest {
     assertThat(root.resolve("var/log/apt")).isDirectory();
     assertThat(root.resolve("var/lib/apt/lists/mirror_Packages")).doesNotExist();
     assertThat(root.resolve("etc/cloud/cloud.cfg.d/90-kldload.cfg"))
-        .hasContent("datasource_list: [ NoCloud ]");
+        .content()
+        .contains("datasource_list: [ NoCloud ]\n", "locale: C.UTF-8\n");
     assertThat(root.resolve("etc/ssh/sshd_config.d/90-kldload.conf"))
         .content()
         .contains(
