@@ -339,6 +339,24 @@ class GoldenBuilderTest {
   }
 
   @Test
+  @DisplayName("a dry run plans every step, runs no program and changes nothing")
+  void dryRun() throws Exception {
+    Rig rig = new Rig();
+    PlanResult result =
+        new PlanEngine(
+                4,
+                Optional.empty(),
+                ProgressListener.NONE,
+                new CancellationToken(),
+                Clock.systemUTC())
+            .run(rig.builder.plan(rig.request()), true);
+    assertThat(statuses(result).values()).containsOnly(StepStatus.PLANNED);
+    assertThat(rig.host.calls).isEmpty();
+    assertThat(rig.cache).doesNotExist();
+    assertThat(rig.hypervisor.domain("k8s-golden")).isEmpty();
+  }
+
+  @Test
   @DisplayName("a second run finds every step done and runs no program")
   void idempotent() throws Exception {
     Rig rig = new Rig();
