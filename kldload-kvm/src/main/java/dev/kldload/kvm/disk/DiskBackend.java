@@ -44,6 +44,15 @@ public interface DiskBackend {
   void createFromImage(VmName vm, Path image, ByteSize size);
 
   /**
+   * {@link #createFromImage} for a disk another tool owns ({@code kube-cluster}'s golden): a
+   * backend that marks its disks (ZFS user properties) marks it with {@code owner} and {@code
+   * role}; one that keeps no marks makes the same disk.
+   */
+  default void createFromImage(VmName vm, Path image, ByteSize size, String owner, String role) {
+    createFromImage(vm, image, size);
+  }
+
+  /**
    * Freezes the VM's disk as it is now under {@code name}. When {@link #liveSnapshots()} is false
    * the domain must be shut off; otherwise pausing it is enough.
    */

@@ -170,9 +170,14 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
 
   @Override
   public void createFromImage(VmName vm, Path image, ByteSize size) {
+    createFromImage(vm, image, size, "kvm-create", "vm");
+  }
+
+  @Override
+  public void createFromImage(VmName vm, Path image, ByteSize size, String owner, String role) {
     removePartial(vm);
     DatasetName ds = dataset(vm);
-    Map<String, String> props = properties(Ownership.of("kvm-create", "vm", clock.instant()), true);
+    Map<String, String> props = properties(Ownership.of(owner, role, clock.instant()), true);
     props.put(COPYING, image.toString());
     zfs.createVolume(ds, size, true, props);
     awaitDevice(ds);
