@@ -11,6 +11,7 @@ import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kvm.Hypervisor;
+import dev.kldload.kvm.libvirt.VirtProbe;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
 import dev.kldload.net.NameResolver;
@@ -44,6 +45,7 @@ public final class CliHarness {
   private Optional<HostInfo> hostInfo = Optional.empty();
   private Optional<WireGuard> wireGuard = Optional.empty();
   private Optional<HostNetwork> hostNetwork = Optional.empty();
+  private Optional<VirtProbe.Result> virtualisation = Optional.empty();
   private Optional<Function<KnownHosts, RemoteShell>> remoteShell = Optional.empty();
   private Optional<Function<Path, Cluster>> cluster = Optional.empty();
   private Clock clock = Clock.systemUTC();
@@ -110,6 +112,12 @@ public final class CliHarness {
   /** SSH to cluster nodes pinned to the given known_hosts, e.g. an {@code InMemoryRemoteShell}. */
   public CliHarness remoteShell(Function<KnownHosts, RemoteShell> value) {
     this.remoteShell = Optional.of(value);
+    return this;
+  }
+
+  /** What the hardware virtualisation probe finds. */
+  public CliHarness virtualisation(VirtProbe.Result value) {
+    this.virtualisation = Optional.of(value);
     return this;
   }
 
@@ -239,6 +247,11 @@ public final class CliHarness {
     @Override
     public HostInfo hostInfo() {
       return hostInfo.orElseGet(host::hostInfo);
+    }
+
+    @Override
+    public VirtProbe.Result hardwareVirtualisation() {
+      return virtualisation.orElseGet(host::hardwareVirtualisation);
     }
 
     @Override

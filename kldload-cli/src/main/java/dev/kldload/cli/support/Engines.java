@@ -8,6 +8,7 @@ import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kvm.Hypervisor;
+import dev.kldload.kvm.libvirt.VirtProbe;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
 import dev.kldload.net.NameResolver;
@@ -62,6 +63,12 @@ public interface Engines {
 
   /** Memory, load, uptime, ARC and service states of this host. */
   HostInfo hostInfo();
+
+  /**
+   * Whether guests run with hardware virtualisation here: a tiny guest booted with a short
+   * deadline, since {@code /dev/kvm} can open on hosts where every guest hangs.
+   */
+  VirtProbe.Result hardwareVirtualisation();
 
   /** What {@code doctor} checks, with the libvirt URI in effect. */
   List<Probe> probes(String libvirtUri);

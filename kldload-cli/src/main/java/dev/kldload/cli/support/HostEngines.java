@@ -176,6 +176,11 @@ public final class HostEngines implements Engines {
   }
 
   @Override
+  public VirtProbe.Result hardwareVirtualisation() {
+    return virtProbe().probe();
+  }
+
+  @Override
   public List<Probe> probes(String libvirtUri) {
     List<Probe> probes = new ArrayList<>();
     probes.addAll(CoreProbes.all());

@@ -49,6 +49,14 @@ public enum ConfigKey {
   NODE_ROOT(
       "node.root", "/", "file system root the node-side kube tools work on (a chroot, tests)"),
   KUBE_GOLDEN("kube.golden", "k8s-golden", "the golden VM kube-cluster clones its nodes from"),
+  KUBE_GOLDEN_CACHE(
+      "kube.golden-cache",
+      "/var/cache/kldload/golden",
+      "where kube-cluster golden keeps built root file systems (by recipe)"),
+  KUBE_GOLDEN_MIRROR(
+      "kube.golden-mirror",
+      null,
+      "the Debian archive the golden is built from (default: the host's apt sources)"),
   KUBE_HOSTS_FILE(
       "kube.hosts-file", "/etc/hosts", "where kube-cluster keeps its nodes' names (its own block)"),
   KUBE_REACH_SECONDS(

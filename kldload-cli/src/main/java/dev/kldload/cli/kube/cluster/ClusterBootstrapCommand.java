@@ -14,6 +14,8 @@ import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.ClusterName;
+import dev.kldload.kube.golden.GoldenBuilder;
+import dev.kldload.kube.golden.GoldenRequest;
 import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.Admission;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
@@ -105,6 +107,14 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
   @Option(names = "--name", paramLabel = "NAME", description = "Cluster name.")
   String name;
 
+  @Option(
+      names = "--image",
+      paramLabel = "PATH",
+      description =
+          "Build the golden from this disk image (raw or qcow2, with its own boot loader)"
+              + " instead of Debian packages; only when there is no golden yet.")
+  Path image;
+
   @Option(names = "-f", paramLabel = "FILE", description = "Cluster file (YAML).")
   Path file;
 
@@ -163,15 +173,29 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
       Admission.Verdict verdict = Admission.check(cluster.value(), sizes, layout, seen);
       verdict.warnings().forEach(w -> cli.warn("warning: " + w.message() + " (" + w.hint() + ")"));
       refuse(verdict.refusals());
-      if (phase.includes(Phase.CLONES) && !seen.goldenExists()) {
-        throw KldloadException.precondition(
+      // the golden phase: built first, on its own plan, when the nodes need one that is not there
+      boolean goldenMissing = !seen.goldenExists();
+      if (phase.includes(Phase.GOLDEN) && goldenMissing) {
+        GoldenBuilder golden = ctx.goldenBuilder(cpHost);
+        GoldenRequest goldenRequest =
+            ctx.goldenRequest(Optional.of(sizes.disk()), spec.image(), false);
+        int built =
+            Mutation.of(cli, List.of("kvm", "golden"), "kube-cluster golden " + ctx.golden())
+                .dryRun(mutation.dryRun())
+                .output(output)
+                .run(() -> golden.plan(goldenRequest));
+        if (built != ExitCode.OK.code()) {
+          return built;
+        }
+        goldenMissing = mutation.dryRun();
+      }
+      // a dry-run without the golden plans up to the nodes' addresses: clones copy its definition
+      boolean clonesPlanned = phase.includes(Phase.CLONES) && !goldenMissing;
+      if (goldenMissing && phase.includes(Phase.CLONES)) {
+        cli.warn(
             "golden "
                 + ctx.golden()
-                + " (its domain and disk snapshot @"
-                + ClusterContext.GOLDEN_SNAPSHOT
-                + ") does not exist on "
-                + cpHost,
-            "build it with 'kube-cluster golden', or set kube.golden to an existing one");
+                + " does not exist yet: the nodes' domains are planned once it is built");
       }
       DefaultNetwork network = new DefaultNetwork(ctx.hypervisor(cpHost), ctx.plan);
       List<Step> preflight = network.steps();
@@ -225,6 +249,14 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                       }
                       NodeSeeds seeds = ctx.seeds(admitted, hostStore);
                       holder.seeds = seeds;
+                      if (!clonesPlanned) {
+                        return Plan.builder("kube-cluster-bootstrap-" + cluster)
+                            .addAll(preflight)
+                            .addAll(
+                                new AddressReservations(ctx::hypervisor, DefaultNetwork.NAME)
+                                    .steps(manifest, preflight.stream().map(Step::id).toList()))
+                            .build();
+                      }
                       holder.bootstrap = ctx.bootstrap(seeds, ctx.hostMesh(hostStore));
                       return plan(ctx, holder.bootstrap, manifest, phase, preflight, shell, known);
                     });
@@ -284,7 +316,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
         Optional.ofNullable(controlPlanes),
         Optional.ofNullable(workers),
         Optional.ofNullable(disk).map(Sizes::disk),
-        Optional.empty(),
+        Optional.ofNullable(image),
         Optional.empty(),
         ClusterSpec.Group.EMPTY,
         new ClusterSpec.Group(
@@ -390,15 +422,19 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
     }
     List<Path> written =
         new ArrayList<>(new PlanDirectory(ctx.plan, holder.seeds).write(planDir, holder.manifest));
-    holder
-        .bootstrap
-        .domainXmls(holder.manifest, ctx.goldenSnapshot())
-        .forEach(
-            (node, xml) -> {
-              Path at = planDir.resolve(node).resolve("domain.xml");
-              PrivateFiles.write(at, xml);
-              written.add(at);
-            });
+    if (holder.bootstrap == null) {
+      cli.warn("no domain.xml: the golden the nodes are cloned from does not exist yet");
+    } else {
+      holder
+          .bootstrap
+          .domainXmls(holder.manifest, ctx.goldenSnapshot())
+          .forEach(
+              (node, xml) -> {
+                Path at = planDir.resolve(node).resolve("domain.xml");
+                PrivateFiles.write(at, xml);
+                written.add(at);
+              });
+    }
     cli.warn("wrote " + written.size() + " files under " + planDir);
   }
 

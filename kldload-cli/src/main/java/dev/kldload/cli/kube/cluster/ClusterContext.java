@@ -8,10 +8,14 @@ import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kube.golden.AptSources;
+import dev.kldload.kube.golden.GoldenBuilder;
+import dev.kldload.kube.golden.GoldenRequest;
 import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.ClusterDestroy;
@@ -29,6 +33,7 @@ import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.disk.ZvolBackend;
+import dev.kldload.kvm.libvirt.VirtProbe;
 import dev.kldload.kvm.seed.AdminKey;
 import dev.kldload.kvm.seed.HostKeys;
 import dev.kldload.kvm.seed.NoCloudSeed;
@@ -160,6 +165,61 @@ final class ClusterContext implements AutoCloseable {
           "give a whole number from 1, e.g. 600");
     }
     return ClusterReach.Deadlines.of(Duration.ofSeconds(Long.parseLong(text)));
+  }
+
+  /**
+   * The domain type for the golden and so for every node: {@code kvm.virt-type} when it was set; by
+   * default {@code kvm} where a probe guest really runs under it, else {@code qemu}, said once.
+   */
+  String virtType() {
+    String configured = config.require(ConfigKey.KVM_VIRT_TYPE);
+    if (!configured.equals("kvm")
+        || !config.source(ConfigKey.KVM_VIRT_TYPE).orElse("").equals("default")) {
+      return configured;
+    }
+    VirtProbe.Result probe = engines.hardwareVirtualisation();
+    if (probe.accel() == VirtProbe.Accel.KVM) {
+      return "kvm";
+    }
+    cli.warn(
+        "hardware virtualisation does not run guests here ("
+            + probe.reason()
+            + "): the golden and its nodes use qemu (software emulation)");
+    return "qemu";
+  }
+
+  /** The golden's builder on {@code uri}'s hypervisor and this host's disks. */
+  GoldenBuilder goldenBuilder(String uri) {
+    return new GoldenBuilder(
+        hypervisor(uri),
+        disks(),
+        runner(),
+        AptSources.ofHost(),
+        Path.of(config.require(ConfigKey.KUBE_GOLDEN_CACHE)),
+        imagesDir());
+  }
+
+  /** What {@code golden} builds: the configured name and mirror, on network {@code default}. */
+  GoldenRequest goldenRequest(Optional<ByteSize> disk, Optional<Path> image, boolean rebuild) {
+    GoldenRequest request =
+        GoldenRequest.defaults(virtType()).withName(golden()).withRebuild(rebuild);
+    if (disk.isPresent()) {
+      request =
+          new GoldenRequest(
+              request.name(),
+              disk.get(),
+              request.virtType(),
+              request.network(),
+              request.image(),
+              request.imageBoot(),
+              request.mirror(),
+              request.rebuild());
+    }
+    if (image.isPresent()) {
+      request = request.withImage(image.get(), Optional.empty());
+    }
+    Optional<String> mirror = config.get(ConfigKey.KUBE_GOLDEN_MIRROR);
+    return mirror.isPresent() ? request.withMirror(mirror.get()) : request;
   }
 
   Path imagesDir() {

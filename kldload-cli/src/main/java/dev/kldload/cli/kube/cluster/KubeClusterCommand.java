@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     subcommands = {
       ClusterBootstrapCommand.class,
+      ClusterGoldenCommand.class,
       ClusterStatusCommand.class,
       ClusterStartCommand.class,
       ClusterStopCommand.class,

@@ -124,12 +124,20 @@ class ClusterBootstrapCommandTest {
   }
 
   @Test
-  @DisplayName("without the golden, bootstrap up to the clones exits 6 naming it; nothing changed")
-  void goldenMissing() {
-    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--until", "clones");
-    assertThat(r.exit()).as(r.toString()).isEqualTo(6);
-    assertThat(r.err()).contains("golden k8s-golden", "kube-cluster golden");
+  @DisplayName(
+      "without the golden, a dry-run plans the golden's build from packages first and the nodes'"
+          + " addresses, says the domains wait for the golden, and changes nothing")
+  void goldenMissingDryRun() throws Exception {
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--until", "clones", "--dry-run");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("golden/debootstrap", "golden/snapshot", "network/reserve/kldload-cp");
+    assertThat(r.out()).doesNotContain("clones/kldload-cp/define");
+    assertThat(r.err()).contains("golden k8s-golden does not exist yet");
     assertThat(dir.resolve("state/clusters")).doesNotExist();
+    assertThat(bed.hypervisor.domains()).isEmpty();
+    assertThat(dir.resolve("golden-cache")).doesNotExist();
   }
 
   @Test

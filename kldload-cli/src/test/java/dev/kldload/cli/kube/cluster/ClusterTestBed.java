@@ -104,6 +104,7 @@ final class ClusterTestBed {
         .env("KLDLOAD_KVM_VIRT_TYPE", "qemu")
         .env("KLDLOAD_KUBE_HOSTS_FILE", dir.resolve("hosts").toString())
         .env("KLDLOAD_KUBE_BUNDLE", dir.resolve("bundle").toString())
+        .env("KLDLOAD_KUBE_GOLDEN_CACHE", dir.resolve("golden-cache").toString())
         .env("KLDLOAD_NET_WIREGUARD_DIR", dir.resolve("wireguard").toString())
         .env("KLDLOAD_NET_NFT_FILE", dir.resolve("nftables.nft").toString())
         .env("KLDLOAD_NET_BOOT_UNITS", "false")
