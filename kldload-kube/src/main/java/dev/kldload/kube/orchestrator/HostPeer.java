@@ -54,7 +54,13 @@ public record HostPeer(NodeId id, Endpoint endpoint, Map<PlaneKind, WgKey> keys)
         plan.hostId(), Endpoint.parse(plan.hostBridgeAddress().getHostAddress()), keys);
   }
 
+  /**
+   * The host as a mesh node that keeps its tunnels alive (the "nat" flag: keepalive 25 s on both
+   * sides of every host–node pair). WireGuard shakes hands only when there is traffic; with
+   * keepalive the host has a fresh handshake with every node at any time, so bootstrap can prove
+   * each tunnel and status never reads a quiet, healthy node as stale.
+   */
   public MeshNode meshNode() {
-    return new MeshNode(id, endpoint, false, keys);
+    return new MeshNode(id, endpoint, true, keys);
   }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 /** {@code kube-cluster}: a cluster of ZFS-cloned VMs on this host, from one command. */
 @Command(
     name = "kube-cluster",
-    header = "Kubernetes on ZFS-cloned KVM virtual machines: bootstrap, status, destroy.",
+    header =
+        "Kubernetes on ZFS-cloned VMs: golden, bootstrap, status, start, stop, scale, destroy.",
     description = {
       "A cluster is recorded in <state-dir>/clusters/<name>/cluster.json (0600) with every node's",
       "name, id, MAC, LAN address, WireGuard and SSH host public keys; private keys beside it in",
