@@ -2,11 +2,13 @@ package dev.kldload.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -48,6 +50,7 @@ class DebIT {
         .contains("./lib/systemd/system/kldload-nftables.service")
         .contains("./lib/systemd/system/kldload-snapshot.service")
         .contains("./lib/systemd/system/kldload-snapshot.timer")
+        .contains("./lib/systemd/system/kldload-cluster@.service")
         .contains("./usr/share/bash-completion/completions/kldload")
         .contains("./usr/share/zsh/vendor-completions/_kldload")
         .contains("./usr/share/man/man1/kldload.1.gz")
@@ -101,8 +104,9 @@ class DebIT {
     try (Stream<Path> files = Files.list(tmp.resolve("lib/systemd/system"))) {
       files.map(Path::toString).sorted().forEach(units::add);
     }
-    assertThat(units).hasSize(3);
-    // --root: ExecStart=/usr/bin/ksnap resolves inside the unpacked package. The root also gets
+    assertThat(units).hasSize(4);
+    // --root: ExecStart=/usr/bin/ksnap (and kube-cluster) resolves inside the unpacked package. The
+    // root also gets
     // the host's nft (ExecStart=nft) and the host's targets (sysinit.target, timers.target), and
     // man finds the package's pages (Documentation=man:ksnap(1)) beside the host's (man:nft(8)).
     Requirements.require(Requirements.onPath("nft"), "nft (apt-get install nftables)");
@@ -126,5 +130,56 @@ class DebIT {
             false);
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.err()).as("%s", r).doesNotContainIgnoringCase("error").doesNotContain("kldload-");
+  }
+
+  @Test
+  @DisplayName(
+      "kldload-cluster@.service runs kube-cluster start/stop with options it accepts, and gives"
+          + " start longer than its own waits")
+  void clusterUnit(@TempDir Path tmp) throws IOException {
+    Proc x = Proc.run("dpkg-deb", "-x", Built.deb().toString(), tmp.toString());
+    assertThat(x.exit()).as("%s", x).isZero();
+    Map<String, String> unit = new LinkedHashMap<>();
+    for (String line :
+        Files.readAllLines(tmp.resolve("lib/systemd/system/kldload-cluster@.service"))) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && !line.startsWith("#")) {
+        unit.merge(line.substring(0, eq), line.substring(eq + 1), (a, b) -> a + " " + b);
+      }
+    }
+    assertThat(unit)
+        .containsEntry("Type", "oneshot")
+        .containsEntry("RemainAfterExit", "yes")
+        .containsEntry("SuccessExitStatus", "3")
+        .containsEntry("WantedBy", "multi-user.target");
+    assertThat(unit.get("After")).contains("libvirtd.service", "network-online.target");
+    assertThat(unit.get("Wants")).contains("libvirtd.service", "network-online.target");
+    // the unit's command lines as systemd runs them for kldload-cluster@lab, on a host without
+    // that cluster: a usage error (exit 2) would mean an option the tool does not have; exit 4
+    // is the tool looking the named cluster up
+    Path state = Files.createDirectories(tmp.resolve("state"));
+    for (String key : List.of("ExecStart", "ExecStop")) {
+      List<String> argv = new ArrayList<>(List.of(unit.get(key).replace("%i", "lab").split(" ")));
+      assertThat(argv.get(0)).isEqualTo("/usr/bin/kube-cluster");
+      assertThat(tmp.resolve("usr/bin/kube-cluster")).isSymbolicLink();
+      argv.set(0, Built.RUNTIME.resolve("bin/kube-cluster").toString());
+      Proc r =
+          Proc.run(
+              argv,
+              Map.of(
+                  "KLDLOAD_STATE_DIR", state.toString(),
+                  "KLDLOAD_LOG_DIR", tmp.resolve("log").toString()),
+              false);
+      assertThat(r.exit()).as("%s", r).isEqualTo(4);
+      assertThat(r.err()).as("%s", r).contains("cluster lab does not exist");
+    }
+    // start waits for a lease, SSH and cloud-init, then the handshakes: four waits in a row
+    long reach = Long.parseLong(ConfigKey.KUBE_REACH_SECONDS.defaultValue().orElseThrow());
+    assertThat(minutes(unit.get("TimeoutStartSec")) * 60).isGreaterThan(4 * reach);
+  }
+
+  private static long minutes(String systemdSpan) {
+    assertThat(systemdSpan).matches("[0-9]+min");
+    return Long.parseLong(systemdSpan.replace("min", ""));
   }
 }
