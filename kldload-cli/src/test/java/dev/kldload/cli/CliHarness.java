@@ -11,7 +11,7 @@ import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kvm.Hypervisor;
-import dev.kldload.kvm.libvirt.VirtProbe;
+import dev.kldload.kvm.Virtualisation;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
 import dev.kldload.net.NameResolver;
@@ -45,7 +45,7 @@ public final class CliHarness {
   private Optional<HostInfo> hostInfo = Optional.empty();
   private Optional<WireGuard> wireGuard = Optional.empty();
   private Optional<HostNetwork> hostNetwork = Optional.empty();
-  private Optional<VirtProbe.Result> virtualisation = Optional.empty();
+  private Optional<Virtualisation> virtualisation = Optional.empty();
   private Optional<Function<KnownHosts, RemoteShell>> remoteShell = Optional.empty();
   private Optional<Function<Path, Cluster>> cluster = Optional.empty();
   private Clock clock = Clock.systemUTC();
@@ -116,7 +116,7 @@ public final class CliHarness {
   }
 
   /** What the hardware virtualisation probe finds. */
-  public CliHarness virtualisation(VirtProbe.Result value) {
+  public CliHarness virtualisation(Virtualisation value) {
     this.virtualisation = Optional.of(value);
     return this;
   }
@@ -250,7 +250,7 @@ public final class CliHarness {
     }
 
     @Override
-    public VirtProbe.Result hardwareVirtualisation() {
+    public Virtualisation hardwareVirtualisation() {
       return virtualisation.orElseGet(host::hardwareVirtualisation);
     }
 

@@ -8,7 +8,7 @@ import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kvm.Hypervisor;
-import dev.kldload.kvm.libvirt.VirtProbe;
+import dev.kldload.kvm.Virtualisation;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
 import dev.kldload.net.NameResolver;
@@ -68,7 +68,7 @@ public interface Engines {
    * Whether guests run with hardware virtualisation here: a tiny guest booted with a short
    * deadline, since {@code /dev/kvm} can open on hosts where every guest hangs.
    */
-  VirtProbe.Result hardwareVirtualisation();
+  Virtualisation hardwareVirtualisation();
 
   /** What {@code doctor} checks, with the libvirt URI in effect. */
   List<Probe> probes(String libvirtUri);

@@ -17,6 +17,7 @@ import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kube.ssh.jsch.JschRemoteShell;
 import dev.kldload.kvm.Hypervisor;
+import dev.kldload.kvm.Virtualisation;
 import dev.kldload.kvm.libvirt.KvmProbes;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
 import dev.kldload.kvm.libvirt.VirtProbe;
@@ -176,8 +177,9 @@ public final class HostEngines implements Engines {
   }
 
   @Override
-  public VirtProbe.Result hardwareVirtualisation() {
-    return virtProbe().probe();
+  public Virtualisation hardwareVirtualisation() {
+    VirtProbe.Result result = virtProbe().probe();
+    return new Virtualisation(result.accel() == VirtProbe.Accel.KVM, result.reason());
   }
 
   @Override

@@ -8,9 +8,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Human progress on stderr: one permanent line per finished step with its elapsed time; on a TTY
- * also a live status line ("[3/10] clone-web01, clone-web02") that is redrawn in place. Dry-runs
- * print nothing here: their plan is the command's data, rendered on stdout by the caller.
+ * Human progress on stderr: one permanent line per finished step, prefixed with {@code [mm:ss]}
+ * since the plan started, with the step's own elapsed time; on a TTY also a live status line
+ * ("[3/10] clone-web01, clone-web02") that is redrawn in place. Dry-runs print nothing here: their
+ * plan is the command's data, rendered on stdout by the caller.
  */
 public final class StderrProgress implements ProgressListener {
   private final PrintWriter err;
@@ -21,6 +22,7 @@ public final class StderrProgress implements ProgressListener {
   private int finished;
   private boolean dryRun;
   private boolean liveShown;
+  private long startedNanos;
 
   /** {@code verbosity}: -1 quiet (failures only), 0 normal, 1+ also step notes. */
   public StderrProgress(PrintWriter err, Terminal terminal, int verbosity) {
@@ -34,6 +36,7 @@ public final class StderrProgress implements ProgressListener {
     this.total = plan.size();
     this.finished = 0;
     this.dryRun = dryRun;
+    this.startedNanos = System.nanoTime();
     if (!dryRun && verbosity >= 0) {
       println(plan.name() + ": " + total + (total == 1 ? " step" : " steps"));
     }
@@ -71,7 +74,8 @@ public final class StderrProgress implements ProgressListener {
             default -> paint("33", "-");
           };
       StringBuilder line =
-          new StringBuilder("  ")
+          new StringBuilder(sinceStart())
+              .append(' ')
               .append(mark)
               .append(' ')
               .append(outcome.stepId())
@@ -161,6 +165,12 @@ public final class StderrProgress implements ProgressListener {
 
   private String paint(String code, String text) {
     return terminal.colorOnStderr() ? "\033[" + code + "m" + text + "\033[0m" : text;
+  }
+
+  /** {@code [mm:ss]} since the plan started, as the original tools prefixed their lines. */
+  private String sinceStart() {
+    long s = Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds();
+    return String.format(Locale.ROOT, "[%02d:%02d]", s / 60, s % 60);
   }
 
   static String seconds(Duration d) {

@@ -23,10 +23,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -424,8 +426,7 @@ public final class GoldenBuilder {
     // services must not start in a chroot; removed again when the guest is sealed
     put(root, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 101\n");
     Files.setPosixFilePermissions(
-        root.resolve("usr/sbin/policy-rc.d"),
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        root.resolve("usr/sbin/policy-rc.d"), PosixFilePermissions.fromString("rwxr-xr-x"));
     put(
         root,
         "etc/apt/apt.conf.d/90kldload",
@@ -497,7 +498,7 @@ public final class GoldenBuilder {
 
   /** Deletes the files below {@code dir} (not following links), keeping the directories. */
   private static void emptyFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     Files.walkFileTree(

@@ -3,6 +3,7 @@ package dev.kldload.kube.golden;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ public record GoldenRecipe(
 
   public GoldenRecipe {
     packages = List.copyOf(packages);
-    files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
+    files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
     commands = commands.stream().map(List::copyOf).toList();
   }
 

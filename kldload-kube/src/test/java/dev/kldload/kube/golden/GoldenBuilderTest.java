@@ -27,8 +27,11 @@ import dev.kldload.kvm.disk.ZvolBackend;
 import dev.kldload.kvm.xml.DirectBoot;
 import dev.kldload.kvm.xml.DomainDefinition;
 import dev.kldload.zfs.InMemoryZfs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,7 +97,7 @@ class GoldenBuilderTest {
               Files.writeString(
                   mountinfo,
                   "36 25 0:5 / " + argv.get(argv.size() - 1) + " rw - x x rw\n",
-                  java.nio.file.StandardOpenOption.APPEND);
+                  StandardOpenOption.APPEND);
           case "umount" -> {
             List<String> lines = new ArrayList<>(Files.readAllLines(mountinfo));
             lines.removeIf(l -> l.split(" ")[4].equals(argv.get(1)));
@@ -105,13 +108,13 @@ class GoldenBuilderTest {
           case "qemu-img" -> {}
           default -> throw new AssertionError("unexpected program run: " + spec.display());
         }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return new ProcessResult(spec, 0, "", "", Duration.ZERO);
     }
 
-    private void chroot(Path root, List<String> command) throws java.io.IOException {
+    private void chroot(Path root, List<String> command) throws IOException {
       assertThat(mountinfo).content().contains(root.resolve("proc").toString());
       if (command.subList(0, 2).equals(List.of("apt-get", "install"))) {
         Files.createDirectories(root.resolve("boot"));

@@ -30,10 +30,10 @@ import dev.kldload.kube.orchestrator.NodeSeeds;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kvm.Hypervisor;
+import dev.kldload.kvm.Virtualisation;
 import dev.kldload.kvm.disk.DiskBackend;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.disk.ZvolBackend;
-import dev.kldload.kvm.libvirt.VirtProbe;
 import dev.kldload.kvm.seed.AdminKey;
 import dev.kldload.kvm.seed.HostKeys;
 import dev.kldload.kvm.seed.NoCloudSeed;
@@ -177,8 +177,8 @@ final class ClusterContext implements AutoCloseable {
         || !config.source(ConfigKey.KVM_VIRT_TYPE).orElse("").equals("default")) {
       return configured;
     }
-    VirtProbe.Result probe = engines.hardwareVirtualisation();
-    if (probe.accel() == VirtProbe.Accel.KVM) {
+    Virtualisation probe = engines.hardwareVirtualisation();
+    if (probe.hardware()) {
       return "kvm";
     }
     cli.warn(
