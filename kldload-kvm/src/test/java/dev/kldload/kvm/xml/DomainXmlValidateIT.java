@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every XML we generate passes libvirt's own schema check. */
-class DomainXmlValidateIT {
+public class DomainXmlValidateIT {
   @TempDir Path dir;
 
   @BeforeAll

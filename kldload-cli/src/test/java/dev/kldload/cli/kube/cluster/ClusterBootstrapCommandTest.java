@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kldload.cli.CliHarness;
+import dev.kldload.core.testing.Requirements;
 import dev.kldload.kvm.DomainState;
+import dev.kldload.kvm.InMemoryHypervisor;
 import dev.kldload.kvm.VmDomain;
+import dev.kldload.kvm.xml.DomainXmlValidateIT;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +95,35 @@ class ClusterBootstrapCommandTest {
     CliHarness.Result again =
         bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "mesh");
     assertThat(again.exit()).as(again.toString()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "node groups on two libvirt hosts (cluster file): each node's domain, reservation and start"
+          + " go through its own host's connection, and the manifest names it")
+  void twoHosts() throws Exception {
+    bed.withGolden();
+    InMemoryHypervisor second = new InMemoryHypervisor();
+    second.define(bed.hypervisor.domain("k8s-golden").orElseThrow().xml());
+    Path spec = dir.resolve("lab.yaml");
+    Files.writeString(
+        spec,
+        "control-planes: 1\nworkers: 2\ncontrol-plane: {host: 'test:///default'}\n"
+            + "worker: {host: 'test:///second'}\n");
+    CliHarness.Result r =
+        bed.cli()
+            .hypervisor(uri -> uri.equals("test:///second") ? second : bed.hypervisor)
+            .exec("kube-cluster", "bootstrap", "-f", spec.toString(), "--until", "clones");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(bed.hypervisor.domain("kldload-cp")).isPresent();
+    assertThat(bed.hypervisor.domain("kldload-w-1")).isEmpty();
+    assertThat(second.domain("kldload-w-1")).isPresent();
+    assertThat(second.domain("kldload-w-2")).isPresent();
+    assertThat(second.dhcpHosts("default")).hasSize(2);
+    assertThat(bed.hypervisor.dhcpHosts("default")).hasSize(1);
+    JsonNode manifest =
+        new ObjectMapper().readTree(dir.resolve("state/clusters/kldload/cluster.json").toFile());
+    assertThat(manifest.path("nodes").get(1).path("host").asText()).isEqualTo("test:///second");
   }
 
   @Test
@@ -200,6 +232,12 @@ class ClusterBootstrapCommandTest {
       }
     }
     assertThat(plan.resolve("cluster.yaml")).isRegularFile();
+    Requirements.require(
+        Requirements.onPath("virt-xml-validate"), "virt-xml-validate (libvirt-clients)");
+    for (String node : List.of("kldload-cp", "kldload-w-1", "kldload-w-2")) {
+      DomainXmlValidateIT.assertValid(
+          Files.readString(plan.resolve(node).resolve("domain.xml")), dir);
+    }
     assertThat(dir.resolve("state/clusters")).doesNotExist();
     assertThat(dir.resolve("state/net")).doesNotExist();
     assertThat(bed.hypervisor.domains()).hasSize(1);
