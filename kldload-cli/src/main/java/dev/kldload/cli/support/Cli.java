@@ -32,6 +32,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -196,6 +197,12 @@ public final class Cli {
    * KldloadException}.
    */
   public ExitCode runPlan(Plan plan, boolean dryRun, OutputFormat format) {
+    return runPlan(plan, dryRun, format, result -> {});
+  }
+
+  /** As {@link #runPlan(Plan, boolean, OutputFormat)}; {@code seen} gets every step's outcome. */
+  public ExitCode runPlan(
+      Plan plan, boolean dryRun, OutputFormat format, Consumer<PlanResult> seen) {
     ProgressListener progress =
         format == OutputFormat.TABLE
             ? new StderrProgress(err, terminal(), verbosity())
@@ -217,6 +224,7 @@ public final class Cli {
     if (dryRun) {
       renderPlan(result, format);
     }
+    seen.accept(result);
     result.throwIfFailed();
     return result.exitCode();
   }

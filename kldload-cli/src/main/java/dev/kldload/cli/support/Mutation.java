@@ -4,8 +4,10 @@ import dev.kldload.core.ExitCode;
 import dev.kldload.core.lock.HeldLocks;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.PlanResult;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +32,7 @@ public final class Mutation {
   private OutputFormat format = OutputFormat.TABLE;
   private Optional<String> question = Optional.empty();
   private Runnable afterDryRun = () -> {};
+  private Consumer<PlanResult> seen = result -> {};
 
   private Mutation(Cli cli, List<String> lockScopes, String holder) {
     this.cli = cli;
@@ -88,6 +91,12 @@ public final class Mutation {
     return this;
   }
 
+  /** Gets every step's outcome once the plan ran (a step's time, for a summary). */
+  public Mutation onResult(Consumer<PlanResult> value) {
+    this.seen = value;
+    return this;
+  }
+
   /**
    * Locks, builds the plan, confirms and runs it; returns the exit code. When a step of a real run
    * fails, the plan engine undoes what that run applied; an interrupted run keeps it.
@@ -99,7 +108,7 @@ public final class Mutation {
         cli.warn(holder + ": not confirmed; nothing was changed");
         return ExitCode.USAGE.code();
       }
-      int code = cli.runPlan(built, dryRun, format).code();
+      int code = cli.runPlan(built, dryRun, format, seen).code();
       if (dryRun) {
         afterDryRun.run();
       }

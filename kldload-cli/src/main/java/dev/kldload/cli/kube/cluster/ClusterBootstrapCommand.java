@@ -12,6 +12,7 @@ import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
+import dev.kldload.core.plan.StepStatus;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.ClusterName;
 import dev.kldload.kube.golden.GoldenBuilder;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -212,6 +214,15 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                 .dryRun(mutation.dryRun())
                 .output(output)
                 .afterDryRun(() -> writePlanDir(ctx, holder))
+                .onResult(
+                    result ->
+                        result.outcomes().stream()
+                            .filter(o -> o.stepId().matches("clones/[^/]+/disk"))
+                            .filter(o -> o.status() == StepStatus.APPLIED)
+                            .forEach(
+                                o ->
+                                    holder.cloneMillis.put(
+                                        o.stepId().split("/")[1], o.elapsed().toMillis())))
                 .run(
                     () -> {
                       // identities are decided under the lock, once, and saved before use
@@ -262,7 +273,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                     });
       }
       if (!mutation.dryRun() && code != ExitCode.USAGE.code() && holder.manifest != null) {
-        nodeTable(holder.manifest);
+        nodeTable(holder.manifest, holder.cloneMillis);
       }
       return code;
     }
@@ -305,6 +316,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
 
   /** What pre-flight would write into a plan directory is known once the plan is built. */
   private static final class Holder {
+    final Map<String, Long> cloneMillis = new ConcurrentHashMap<>();
     ClusterManifest manifest;
     NodeSeeds seeds;
     ClusterBootstrap bootstrap;
@@ -439,9 +451,17 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
   }
 
   /** A row of the final table. */
-  record NodeRow(String name, String role, String host, String lan, String wgMgmt, String wgK8s) {}
+  record NodeRow(
+      String name,
+      String role,
+      String host,
+      String lan,
+      String wgMgmt,
+      String wgK8s,
+      Long cloneMillis) {}
 
-  private void nodeTable(ClusterManifest manifest) {
+  /** The nodes; a node cloned by this run shows how long its disk clone took. */
+  private void nodeTable(ClusterManifest manifest, Map<String, Long> cloneMillis) {
     List<NodeRow> rows =
         manifest.nodes().stream()
             .map(
@@ -452,7 +472,8 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                         n.host(),
                         n.lanAddress(),
                         n.mgmtAddress(),
-                        n.k8sAddress()))
+                        n.k8sAddress(),
+                        cloneMillis.get(n.name())))
             .toList();
     output
         .renderer()
@@ -465,7 +486,8 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                 .column("HOST", NodeRow::host)
                 .column("LAN", NodeRow::lan)
                 .column("WG-MGMT", NodeRow::wgMgmt)
-                .column("WG-K8S", NodeRow::wgK8s));
+                .column("WG-K8S", NodeRow::wgK8s)
+                .right("CLONE MS", r -> r.cloneMillis() == null ? "-" : r.cloneMillis()));
     cli.out().flush();
   }
 }

@@ -40,6 +40,7 @@ class ClusterBootstrapCommandTest {
         bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "mesh");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.err()).contains("1 control plane(s)", "2 worker(s)");
+    assertThat(r.out()).contains("CLONE MS").doesNotContain(" - \n");
     List<String> nodes = List.of("kldload-cp", "kldload-w-1", "kldload-w-2");
     for (String node : nodes) {
       VmDomain d = bed.hypervisor.domain(node).orElseThrow();
@@ -71,6 +72,8 @@ class ClusterBootstrapCommandTest {
     assertThat(again.err()).doesNotContain("\"applied\"");
     JsonNode table = new ObjectMapper().readTree(again.out());
     assertThat(table.path("items")).hasSize(3);
+    // nothing was cloned by the second run
+    assertThat(table.path("items").get(0).path("cloneMillis").isNull()).isTrue();
     assertThat(Files.readAllLines(dir.resolve("hosts"))).isEqualTo(hosts);
   }
 
