@@ -66,7 +66,7 @@ class ClusterZvolLabIT {
     Requirements.require(
         Files.exists(Path.of("/dev/zfs")) && Requirements.isRoot(),
         "a ZFS kernel module and root (lab VM)");
-    for (String tool : List.of("xorriso", "ssh-keygen")) {
+    for (String tool : List.of("qemu-img", "xorriso", "ssh-keygen")) {
       Requirements.require(Requirements.onPath(tool), tool + " (lab VM packages.txt)");
     }
     if (!RUNNER.run(ProcessSpec.of("zpool", "list", "-H", POOL).readOnly().build()).ok()) {
@@ -156,7 +156,7 @@ class ClusterZvolLabIT {
    */
   private void golden() throws Exception {
     Path image = dir.resolve("golden.raw");
-    RUNNER.check("truncate", "-s", "64M", image.toString());
+    RUNNER.check("truncate", "-s", "1M", image.toString());
     disks.createFromImage(GOLDEN, image, ByteSize.ofGigabytes(1), ClusterBootstrap.OWNER, "golden");
     disks.snapshot(GOLDEN, "golden");
     libvirt.define(
