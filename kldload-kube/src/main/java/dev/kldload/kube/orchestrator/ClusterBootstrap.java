@@ -271,7 +271,10 @@ public final class ClusterBootstrap {
             .creates(disk.toString())
             .doneWhen(c -> backend.exists(vm) && !backend.partial(vm))
             .undo(c -> backend.destroy(vm))
-            .apply(c -> backend.cloneFrom(snapshot, vm)));
+            .apply(
+                c ->
+                    backend.cloneFrom(
+                        snapshot, vm, OWNER, node.role() == Role.CONTROL_PLANE ? "cp" : "worker")));
     builder.add(
         Step.named(prefix + "seed")
             .description("write the seed " + iso + " (identity, keys, mesh, firewall; 0600)")

@@ -63,6 +63,14 @@ public interface DiskBackend {
   /** A new disk for {@code target} sharing {@code snapshot}'s blocks (copy on write). */
   void cloneFrom(DiskSnapshot snapshot, VmName target);
 
+  /**
+   * {@link #cloneFrom} for a disk another tool owns ({@code kube-cluster}'s nodes): marked with
+   * {@code owner} and {@code role} where the backend keeps marks.
+   */
+  default void cloneFrom(DiskSnapshot snapshot, VmName target, String owner, String role) {
+    cloneFrom(snapshot, target);
+  }
+
   /** Disks of other VMs that depend on this VM's snapshots, as {@code vm (disk)} descriptions. */
   List<String> dependents(VmName vm);
 

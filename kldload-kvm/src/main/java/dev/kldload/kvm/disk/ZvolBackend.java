@@ -226,14 +226,18 @@ public final class ZvolBackend implements DiskBackend, DiskSnapshots {
 
   @Override
   public void cloneFrom(DiskSnapshot snapshot, VmName target) {
+    cloneFrom(snapshot, target, "kvm-clone", "vm");
+  }
+
+  @Override
+  public void cloneFrom(DiskSnapshot snapshot, VmName target, String owner, String role) {
     removePartial(target);
     SnapshotName origin = SnapshotName.parse(snapshot.id());
     DatasetName ds = dataset(target);
     zfs.clone(
         origin,
         ds,
-        properties(
-            Ownership.of("kvm-clone", "vm", clock.instant()).withCloneOrigin(origin), false));
+        properties(Ownership.of(owner, role, clock.instant()).withCloneOrigin(origin), false));
     awaitDevice(ds);
   }
 

@@ -67,7 +67,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("lab")
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class ZvolCloneBenchmarkLabIT {
-  private static final int CLONES = 20;
+  // 10 keeps the lab tier short; docs/performance.md has 20-clone runs, with 20 threads too
+  private static final int CLONES = 10;
   private static final SystemProcessRunner RUNNER = new SystemProcessRunner();
   private static final DatasetName ROOT = DatasetName.of(LabPool.NAME + "/zbench");
   private static final VmName GOLDEN = VmName.of("golden");
@@ -258,8 +259,8 @@ class ZvolCloneBenchmarkLabIT {
 
   @Test
   @DisplayName(
-      "20 zvol clones of one snapshot: zfs shell loops, ZvolBackend serial and in the plan engine,"
-          + " the Zfs port from 1, 4 and 20 threads; every clone exists; the timings are recorded")
+      "10 zvol clones of one snapshot: zfs shell loops, ZvolBackend serial and in the plan engine,"
+          + " the Zfs port from 1 and 4 threads; every clone exists; the timings are recorded")
   void clones() throws Exception {
     ZvolBackend gold = backend("gold");
     gold.create(GOLDEN, ByteSize.ofMegabytes(256));
@@ -320,7 +321,7 @@ class ZvolCloneBenchmarkLabIT {
     // ZvolBackend.cloneFrom waits at most 10 s for its device: with 20 at once, 13 of the 20 links
     // were not there in time (and in another run not after 120 s); the port ways wait once, for
     // all, and record rather than fail a link that does not come
-    for (int threads : List.of(1, 4, CLONES)) {
+    for (int threads : List.of(1, 4)) {
       Timing t = portWay("port" + threads, origin, threads);
       ways.put("Zfs port, " + threads + " thread(s)", t);
       assertClones("port" + threads, origin, t.ready().isPresent());

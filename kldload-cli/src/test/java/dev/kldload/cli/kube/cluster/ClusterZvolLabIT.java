@@ -218,8 +218,10 @@ class ClusterZvolLabIT {
       assertThat(zfsGet("type", zvol)).as(zvol).isEqualTo("volume");
       assertThat(zfsGet("origin", zvol)).as(zvol).isEqualTo(GOLDEN_SNAPSHOT);
       assertThat(zfsGet("com.kldload:clone-origin", zvol)).as(zvol).isEqualTo(GOLDEN_SNAPSHOT);
-      assertThat(zfsGet("com.kldload:owner", zvol)).as(zvol).isNotIn("-", "");
-      assertThat(zfsGet("com.kldload:role", zvol)).as(zvol).isNotIn("-", "");
+      assertThat(zfsGet("com.kldload:owner", zvol)).as(zvol).isEqualTo(ClusterBootstrap.OWNER);
+      assertThat(zfsGet("com.kldload:role", zvol))
+          .as(zvol)
+          .isEqualTo(node.endsWith("-cp") ? "cp" : "worker");
       assertThat(zfsGet("com.kldload:created", zvol)).as(zvol).isNotIn("-", "");
       assertThat(Path.of("/dev/zvol/" + zvol)).as("device of %s", zvol).exists();
       assertThat(dir.resolve("images/" + node + "-seed.iso")).exists();
