@@ -19,26 +19,18 @@ import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kvm.GuestAddress;
 import dev.kldload.kvm.InMemoryHypervisor;
 import dev.kldload.kvm.seed.HostKeys;
-import dev.kldload.net.IfAddress;
 import dev.kldload.net.InMemoryWireGuard;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.net.PeerSpec;
 import dev.kldload.net.PlaneKind;
-import dev.kldload.net.WgDevice;
 import dev.kldload.net.WgKey;
-import dev.kldload.net.WgPeerState;
-import dev.kldload.net.WgPrivateKey;
-import dev.kldload.net.WireGuard;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -65,66 +57,8 @@ class ClusterReachTest {
     }
   }
 
-  /** The fake's interfaces, with handshakes stamped on the peers a test says have shaken hands. */
-  static final class Handshaking implements WireGuard {
-    final InMemoryWireGuard wg = new InMemoryWireGuard();
-    final Set<WgKey> shaken = ConcurrentHashMap.newKeySet();
-
-    @Override
-    public Optional<WgDevice> device(String name) {
-      return wg.device(name)
-          .map(
-              d ->
-                  new WgDevice(
-                      d.name(),
-                      d.up(),
-                      d.mtu(),
-                      d.addresses(),
-                      d.publicKey(),
-                      d.listenPort(),
-                      d.peers().stream()
-                          .map(
-                              p ->
-                                  shaken.contains(p.publicKey())
-                                      ? new WgPeerState(
-                                          p.publicKey(),
-                                          p.endpoint(),
-                                          p.allowedIps(),
-                                          p.keepalive(),
-                                          Optional.of(Instant.parse("2026-11-30T12:00:00Z")),
-                                          148,
-                                          92)
-                                      : p)
-                          .toList()));
-    }
-
-    @Override
-    public void create(String name) {
-      wg.create(name);
-    }
-
-    @Override
-    public void configure(String name, WgPrivateKey key, int listenPort) {
-      wg.configure(name, key, listenPort);
-    }
-
-    @Override
-    public void setAddress(String name, IfAddress address, int mtu) {
-      wg.setAddress(name, address, mtu);
-    }
-
-    @Override
-    public void updatePeers(String name, List<PeerSpec> upsert, Collection<WgKey> remove) {
-      wg.updatePeers(name, upsert, remove);
-    }
-
-    @Override
-    public void delete(String name) {
-      wg.delete(name);
-    }
-  }
-
   static final Duration DEADLINE = Duration.ofSeconds(30);
+  static final Instant SHAKEN = Instant.parse("2026-11-30T12:00:00Z");
 
   @TempDir Path state;
   final NetworkPlan plan = NetworkPlan.defaults();
@@ -132,7 +66,7 @@ class ClusterReachTest {
   InMemoryHypervisor hypervisor;
   InMemoryRemoteShell shell;
   KnownHosts knownHosts;
-  Handshaking wireGuard;
+  ClusterFixtures.Handshakes wireGuard;
   ClusterManifest manifest;
   ClusterReach reach;
 
@@ -149,7 +83,7 @@ class ClusterReachTest {
     hypervisor = new InMemoryHypervisor();
     knownHosts = KnownHosts.at(state.resolve("clusters/lab/known_hosts"));
     shell = new InMemoryRemoteShell(knownHosts);
-    wireGuard = new Handshaking();
+    wireGuard = new ClusterFixtures.Handshakes(new InMemoryWireGuard());
     for (PlaneKind kind : PlaneKind.values()) {
       String iface = plan.plane(kind).interfaceName();
       wireGuard.create(iface);
@@ -217,7 +151,7 @@ class ClusterReachTest {
 
   void handshakes(NodeRecord n) {
     for (PlaneKind kind : PlaneKind.values()) {
-      wireGuard.shaken.add(key(n, kind));
+      wireGuard.set(key(n, kind), SHAKEN);
     }
   }
 
@@ -372,7 +306,7 @@ class ClusterReachTest {
   void missingHandshake() {
     manifest.nodes().forEach(this::up);
     NodeRecord w = manifest.nodes().get(1);
-    wireGuard.shaken.remove(key(w, PlaneKind.K8S));
+    wireGuard.clear(key(w, PlaneKind.K8S));
     PlanResult result = run();
     assertThat(result.exitCode()).isEqualTo(ExitCode.DEGRADED);
     StepOutcome failed = result.withStatus(StepStatus.FAILED).get(0);
