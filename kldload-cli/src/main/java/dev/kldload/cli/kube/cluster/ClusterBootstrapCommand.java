@@ -22,6 +22,7 @@ import dev.kldload.kube.orchestrator.Admission;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.ClusterLayout;
 import dev.kldload.kube.orchestrator.ClusterManifest;
+import dev.kldload.kube.orchestrator.ClusterPlans;
 import dev.kldload.kube.orchestrator.ClusterSpec;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
@@ -269,7 +270,14 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                             .build();
                       }
                       holder.bootstrap = ctx.bootstrap(seeds, ctx.hostMesh(hostStore));
-                      return plan(ctx, holder.bootstrap, manifest, phase, preflight, shell, known);
+                      return ClusterPlans.bootstrap(
+                          holder.bootstrap,
+                          new AddressReservations(ctx::hypervisor, DefaultNetwork.NAME),
+                          ctx.reach(shell, known),
+                          manifest,
+                          ctx.goldenSnapshot(),
+                          phase,
+                          preflight);
                     });
       }
       if (!mutation.dryRun() && code != ExitCode.USAGE.code() && holder.manifest != null) {
@@ -277,41 +285,6 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
       }
       return code;
     }
-  }
-
-  /**
-   * The whole plan up to {@code phase}: the network, every node's address reservation (its start
-   * waits for them), the clones and the host's mesh, each node's reach after its start, and the
-   * handshakes after the host joined.
-   */
-  static Plan plan(
-      ClusterContext ctx,
-      ClusterBootstrap bootstrap,
-      ClusterManifest manifest,
-      Phase phase,
-      List<Step> network,
-      RemoteShell shell,
-      KnownHosts known) {
-    List<Step> preflight = new ArrayList<>(network);
-    preflight.addAll(
-        new AddressReservations(ctx::hypervisor, DefaultNetwork.NAME)
-            .steps(manifest, network.stream().map(Step::id).toList()));
-    Plan base = bootstrap.plan(manifest, ctx.goldenSnapshot(), phase, preflight);
-    if (!phase.includes(Phase.REACH)) {
-      return base;
-    }
-    List<String> joined =
-        base.ordered().stream().map(Step::id).filter(id -> id.startsWith("mesh/")).toList();
-    List<Step> reach =
-        ctx.reach(shell, known)
-            .steps(manifest, node -> List.of("clones/" + node + "/start"), joined);
-    return Plan.builder(base.name())
-        .addAll(base.ordered())
-        .addAll(
-            reach.stream()
-                .filter(s -> phase.includes(Phase.MESH) || s.id().startsWith("reach/"))
-                .toList())
-        .build();
   }
 
   /** What pre-flight would write into a plan directory is known once the plan is built. */

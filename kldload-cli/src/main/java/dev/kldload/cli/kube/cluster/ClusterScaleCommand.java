@@ -6,11 +6,12 @@ import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.Plan;
-import dev.kldload.core.plan.Step;
+import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.ClusterLayout;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterMeshRepair;
+import dev.kldload.kube.orchestrator.ClusterPlans;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
 import dev.kldload.kube.orchestrator.NodeRecord;
@@ -22,9 +23,7 @@ import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeStore;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -145,47 +144,23 @@ public final class ClusterScaleCommand implements Callable<Integer> {
     DefaultNetwork network =
         new DefaultNetwork(ctx.hypervisor(target.nodes().get(0).host()), ctx.plan);
     Plan grow =
-        ClusterBootstrapCommand.plan(
-            ctx, bootstrap, target, Phase.MESH, network.steps(), shell, known);
-    Plan.Builder builder = Plan.builder("kube-cluster-scale-" + target.name());
-    builder.addAll(grow.ordered());
-    Set<String> stay =
-        manifest.nodes().stream()
-            .filter(n -> !removed.contains(n))
-            .map(NodeRecord::name)
-            .collect(Collectors.toSet());
-    new ClusterMeshRepair(
+        ClusterPlans.bootstrap(
+            bootstrap,
+            new AddressReservations(ctx::hypervisor, DefaultNetwork.NAME),
+            ctx.reach(shell, known),
+            target,
+            ctx.goldenSnapshot(),
+            Phase.MESH,
+            network.steps());
+    ClusterMeshRepair repair =
+        new ClusterMeshRepair(
             ctx.plan,
             seeds,
             hostMesh,
             ctx.hostWireGuard(),
             shell,
-            ClusterMeshRepairCommand.REMOTE_TIMEOUT)
-        .plan(target).ordered().stream()
-            .filter(s -> s.id().startsWith("nodes/") && stay.contains(s.id().split("/")[1]))
-            .forEach(builder::add);
-    if (!removed.isEmpty()) {
-      Set<String> gone = removed.stream().map(NodeRecord::name).collect(Collectors.toSet());
-      List<Step> removal =
-          ctx.destroy(hostStore).plan(manifest.withNodes(removed), false).ordered().stream()
-              .filter(
-                  s ->
-                      (s.id().startsWith("nodes/") && gone.contains(s.id().split("/")[1]))
-                          || s.id().startsWith("network/release/"))
-              .toList();
-      builder.addAll(removal);
-      builder.add(
-          Step.named("manifest")
-              .description("record " + workers + " workers in the manifest, last")
-              .after(removal.stream().map(Step::id).toList())
-              .doneWhen(
-                  c ->
-                      admitted
-                          .load(ctx.name)
-                          .map(m -> m.nodes().equals(target.nodes()))
-                          .orElse(false))
-              .apply(c -> admitted.save(target)));
-    }
-    return builder.build();
+            ClusterMeshRepairCommand.REMOTE_TIMEOUT);
+    return ClusterPlans.scale(
+        grow, repair, ctx.destroy(hostStore), admitted, manifest, target, removed);
   }
 }
