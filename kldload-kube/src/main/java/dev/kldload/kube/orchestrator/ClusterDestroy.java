@@ -1,10 +1,8 @@
 package dev.kldload.kube.orchestrator;
 
 import dev.kldload.core.KldloadException;
-import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
-import dev.kldload.core.plan.StepBuilder;
 import dev.kldload.core.value.ClusterName;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kvm.DhcpHost;
@@ -283,7 +281,8 @@ public final class ClusterDestroy {
         .filter(step -> releasing.contains(step.id()))
         .forEach(steps::add);
     if (all) {
-      addGoldenSteps(manifest, golden.get(), removedDisks, diskSteps, remove, kept, steps);
+      new GoldenRemoval(hypervisors, disks)
+          .addSteps(manifest, golden.get(), removedDisks, diskSteps, remove, kept, steps);
     }
 
     Path dir = store.dir(ClusterName.of(cluster));
@@ -320,7 +319,7 @@ public final class ClusterDestroy {
   }
 
   /** The clones of {@code vm}'s disk; none when it has no disk (a golden already removed). */
-  private static List<String> dependents(DiskBackend backend, VmName vm) {
+  static List<String> dependents(DiskBackend backend, VmName vm) {
     return backend.exists(vm) ? backend.dependents(vm) : List.of();
   }
 
@@ -476,129 +475,6 @@ public final class ClusterDestroy {
                                 new HostsFile(etcHosts).read(), cluster, List.of()))));
   }
 
-  // ---------------------------------------------------------------- --all: the golden
-
-  private void addGoldenSteps(
-      ClusterManifest manifest,
-      ClusterBootstrap.Golden golden,
-      Map<String, Set<String>> removedDisks,
-      Map<String, List<String>> diskSteps,
-      List<Target> remove,
-      List<String> kept,
-      List<Step> steps) {
-    VmName vm = golden.domain();
-    String name = vm.value();
-    List<String> hosts = manifest.nodes().stream().map(NodeRecord::host).distinct().toList();
-    // refused before anything is planned: a foreign clone on any host keeps every golden
-    List<String> foreignClones = new ArrayList<>();
-    for (String uri : hosts) {
-      Set<String> ours = removedDisks.getOrDefault(uri, Set.of());
-      for (String dependent : dependents(disks.apply(uri), vm)) {
-        if (!ours.contains(dependentVm(dependent))) {
-          foreignClones.add(dependent);
-        }
-      }
-    }
-    if (!foreignClones.isEmpty()) {
-      throw KldloadException.conflict(
-          "golden "
-              + golden.origin()
-              + " has clones that cluster "
-              + manifest.name()
-              + " does not own, nothing was changed: "
-              + String.join(", ", foreignClones),
-          "delete those VMs first ('kvm-delete NAME'), or destroy without --all to keep the golden");
-    }
-    for (int i = 0; i < hosts.size(); i++) {
-      String uri = hosts.get(i);
-      String prefix = i == 0 ? "golden/" : "golden-" + (i + 1) + "/";
-      Hypervisor hypervisor = hypervisors.apply(uri);
-      DiskBackend backend = disks.apply(uri);
-      Optional<VmDomain> domain = hypervisor.domain(name);
-      boolean foreign = domain.isPresent() && !goldenMarks(domain.get());
-      List<String> after = new ArrayList<>(diskSteps.getOrDefault(uri, List.of()));
-      if (foreign) {
-        kept.add(
-            "golden domain "
-                + name
-                + " on "
-                + uri
-                + ": no "
-                + ClusterBootstrap.OWNER
-                + " golden marks; left as it is, with its disk");
-        continue;
-      }
-      if (domain.isPresent()) {
-        remove.add(new Target("golden-domain", name, uri + " (" + domain.get().stateLabel() + ")"));
-        steps.add(
-            Step.named(prefix + "domain")
-                .description("power off and undefine the golden " + name + " on " + uri)
-                .doneWhen(c -> hypervisor.domain(name).map(d -> !goldenMarks(d)).orElse(true))
-                .apply(
-                    c -> {
-                      Optional<VmDomain> now = hypervisor.domain(name);
-                      if (now.isEmpty() || !goldenMarks(now.get())) {
-                        return;
-                      }
-                      if (now.get().state().active()) {
-                        hypervisor.powerOff(name);
-                      }
-                      if (now.get().savedState()) {
-                        hypervisor.discardSavedState(name);
-                      }
-                      hypervisor.undefine(name);
-                    }));
-        after.add(prefix + "domain");
-      }
-      boolean disk =
-          backend.exists(vm)
-              && (domain.isPresent() || backend.findSnapshot(vm, golden.snapshot()).isPresent());
-      if (disk) {
-        remove.add(
-            new Target("golden-disk", backend.diskOf(vm).path() + " with its snapshots", uri));
-        StepBuilder step =
-            Step.named(prefix + "disk")
-                .description(
-                    "destroy the golden's disk "
-                        + backend.diskOf(vm).path()
-                        + " and its snapshot "
-                        + golden.snapshot())
-                .after(after)
-                .doneWhen(c -> !backend.exists(vm));
-        steps.add(
-            step.apply(
-                c -> {
-                  List<String> left = backend.dependents(vm);
-                  if (!left.isEmpty()) {
-                    throw KldloadException.conflict(
-                        "golden "
-                            + golden.origin()
-                            + " gained clones since the plan was made: "
-                            + String.join(", ", left),
-                        "delete them first, or destroy without --all");
-                  }
-                  backend.destroy(vm);
-                }));
-      } else if (backend.exists(vm)) {
-        kept.add(
-            "disk "
-                + backend.diskOf(vm).path()
-                + " on "
-                + uri
-                + ": no golden domain and no snapshot "
-                + golden.snapshot()
-                + "; left as it is");
-      }
-    }
-  }
-
-  private static boolean goldenMarks(VmDomain domain) {
-    return DomainDefinition.parse(domain.xml())
-        .metadata()
-        .map(m -> m.owner().equals(ClusterBootstrap.OWNER) && m.role().equals(GOLDEN_ROLE))
-        .orElse(false);
-  }
-
   // ---------------------------------------------------------------- text form
 
   /** The listing as the command prints it before asking. */
@@ -636,95 +512,6 @@ public final class ClusterDestroy {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  /**
-   * The {@code [Peer]} sections of a wg-quick file, as {@code InterfaceConfig} writes them (a blank
-   * line, {@code [Peer]}, its fields): found and removed by public key, the rest of the file kept
-   * byte for byte, so that the file equals what {@code kube-network} writes for the peers left.
-   */
-  static final class WgQuickPeers {
-    private WgQuickPeers() {}
-
-    static boolean hasAny(Path file, Set<WgKey> keys) {
-      return PrivateFiles.read(file).map(t -> !sections(lines(t), keys).isEmpty()).orElse(false);
-    }
-
-    static void remove(Path file, Set<WgKey> keys) {
-      Optional<String> text = PrivateFiles.read(file);
-      if (text.isEmpty()) {
-        return;
-      }
-      List<String> lines = lines(text.get());
-      List<int[]> drop = sections(lines, keys);
-      if (drop.isEmpty()) {
-        return;
-      }
-      List<String> out = new ArrayList<>();
-      int at = 0;
-      for (int[] range : drop) {
-        out.addAll(lines.subList(at, range[0]));
-        at = range[1];
-      }
-      out.addAll(lines.subList(at, lines.size()));
-      PrivateFiles.write(file, out.isEmpty() ? "" : String.join("\n", out) + "\n");
-    }
-
-    private static List<String> lines(String text) {
-      return text.lines().toList();
-    }
-
-    /**
-     * [from, to) of each peer section with one of {@code keys}, its leading blank line included.
-     */
-    private static List<int[]> sections(List<String> lines, Set<WgKey> keys) {
-      List<Integer> starts = new ArrayList<>();
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).strip().equals("[Peer]")) {
-          starts.add(i > 0 && lines.get(i - 1).isBlank() ? i - 1 : i);
-        }
-      }
-      List<int[]> out = new ArrayList<>();
-      for (int s = 0; s < starts.size(); s++) {
-        int from = starts.get(s);
-        int to = end(lines, from);
-        if (s + 1 < starts.size()) {
-          to = Math.min(to, starts.get(s + 1));
-        }
-        boolean match =
-            lines.subList(from, to).stream()
-                .map(WgQuickPeers::publicKey)
-                .flatMap(Optional::stream)
-                .anyMatch(keys::contains);
-        if (match) {
-          out.add(new int[] {from, to});
-        }
-      }
-      return out;
-    }
-
-    /** Where the section at {@code from} ends at the latest: the next other header, or the end. */
-    private static int end(List<String> lines, int from) {
-      for (int i = from + 1; i < lines.size(); i++) {
-        String l = lines.get(i).strip();
-        if (l.startsWith("[") && !l.equals("[Peer]")) {
-          return i;
-        }
-      }
-      return lines.size();
-    }
-
-    private static Optional<WgKey> publicKey(String line) {
-      int eq = line.indexOf('=');
-      if (eq < 0 || !line.substring(0, eq).strip().equals("PublicKey")) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(WgKey.parse(line.substring(eq + 1).strip()));
-      } catch (KldloadException e) {
-        return Optional.empty();
       }
     }
   }

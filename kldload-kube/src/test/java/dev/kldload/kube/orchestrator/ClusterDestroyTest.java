@@ -365,17 +365,17 @@ class ClusterDestroyTest {
         file, new InterfaceConfig("wg-mgmt", own, 51820, address, 1420, peers).wgQuick());
     Set<WgKey> drop =
         Set.of(peers.get(0).publicKey(), peers.get(2).publicKey(), peers.get(3).publicKey());
-    assertThat(ClusterDestroy.WgQuickPeers.hasAny(file, drop)).isTrue();
-    ClusterDestroy.WgQuickPeers.remove(file, drop);
+    assertThat(WgQuickPeers.hasAny(file, drop)).isTrue();
+    WgQuickPeers.remove(file, drop);
     assertThat(PrivateFiles.read(file))
         .contains(
             new InterfaceConfig("wg-mgmt", own, 51820, address, 1420, List.of(peers.get(1)))
                 .wgQuick());
-    assertThat(ClusterDestroy.WgQuickPeers.hasAny(file, drop)).isFalse();
-    ClusterDestroy.WgQuickPeers.remove(file, Set.of(peers.get(1).publicKey()));
+    assertThat(WgQuickPeers.hasAny(file, drop)).isFalse();
+    WgQuickPeers.remove(file, Set.of(peers.get(1).publicKey()));
     assertThat(PrivateFiles.read(file))
         .contains(new InterfaceConfig("wg-mgmt", own, 51820, address, 1420, List.of()).wgQuick());
-    assertThat(ClusterDestroy.WgQuickPeers.hasAny(tmp.resolve("absent.conf"), drop)).isFalse();
+    assertThat(WgQuickPeers.hasAny(tmp.resolve("absent.conf"), drop)).isFalse();
   }
 
   @Test
