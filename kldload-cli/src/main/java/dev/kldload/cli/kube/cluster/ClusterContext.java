@@ -56,6 +56,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -80,6 +81,7 @@ final class ClusterContext implements AutoCloseable {
   private final Engines engines;
   private final Map<String, Hypervisor> hypervisors = new LinkedHashMap<>();
   private DiskBackend disks;
+  private final AtomicBoolean backendSaid = new AtomicBoolean();
   private Path scratch;
 
   ClusterContext(Cli cli, ClusterName name, Map<ConfigKey, String> network, boolean dryRun) {
@@ -236,7 +238,7 @@ final class ClusterContext implements AutoCloseable {
    */
   synchronized DiskBackend disks() {
     if (disks == null) {
-      String kind = config.require(ConfigKey.KVM_BACKEND);
+      String kind = backendKind();
       disks =
           switch (kind) {
             case "qcow2" -> new Qcow2Backend(imagesDir(), runner(), cli.clock());
@@ -261,8 +263,25 @@ final class ClusterContext implements AutoCloseable {
     return disks;
   }
 
+  /**
+   * {@code kvm.backend} when it was set; by default zfs where this host has ZFS, else qcow2 files
+   * in {@code kvm.images-dir} (a fresh Debian install has no ZFS), said once.
+   */
+  private String backendKind() {
+    String configured = config.require(ConfigKey.KVM_BACKEND);
+    boolean chosen = !config.source(ConfigKey.KVM_BACKEND).orElse("").equals("default");
+    if (chosen || !configured.equals("zfs") || engines.zfsAvailable()) {
+      return configured;
+    }
+    if (backendSaid.compareAndSet(false, true)) {
+      cli.warn(
+          "no ZFS on this host (/dev/zfs is missing): disks are qcow2 files in " + imagesDir());
+    }
+    return "qcow2";
+  }
+
   HostFacts.DiskSpace diskSpace() {
-    return config.require(ConfigKey.KVM_BACKEND).equals("zfs")
+    return backendKind().equals("zfs")
         ? HostFacts.DiskSpace.pool(
             engines.zfs(dryRun), DatasetName.of(config.require(ConfigKey.ZFS_VM_PARENT)))
         : HostFacts.DiskSpace.directory(imagesDir());
