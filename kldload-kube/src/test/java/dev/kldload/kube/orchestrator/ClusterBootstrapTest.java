@@ -8,6 +8,7 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.PlanCuts;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.plan.ProgressListener;
@@ -421,7 +422,7 @@ class ClusterBootstrapTest {
         // done before any run (the host's keys, made when the plan was built): never applied
         continue;
       }
-      PlanResult failed = run(failingAt(plan, id));
+      PlanResult failed = run(PlanCuts.failingAt(plan, id));
       assertThat(failed.outcomes())
           .filteredOn(o -> o.stepId().equals(id))
           .singleElement()
@@ -445,14 +446,7 @@ class ClusterBootstrapTest {
     Rig rig = new Rig(tmp, 5, FAKE_ISO);
     CancellationToken token = new CancellationToken();
     String cut = "clones/lab-w-3/define";
-    Plan plan =
-        replacing(
-            rig.plan(),
-            cut,
-            c -> {
-              token.cancel();
-              throw new InterruptedException("Ctrl-C");
-            });
+    Plan plan = PlanCuts.interruptedAt(rig.plan(), cut, token);
     PlanResult interrupted = engine(token).run(plan, false);
     assertThat(interrupted.interrupted()).isTrue();
     assertThat(interrupted.undone()).isEmpty();
@@ -633,71 +627,5 @@ class ClusterBootstrapTest {
     Map<String, String> out = new TreeMap<>();
     rig.hypervisor.domains().forEach(d -> out.put(d.name(), d.xml()));
     return out;
-  }
-
-  // ---------------------------------------------------------------- plan cuts
-
-  private interface Apply {
-    void run(StepContext context) throws Exception;
-  }
-
-  static Plan failingAt(Plan plan, String id) {
-    return replacing(
-        plan,
-        id,
-        c -> {
-          throw new IllegalStateException("injected failure in " + id);
-        });
-  }
-
-  private static Plan replacing(Plan plan, String id, Apply apply) {
-    assertThat(plan.step(id)).as(id).isNotNull();
-    Plan.Builder out = Plan.builder(plan.name());
-    for (Step step : plan.ordered()) {
-      out.add(step.id().equals(id) ? new Replaced(step, apply) : step);
-    }
-    return out.build();
-  }
-
-  private record Replaced(Step step, Apply apply) implements Step {
-    @Override
-    public String id() {
-      return step.id();
-    }
-
-    @Override
-    public String description() {
-      return step.description();
-    }
-
-    @Override
-    public Set<String> dependsOn() {
-      return step.dependsOn();
-    }
-
-    @Override
-    public boolean isDone(StepContext context) throws Exception {
-      return step.isDone(context);
-    }
-
-    @Override
-    public void apply(StepContext context) throws Exception {
-      apply.run(context);
-    }
-
-    @Override
-    public List<String> creates() {
-      return step.creates();
-    }
-
-    @Override
-    public boolean reversible() {
-      return step.reversible();
-    }
-
-    @Override
-    public void undo(StepContext context) throws Exception {
-      step.undo(context);
-    }
   }
 }

@@ -12,6 +12,7 @@ import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.io.PrivateFiles;
 import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.PlanCuts;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.plan.StepStatus;
@@ -159,7 +160,7 @@ class ClusterDestroyTest {
     for (int k = 0; k <= size; k++) {
       Scene scene = new Scene(tmp.resolve("k-" + k), 1);
       Plan bootstrap = scene.rig.plan();
-      PlanResult partial = run(ClusterFixtures.prefix(bootstrap, k));
+      PlanResult partial = run(PlanCuts.prefix(bootstrap, k));
       assertThat(partial.withStatus(StepStatus.FAILED)).as("first " + k + " steps").isEmpty();
       destroyAndCheck(scene, "after " + k + " steps of the bootstrap");
     }
@@ -175,7 +176,7 @@ class ClusterDestroyTest {
     int failed = 0;
     for (int k = 0; k < ids.size(); k++) {
       Scene scene = new Scene(tmp.resolve("k-" + k), 1);
-      PlanResult result = run(ClusterBootstrapTest.failingAt(scene.rig.plan(), ids.get(k)));
+      PlanResult result = run(PlanCuts.failingAt(scene.rig.plan(), ids.get(k)));
       failed += result.withStatus(StepStatus.FAILED).size();
       destroyAndCheck(scene, "after a failure at " + ids.get(k));
     }
@@ -211,7 +212,7 @@ class ClusterDestroyTest {
       Scene scene = new Scene(tmp.resolve("k-" + k), 2);
       assertThat(run(scene.rig.plan()).withStatus(StepStatus.FAILED)).isEmpty();
       Plan destroy = scene.destroy.plan(scene.rig.manifest, false);
-      assertThat(run(ClusterFixtures.prefix(destroy, k)).withStatus(StepStatus.FAILED)).isEmpty();
+      assertThat(run(PlanCuts.prefix(destroy, k)).withStatus(StepStatus.FAILED)).isEmpty();
       destroyAndCheck(scene, "after " + k + " steps of a destroy");
     }
   }

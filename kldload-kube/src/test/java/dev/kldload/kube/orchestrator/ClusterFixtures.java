@@ -1,7 +1,5 @@
 package dev.kldload.kube.orchestrator;
 
-import dev.kldload.core.plan.Plan;
-import dev.kldload.core.plan.Step;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.NodeId;
@@ -78,14 +76,6 @@ final class ClusterFixtures {
                 0)),
         List.of());
     return key;
-  }
-
-  /** The first {@code k} steps of {@code plan} in its order: a run stopped after k steps. */
-  static Plan prefix(Plan plan, int k) {
-    Plan.Builder out = Plan.builder(plan.name());
-    List<Step> steps = plan.ordered();
-    steps.subList(0, k).forEach(out::add);
-    return out.build();
   }
 
   static WgKey mgmtKey(NodeRecord node) {

@@ -8,6 +8,7 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Decisions;
 import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.PlanCuts;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.plan.ProgressListener;

@@ -1,27 +1,24 @@
-package dev.kldload.kvm.service;
+package dev.kldload.core.plan;
 
-import dev.kldload.core.plan.CancellationToken;
-import dev.kldload.core.plan.Plan;
-import dev.kldload.core.plan.Step;
-import dev.kldload.core.plan.StepContext;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Plans cut where a test wants a run to end: killed after a step, failing or interrupted in one.
+ * Plans cut where a test wants a run to end: killed after a step, failing or interrupted in one;
+ * shared by every module's tests of resume and undo.
  */
-final class PlanCuts {
+public final class PlanCuts {
   private PlanCuts() {}
 
   /** The first {@code k} steps in run order: running it is a run killed after step {@code k}. */
-  static Plan prefix(Plan plan, int k) {
+  public static Plan prefix(Plan plan, int k) {
     Plan.Builder cut = Plan.builder(plan.name());
     plan.ordered().subList(0, k).forEach(cut::add);
     return cut.build();
   }
 
   /** The plan with step {@code id} failing before it changes anything. */
-  static Plan failingAt(Plan plan, String id) {
+  public static Plan failingAt(Plan plan, String id) {
     return replacing(
         plan,
         id,
@@ -31,7 +28,7 @@ final class PlanCuts {
   }
 
   /** The plan with Ctrl-C pressed while step {@code id} runs. */
-  static Plan interruptedAt(Plan plan, String id, CancellationToken token) {
+  public static Plan interruptedAt(Plan plan, String id, CancellationToken token) {
     return replacing(
         plan,
         id,
