@@ -1,16 +1,22 @@
 package dev.kldload.kube.bundle.image;
 
 import static dev.kldload.core.testing.Requirements.require;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kldload.kube.bundle.image.jib.JibImageRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The jib-core adapter against Debian's docker-registry on loopback, images pushed with jib. */
@@ -32,6 +38,24 @@ class JibImageRegistryIT extends ImageRegistryContract {
     if (server != null) {
       server.close();
     }
+  }
+
+  @Test
+  @DisplayName("through a mirror, the image keeps its upstream name and digest")
+  void pullsThroughMirror() throws Exception {
+    ImageRef local = ImageRef.parse(server.host() + "/kube/pause:3.10");
+    String digest = JibPush.push(local, List.of("amd64", "arm64")).get("amd64");
+    ImageRef upstream = ImageRef.parse("upstream.example/kube/pause:3.10");
+    ImageRegistry mirrored =
+        new JibImageRegistry(Map.of("upstream.example", URI.create("http://" + server.host())));
+    Path target = dir.resolve("pause.tar");
+
+    assertThat(mirrored.resolve(upstream, "amd64")).isEqualTo(digest);
+    mirrored.pull(upstream, digest, "amd64", target, b -> {});
+    JsonNode index = new ObjectMapper().readTree(entries(target).get("index.json"));
+    assertThat(index.at("/manifests/0/annotations/io.containerd.image.name").asText())
+        .isEqualTo(upstream.name());
+    assertThat(index.at("/manifests/0/digest").asText()).isEqualTo(digest);
   }
 
   @Override
