@@ -58,6 +58,26 @@ class JibImageRegistryIT extends ImageRegistryContract {
     assertThat(index.at("/manifests/0/digest").asText()).isEqualTo(digest);
   }
 
+  @Test
+  @DisplayName("a registry that wants an anonymous bearer token gets one, for manifests and blobs")
+  void fetchesAnonymousToken() throws Exception {
+    ImageRef local = ImageRef.parse(server.host() + "/kube/coredns:v1.11.3");
+    String digest = JibPush.push(local, List.of("amd64", "arm64")).get("amd64");
+    try (TokenGate gate = TokenGate.start(server.host(), dir)) {
+      ImageRef ref = ImageRef.parse(gate.host() + "/kube/coredns:v1.11.3");
+
+      assertThat(registry.resolve(ref, "amd64")).isEqualTo(digest);
+      registry.pull(ref, digest, "amd64", dir.resolve("coredns.tar"), b -> {});
+
+      assertThat(gate.scopes)
+          .isNotEmpty()
+          .allMatch(q -> q.contains("repository:kube/coredns:pull"));
+      assertThat(gate.refused)
+          .as("every refused request was a first try that fetched a token")
+          .hasSizeLessThanOrEqualTo(gate.scopes.size());
+    }
+  }
+
   @Override
   protected ImageRegistry registry() {
     return registry;

@@ -54,8 +54,8 @@ import java.util.stream.Stream;
 /**
  * {@link ImageRegistry} over jib-core's registry client (Docker Registry HTTP API v2, anonymous
  * bearer tokens, TLS). Manifests and blobs are copied byte for byte, so every digest in the archive
- * is the registry's. Plain HTTP is allowed only to loopback registries (a test registry, a local
- * mirror); anything else must speak HTTPS.
+ * is the registry's. Plain HTTP (and TLS with an unverified certificate) is allowed only to
+ * loopback registries (a test registry, a local mirror); anything else must speak verified HTTPS.
  *
  * <p>jib's client parses manifests into its own templates and drops the bytes, so the manifest a
  * pull copies is fetched through jib's HTTP client here and checked against its digest; blobs go
