@@ -90,6 +90,30 @@ class CtrImportIT {
   }
 
   @Test
+  @DisplayName("an image published with Docker schema 2 media types imports the same way")
+  void ctrImportsDockerSchema2() throws Exception {
+    ImageRef ref = ImageRef.parse(registry.host() + "/kldload/kube-proxy:v1.32.3");
+    String pushed = JibPush.pushDocker(ref);
+    String digest = images.resolve(ref, "amd64");
+    Path archive = dir.resolve("kube-proxy.tar");
+    images.pull(ref, digest, "amd64", archive, b -> {});
+
+    ProcessResult imported = containerd.ctr("images", "import", archive.toString());
+    ProcessResult listed = containerd.ctr("images", "ls");
+
+    assertThat(imported.ok()).as("%s\n%s", imported, containerd.log()).isTrue();
+    assertThat(digest).isEqualTo(pushed);
+    assertThat(listed.stdout().lines())
+        .as(listed.stdout())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(ref.name() + " ")
+                    .contains("application/vnd.docker.distribution.manifest.v2+json")
+                    .contains(digest));
+  }
+
+  @Test
   @DisplayName(
       "kube-load-images imports the pulled archives through ctr, and a re-run imports none")
   void kubeLoadImagesImportsPulledArchives() throws Exception {

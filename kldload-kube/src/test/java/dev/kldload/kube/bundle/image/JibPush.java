@@ -6,13 +6,16 @@ import com.google.cloud.tools.jib.blob.Blobs;
 import com.google.cloud.tools.jib.event.EventHandlers;
 import com.google.cloud.tools.jib.hash.Digests;
 import com.google.cloud.tools.jib.http.FailoverHttpClient;
+import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
 import com.google.cloud.tools.jib.image.json.OciIndexTemplate;
 import com.google.cloud.tools.jib.image.json.OciManifestTemplate;
+import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
 import com.google.cloud.tools.jib.registry.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Pushes {@link TestImages} to a loopback registry with jib-core, as a publisher would. */
 final class JibPush {
@@ -20,6 +23,17 @@ final class JibPush {
 
   /** One arch: a manifest under the tag; more: each manifest by digest and an OCI index. */
   static Map<String, String> push(ImageRef ref, List<String> arches) throws Exception {
+    return push(ref, arches, OciManifestTemplate::new);
+  }
+
+  /** One amd64 image with Docker schema 2 media types, as older images are published. */
+  static String pushDocker(ImageRef ref) throws Exception {
+    return push(ref, List.of("amd64"), V22ManifestTemplate::new).get("amd64");
+  }
+
+  private static Map<String, String> push(
+      ImageRef ref, List<String> arches, Supplier<BuildableManifestTemplate> format)
+      throws Exception {
     FailoverHttpClient http = new FailoverHttpClient(true, false, event -> {});
     try {
       RegistryClient client =
@@ -31,7 +45,7 @@ final class JibPush {
         TestImages.Image image = TestImages.image(ref.repository(), arch);
         DescriptorDigest config = blob(client, image.config());
         DescriptorDigest layer = blob(client, image.layer());
-        OciManifestTemplate manifest = new OciManifestTemplate();
+        BuildableManifestTemplate manifest = format.get();
         manifest.setContainerConfiguration(image.config().length, config);
         manifest.addLayer(image.layer().length, layer);
         if (arches.size() == 1) {
