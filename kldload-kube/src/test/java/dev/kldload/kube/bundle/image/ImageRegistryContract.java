@@ -37,7 +37,7 @@ public abstract class ImageRegistryContract {
 
   /**
    * Pushes {@link TestImages#image} per arch under {@code ref}: one arch a manifest, more an OCI
-   * index. Returns arch → image manifest digest.
+   * index. Returns arch → image manifest digest, and the index's digest under {@code "index"}.
    */
   protected abstract Map<String, String> push(ImageRef ref, List<String> arches) throws Exception;
 
@@ -116,6 +116,19 @@ public abstract class ImageRegistryContract {
     try (Stream<Path> left = Files.list(target.getParent())) {
       assertThat(left).as("nothing but the archive is left").containsExactly(target);
     }
+  }
+
+  @Test
+  @DisplayName("pulling an index's digest writes the requested platform's image")
+  void pullOfIndexPicksPlatform() throws Exception {
+    ImageRef ref = ImageRef.parse(host() + "/kldload/multi:v3.0.0");
+    Map<String, String> pushed = push(ref, List.of("amd64", "arm64"));
+    Path target = dir.resolve("multi.tar");
+
+    registry().pull(ref, pushed.get("index"), "arm64", target, b -> {});
+
+    JsonNode index = new ObjectMapper().readTree(entries(target).get("index.json"));
+    assertThat(index.at("/manifests/0/digest").asText()).isEqualTo(pushed.get("arm64"));
   }
 
   @Test

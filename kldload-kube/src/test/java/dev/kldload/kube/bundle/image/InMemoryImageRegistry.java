@@ -39,7 +39,8 @@ public final class InMemoryImageRegistry implements ImageRegistry {
 
   /**
    * Pushes {@link TestImages#image} for each arch under {@code ref}'s tag: a single manifest for
-   * one arch, an OCI index over them for more. Returns arch → image manifest digest.
+   * one arch, an OCI index over them for more. Returns arch → image manifest digest, and the
+   * index's digest under {@code "index"}.
    */
   public Map<String, String> push(ImageRef ref, List<String> arches) {
     hosts.add(ref.registry());
@@ -68,6 +69,7 @@ public final class InMemoryImageRegistry implements ImageRegistry {
           key(ref, TestImages.digest(index)),
           new Manifest(TestImages.INDEX, index, null, List.of(), Map.copyOf(digests)));
       tags.put(ref.name(), TestImages.digest(index));
+      digests.put("index", TestImages.digest(index));
     }
     return digests;
   }

@@ -21,7 +21,10 @@ import java.util.function.Supplier;
 final class JibPush {
   private JibPush() {}
 
-  /** One arch: a manifest under the tag; more: each manifest by digest and an OCI index. */
+  /**
+   * One arch: a manifest under the tag; more: each manifest by digest and an OCI index under the
+   * tag. Returns arch → manifest digest, and the index's under {@code "index"}.
+   */
   static Map<String, String> push(ImageRef ref, List<String> arches) throws Exception {
     return push(ref, arches, OciManifestTemplate::new);
   }
@@ -59,7 +62,7 @@ final class JibPush {
         }
       }
       if (arches.size() > 1) {
-        client.pushManifest(index, ref.tag());
+        digests.put("index", client.pushManifest(index, ref.tag()).toString());
       }
       return digests;
     } finally {

@@ -27,8 +27,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
@@ -139,13 +138,16 @@ public final class JibImageRegistry implements ImageRegistry {
       RegistryClient client = client(at, ref, http);
       Manifest manifest = manifest(ref, at, http, digest);
       if (manifest.index()) {
-        String platform =
-            client.pullManifest(digest).getManifest() instanceof ManifestListTemplate list
-                ? list.getDigestsForPlatform(arch, "linux").stream()
-                    .findFirst()
-                    .orElseThrow(() -> noPlatform(ref, arch))
-                : digest;
+        String platform = manifest.platforms().get(arch);
+        if (platform == null) {
+          throw noPlatform(ref, arch);
+        }
         manifest = manifest(ref, at, http, platform);
+        if (manifest.index()) {
+          throw KldloadException.invalid(
+              "image " + ref.name() + ": the linux/" + arch + " entry is itself an index",
+              "pin the image manifest's digest, not an index's");
+        }
       }
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
@@ -189,9 +191,17 @@ public final class JibImageRegistry implements ImageRegistry {
     }
   }
 
-  /** A manifest's bytes as the registry serves them, and what it names. */
+  /**
+   * A manifest's bytes as the registry serves them, and what it names: an image's blobs (config
+   * first), or an index's linux manifests by architecture.
+   */
   private record Manifest(
-      String digest, String mediaType, byte[] content, boolean index, List<String> blobs) {}
+      String digest,
+      String mediaType,
+      byte[] content,
+      boolean index,
+      List<String> blobs,
+      Map<String, String> platforms) {}
 
   /** Fetches manifest {@code digest} verbatim and checks it hashes to {@code digest}. */
   private Manifest manifest(ImageRef ref, Endpoint at, FailoverHttpClient http, String digest)
@@ -228,7 +238,14 @@ public final class JibImageRegistry implements ImageRegistry {
             "only sha256 content digests are supported");
       }
     }
-    return new Manifest(digest, mediaType, content, index, blobs);
+    Map<String, String> platforms = new LinkedHashMap<>();
+    stream(node.path("manifests"))
+        .filter(m -> "linux".equals(m.at("/platform/os").asText()))
+        .forEach(
+            m ->
+                platforms.putIfAbsent(
+                    m.at("/platform/architecture").asText(), m.path("digest").asText()));
+    return new Manifest(digest, mediaType, content, index, blobs, platforms);
   }
 
   private static Stream<JsonNode> stream(JsonNode array) {
@@ -357,9 +374,8 @@ public final class JibImageRegistry implements ImageRegistry {
 
   private static boolean unreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException
+      if (t instanceof SocketException
           || t instanceof UnknownHostException
-          || t instanceof NoRouteToHostException
           || t instanceof SocketTimeoutException) {
         return true;
       }
