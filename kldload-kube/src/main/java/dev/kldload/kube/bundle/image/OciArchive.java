@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Writes one image as an OCI image-layout tar ({@code oci-layout}, {@code index.json}, {@code
@@ -100,6 +101,40 @@ public final class OciArchive {
         + "\",\"org.opencontainers.image.ref.name\":\""
         + ref.tag()
         + "\"}}]}";
+  }
+
+  /**
+   * A scratch directory beside an archive's target (same file system, so nothing is copied twice
+   * across devices) holding blobs while they are fetched and checked; removed, with what it holds,
+   * on close.
+   */
+  public static final class Scratch implements AutoCloseable {
+    private final Path dir;
+
+    private Scratch(Path dir) {
+      this.dir = dir;
+    }
+
+    public static Scratch beside(Path target) throws IOException {
+      Path parent = target.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      return new Scratch(Files.createTempDirectory(parent, ".pull-"));
+    }
+
+    /** Where blob {@code digest} is kept. */
+    public Path file(String digest) {
+      return dir.resolve(digest.replace(':', '-'));
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
   }
 
   public static MessageDigest sha256() {

@@ -1,7 +1,5 @@
 package dev.kldload.kube.bundle.image;
 
-import dev.kldload.core.plan.CancellationToken;
-import dev.kldload.core.plan.Conditions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
  * A throwaway Docker distribution registry for adapter tests: Debian's {@code docker-registry} in
@@ -22,14 +20,12 @@ final class DistributionRegistry implements AutoCloseable {
 
   final int port;
   private final Path store;
-  private final Path log;
-  private final Process process;
+  private final TestDaemon daemon;
 
-  private DistributionRegistry(int port, Path store, Path log, Process process) {
+  private DistributionRegistry(int port, Path store, TestDaemon daemon) {
     this.port = port;
     this.store = store;
-    this.log = log;
-    this.process = process;
+    this.daemon = daemon;
   }
 
   static DistributionRegistry start(Path dir) throws Exception {
@@ -51,35 +47,20 @@ final class DistributionRegistry implements AutoCloseable {
             "  addr: 127.0.0.1:" + port,
             ""),
         StandardCharsets.UTF_8);
-    Path log = dir.resolve("registry.log");
-    Process process =
-        new ProcessBuilder(BINARY.toString(), "serve", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    DistributionRegistry registry = new DistributionRegistry(port, store, log, process);
-    try {
-      Conditions.system(new CancellationToken())
-          .awaitTrue(
-              "docker-registry on 127.0.0.1:" + port,
-              Duration.ofSeconds(15),
-              () -> {
-                if (!process.isAlive()) {
-                  throw new IllegalStateException(
-                      "docker-registry exited: " + Files.readString(log));
-                }
-                try (Socket s = new Socket()) {
-                  s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                  return true;
-                } catch (IOException e) {
-                  return false;
-                }
-              });
-    } catch (RuntimeException | InterruptedException e) {
-      registry.close();
-      throw e;
-    }
-    return registry;
+    TestDaemon daemon =
+        TestDaemon.start(
+            List.of(BINARY.toString(), "serve", config.toString()),
+            dir.resolve("registry.log"),
+            Duration.ofSeconds(15),
+            () -> {
+              try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+              } catch (IOException e) {
+                return false;
+              }
+            });
+    return new DistributionRegistry(port, store, daemon);
   }
 
   String host() {
@@ -94,7 +75,7 @@ final class DistributionRegistry implements AutoCloseable {
   }
 
   String log() throws IOException {
-    return Files.readString(log);
+    return daemon.log();
   }
 
   static int freePort() throws IOException {
@@ -105,13 +86,6 @@ final class DistributionRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    daemon.close();
   }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 
 /**
  * Registries in memory: repositories of tags, manifests and blobs per registry host; a host nothing
@@ -101,11 +99,9 @@ public final class InMemoryImageRegistry implements ImageRegistry {
     String manifestDigest = platform(ref, digest, arch);
     Manifest manifest = manifests.get(key(ref, manifestDigest));
     verify(ref, manifestDigest, manifest.content());
-    Path work = null;
-    try {
-      work = Files.createTempDirectory(target.toAbsolutePath().getParent(), ".pull");
+    try (OciArchive.Scratch scratch = OciArchive.Scratch.beside(target)) {
       Map<String, Path> files = new HashMap<>();
-      files.put(manifestDigest, write(work, manifestDigest, manifest.content()));
+      files.put(manifestDigest, Files.write(scratch.file(manifestDigest), manifest.content()));
       long done = 0;
       for (String blob : manifest.blobs()) {
         byte[] content = blobs.get(key(ref, blob));
@@ -115,7 +111,7 @@ public final class InMemoryImageRegistry implements ImageRegistry {
               "push the image again");
         }
         verify(ref, blob, content);
-        files.put(blob, write(work, blob, content));
+        files.put(blob, Files.write(scratch.file(blob), content));
         done += content.length;
         bytesDone.accept(done);
       }
@@ -127,8 +123,6 @@ public final class InMemoryImageRegistry implements ImageRegistry {
           target);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } finally {
-      delete(work);
     }
   }
 
@@ -169,22 +163,5 @@ public final class InMemoryImageRegistry implements ImageRegistry {
 
   private static String key(ImageRef ref, String digest) {
     return ref.registry() + "/" + ref.repository() + "@" + digest;
-  }
-
-  private static Path write(Path dir, String digest, byte[] content) throws IOException {
-    return Files.write(dir.resolve(digest.replace(':', '-')), content);
-  }
-
-  private static void delete(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,7 +1,5 @@
 package dev.kldload.kube.bundle.image;
 
-import dev.kldload.core.plan.CancellationToken;
-import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's containerd, private to one test: root, state, sockets and plugin directories under a
@@ -26,14 +23,11 @@ final class PrivateContainerd implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/containerd");
 
   final Path socket;
-  private final Path log;
-  private final Process process;
   private final ProcessRunner system = new SystemProcessRunner();
+  private TestDaemon daemon;
 
-  private PrivateContainerd(Path socket, Path log, Process process) {
+  private PrivateContainerd(Path socket) {
     this.socket = socket;
-    this.log = log;
-    this.process = process;
   }
 
   static PrivateContainerd start(Path dir) throws Exception {
@@ -58,28 +52,13 @@ final class PrivateContainerd implements AutoCloseable {
             "  path = \"" + dir.resolve("opt") + "\"",
             ""),
         StandardCharsets.UTF_8);
-    Path log = dir.resolve("containerd.log");
-    Process process =
-        new ProcessBuilder(BINARY.toString(), "--config", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    PrivateContainerd containerd = new PrivateContainerd(socket, log, process);
-    try {
-      Conditions.system(new CancellationToken())
-          .awaitTrue(
-              "containerd on " + socket,
-              Duration.ofSeconds(30),
-              () -> {
-                if (!process.isAlive()) {
-                  throw new IllegalStateException("containerd exited: " + Files.readString(log));
-                }
-                return Files.exists(socket) && containerd.ctr("version").ok();
-              });
-    } catch (RuntimeException | InterruptedException e) {
-      containerd.close();
-      throw e;
-    }
+    PrivateContainerd containerd = new PrivateContainerd(socket);
+    containerd.daemon =
+        TestDaemon.start(
+            List.of(BINARY.toString(), "--config", config.toString()),
+            dir.resolve("containerd.log"),
+            Duration.ofSeconds(30),
+            () -> Files.exists(socket) && containerd.ctr("version").ok());
     return containerd;
   }
 
@@ -103,19 +82,11 @@ final class PrivateContainerd implements AutoCloseable {
   }
 
   String log() throws IOException {
-    return Files.readString(log);
+    return daemon.log();
   }
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    daemon.close();
   }
 }

@@ -39,7 +39,6 @@ import java.nio.file.Path;
 import java.security.DigestException;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,8 +132,7 @@ public final class JibImageRegistry implements ImageRegistry {
       ImageRef ref, String digest, String arch, Path target, LongConsumer bytesDone) {
     Endpoint at = endpoint(ref);
     FailoverHttpClient http = http(at);
-    Path work = null;
-    try {
+    try (OciArchive.Scratch scratch = OciArchive.Scratch.beside(target)) {
       RegistryClient client = client(at, ref, http);
       Manifest manifest = manifest(ref, at, http, digest);
       if (manifest.index()) {
@@ -149,14 +147,12 @@ public final class JibImageRegistry implements ImageRegistry {
               "pin the image manifest's digest, not an index's");
         }
       }
-      Path dir = target.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      work = Files.createTempDirectory(dir, ".pull-");
       Map<String, Path> blobs = new LinkedHashMap<>();
-      blobs.put(manifest.digest(), Files.write(work.resolve("manifest"), manifest.content()));
+      blobs.put(
+          manifest.digest(), Files.write(scratch.file(manifest.digest()), manifest.content()));
       long[] done = {0};
       for (String blob : manifest.blobs()) {
-        Path file = work.resolve(blob.substring("sha256:".length()));
+        Path file = scratch.file(blob);
         MessageDigest sha = OciArchive.sha256();
         try (OutputStream out =
             new Counting(
@@ -165,9 +161,8 @@ public final class JibImageRegistry implements ImageRegistry {
               .pullBlob(DescriptorDigest.fromDigest(blob), size -> {}, written -> {})
               .writeTo(out);
         } catch (IOException e) {
-          if (!("sha256:" + HexFormat.of().formatHex(sha.digest())).equals(blob)
-              && !unreachable(e)
-              && status(e).isEmpty()) {
+          // jib checks the digest as well and fails first, with a registry error but no HTTP status
+          if (digestRejected(e)) {
             throw mismatch(ref, blob);
           }
           throw e;
@@ -187,7 +182,6 @@ public final class JibImageRegistry implements ImageRegistry {
       throw translate(ref, e);
     } finally {
       close(http);
-      delete(work);
     }
   }
 
@@ -383,6 +377,14 @@ public final class JibImageRegistry implements ImageRegistry {
     return false;
   }
 
+  private static boolean digestRejected(IOException e) {
+    boolean registry = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      registry |= t instanceof RegistryException;
+    }
+    return registry && !unreachable(e) && status(e).isEmpty();
+  }
+
   private static Optional<Integer> status(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ResponseException r) {
@@ -418,19 +420,6 @@ public final class JibImageRegistry implements ImageRegistry {
   private static void close(FailoverHttpClient http) {
     try {
       http.shutDown();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
