@@ -59,11 +59,11 @@ final class AptRepository {
    * The newest version of each package for {@code arch}; kubeadm, kubelet and kubectl at exactly
    * {@code kubernetes} ({@code v1.37.1} → {@code 1.37.1-*}). FAILED naming what does not verify.
    */
-  List<Deb> resolve(List<String> packages, String kubernetes, String arch, Path scratch)
+  List<Deb> resolve(List<String> packages, String kubernetes, String arch)
       throws InterruptedException {
     byte[] release = http.bytes(releaseDir.resolve("Release"));
     byte[] signature = http.bytes(releaseDir.resolve("Release.gpg"));
-    checkSignature(release, signature, scratch);
+    checkSignature(release, signature);
     Map<String, String> hashes = releaseHashes(new String(release, StandardCharsets.UTF_8));
     String index = flat() ? "Packages" : apt.component() + "/binary-" + arch + "/Packages";
     String listed = hashes.containsKey(index) ? index : index + ".gz";
@@ -122,9 +122,10 @@ final class AptRepository {
     return chosen;
   }
 
-  private void checkSignature(byte[] release, byte[] signature, Path scratch) {
+  private void checkSignature(byte[] release, byte[] signature) {
     try {
-      Files.createDirectories(scratch);
+      // gpgv reads files; a private temporary directory keeps a dry-run from writing the bundle
+      Path scratch = Files.createTempDirectory("kube-bundle-release");
       Path r = Files.write(scratch.resolve("Release"), release);
       Path sig = Files.write(scratch.resolve("Release.gpg"), signature);
       ProcessResult result =
@@ -135,6 +136,7 @@ final class AptRepository {
                   .build());
       Files.delete(r);
       Files.delete(sig);
+      Files.delete(scratch);
       if (!result.ok()) {
         throw failed(
             "apt repository "

@@ -26,10 +26,13 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -53,14 +56,21 @@ public final class BundleBuilder {
 
   private final HttpFetcher http;
   private final ProcessRunner runner;
-  private final ImageRegistry registry;
+  private final Function<Map<String, URI>, ImageRegistry> registries;
   private final Consumer<String> progress;
 
+  /**
+   * {@code registries} gives the image registry for a mirror map (registry host[:port] → base URL
+   * to fetch it from), as {@code Engines.imageRegistry} does.
+   */
   public BundleBuilder(
-      HttpFetcher http, ProcessRunner runner, ImageRegistry registry, Consumer<String> progress) {
+      HttpFetcher http,
+      ProcessRunner runner,
+      Function<Map<String, URI>, ImageRegistry> registries,
+      Consumer<String> progress) {
     this.http = http;
     this.runner = runner;
-    this.registry = registry;
+    this.registries = registries;
     this.progress = progress;
   }
 
@@ -95,8 +105,7 @@ public final class BundleBuilder {
     checkSources(sources, stack);
     List<Download> downloads = new ArrayList<>();
     AptRepository apt = new AptRepository(http, runner, sources.requireApt(), stack.minor());
-    for (AptRepository.Deb deb :
-        apt.resolve(stack.packages(), stack.kubernetes(), arch, dir.resolve(".kube-bundle"))) {
+    for (AptRepository.Deb deb : apt.resolve(stack.packages(), stack.kubernetes(), arch)) {
       downloads.add(
           new Download(
               "package",
@@ -155,10 +164,12 @@ public final class BundleBuilder {
                 ctx -> {
                   List<String> refs = new ArrayList<>(kubeadmImages(dir, kubeadm, stack));
                   refs.addAll(chartImages);
+                  Map<String, URI> mirrors = sources.mirrorUrls();
+                  ImageRegistry registry = registries.apply(mirrors);
                   List<StackLock.Image> pulled = new ArrayList<>();
                   for (String ref : new LinkedHashSet<>(refs)) {
                     ctx.checkCancelled();
-                    pulled.add(pull(dir, ref, sources.mirrored(ref), arch));
+                    pulled.add(pull(registry, mirrors, dir, ref, arch));
                   }
                   images.set(pulled);
                 }));
@@ -217,12 +228,13 @@ public final class BundleBuilder {
     }
     Plan.Builder plan = Plan.builder("kube-bundle-build");
     downloads.forEach(d -> plan.add(downloadStep(dir, d)));
+    Map<String, URI> mirrors = new TreeMap<>();
     for (StackLock.Image image : lock.images()) {
-      if (image.source() == null) {
-        throw KldloadException.precondition(
-            "stack lock " + lockFile + ": image " + image.ref() + " records no source",
-            "only a lock written by kube-bundle build can be reproduced");
+      if (image.source() != null && image.source().contains("://")) {
+        mirrors.put(ImageRef.parse(image.ref()).registry(), URI.create(image.source()));
       }
+    }
+    for (StackLock.Image image : lock.images()) {
       Path target = dir.resolve(image.file());
       plan.add(
           Step.named("image " + image.file())
@@ -233,7 +245,11 @@ public final class BundleBuilder {
                   ctx -> {
                     String sha =
                         pullArchive(
-                            image.source(), image.digest(), lock.arch(), target, image.ref());
+                            registries.apply(mirrors),
+                            image.ref(),
+                            image.digest(),
+                            lock.arch(),
+                            target);
                     if (!sha.equals(image.sha256())) {
                       Files.deleteIfExists(target);
                       throw new KldloadException(
@@ -442,29 +458,38 @@ public final class BundleBuilder {
     return refs;
   }
 
-  private StackLock.Image pull(Path dir, String ref, String source, String arch)
-      throws IOException, InterruptedException {
-    String digest = registry.resolve(ImageRef.parse(source), arch);
+  /**
+   * The image's archive, pulled unless a previous run left it; its {@code source} in the lock is
+   * the mirror it came from, or its own registry.
+   */
+  private StackLock.Image pull(
+      ImageRegistry registry, Map<String, URI> mirrors, Path dir, String ref, String arch)
+      throws IOException {
+    ImageRef image = ImageRef.parse(ref);
+    String digest = registry.resolve(image, arch);
     String file = "k8s-images/" + archiveName(ref, digest);
     Path target = dir.resolve(file);
     String sha;
     if (Files.isRegularFile(target)) {
-      // written atomically by a previous run, so complete
+      // the registry writes archives atomically, so one left by a previous run is whole
       sha = HttpFetcher.sha256(target);
       progress.accept("image " + ref + ": kept " + file);
     } else {
-      sha = pullArchive(source, digest, arch, target, ref);
+      sha = pullArchive(registry, ref, digest, arch, target);
     }
+    URI mirror = mirrors.get(image.registry());
+    String source = mirror != null ? mirror.toString() : image.registry();
     return new StackLock.Image(ref, source, digest, file, sha);
   }
 
-  private String pullArchive(String source, String digest, String arch, Path target, String ref)
-      throws IOException, InterruptedException {
+  private String pullArchive(
+      ImageRegistry registry, String ref, String digest, String arch, Path target)
+      throws IOException {
     Files.createDirectories(target.getParent());
-    progress.accept("image " + ref + ": pulling " + source + "@" + digest);
+    progress.accept("image " + ref + ": pulling " + digest);
     String sha =
         registry.pull(
-            ImageRef.parse(source),
+            ImageRef.parse(ref),
             digest,
             arch,
             target,
@@ -512,6 +537,7 @@ public final class BundleBuilder {
     stack.charts().forEach(c -> sources.requireChart(c.name()));
     stack.manifests().forEach(m -> sources.requireManifest(m.name()));
     stack.images().forEach(i -> sources.requireRegistry(i.registry()));
+    sources.mirrorUrls();
   }
 
   private static String expand(String template, String name, String version, String arch) {

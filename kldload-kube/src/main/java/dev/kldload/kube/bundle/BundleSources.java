@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.io.YamlInput;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Where {@code kube-bundle build} fetches each upstream artefact from: nothing upstream is written
@@ -28,8 +30,8 @@ import java.util.Optional;
  *   gateway-api: &lt;base&gt;/{version}/standard-install.yaml
  * registries:                # the stack definition's registry names: the registry host to use
  *   cilium: &lt;registry-host&gt;
- * mirrors:                   # optional: pull an image whose name starts with the key from the value
- *   &lt;registry-host&gt;: &lt;mirror-host[:port][/prefix]&gt;
+ * mirrors:                   # optional: fetch a registry's images from a mirror (base URL)
+ *   &lt;registry-host&gt;: https://&lt;mirror-host&gt;:5000
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -125,13 +127,25 @@ public record BundleSources(
     return require(registries, "registries." + name, name);
   }
 
-  /** Where to pull {@code ref} from: the longest mirror key it starts with, replaced. */
-  String mirrored(String ref) {
-    Optional<Map.Entry<String, String>> best =
-        mirrors.entrySet().stream()
-            .filter(e -> ref.startsWith(e.getKey() + "/"))
-            .max((a, b) -> Integer.compare(a.getKey().length(), b.getKey().length()));
-    return best.map(e -> e.getValue() + ref.substring(e.getKey().length())).orElse(ref);
+  /** The mirrors as the image registry takes them: registry host[:port] → base URL. */
+  Map<String, URI> mirrorUrls() {
+    Map<String, URI> urls = new TreeMap<>();
+    mirrors.forEach(
+        (host, url) -> {
+          URI uri;
+          try {
+            uri = new URI(url);
+          } catch (URISyntaxException e) {
+            uri = null;
+          }
+          if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+            throw KldloadException.invalid(
+                "bundle sources: mirrors." + host + " '" + url + "' is not a URL",
+                "write the mirror's base URL, e.g. https://<mirror-host>:5000");
+          }
+          urls.put(host, uri);
+        });
+    return urls;
   }
 
   private static String require(Map<String, String> map, String key, String name) {

@@ -67,7 +67,7 @@ class BundleBuildIT {
     return new BundleBuilder(
         new HttpFetcher(Duration.ofSeconds(5), Duration.ofSeconds(30)),
         new SystemProcessRunner(),
-        upstream.images,
+        mirrors -> upstream.images,
         progress::add);
   }
 
