@@ -111,7 +111,7 @@ class BundleBuildIT {
         .extracting(StackLock.Artifact::file, StackLock.Artifact::binary)
         .containsExactly(
             tuple("bin/helm-v4.3.0-linux-amd64.tar.gz", "linux-amd64/helm"),
-            tuple("bin/k9s_Linux_amd64.tar.gz", "k9s"));
+            tuple("bin/k9s-v0.51.0-linux-amd64.tar.gz", "k9s"));
     assertThat(lock.charts())
         .extracting(StackLock.Artifact::file)
         .containsExactly("helm-charts/cilium-1.20.2.tgz", "helm-charts/metallb-0.16.1.tgz");
@@ -120,7 +120,7 @@ class BundleBuildIT {
         .extracting(StackLock.Image::ref)
         .containsExactlyElementsOf(
             Stream.concat(
-                    BundleUpstream.KUBEADM_IMAGES.stream(),
+                    BundleUpstream.kubeadmImages("v1.37.1").stream(),
                     Stream.of(BundleUpstream.CHART_REGISTRY + "/" + BundleUpstream.CHART_IMAGE))
                 .toList());
     assertThat(lock.images()).allSatisfy(i -> assertThat(i.file()).startsWith("k8s-images/"));
@@ -134,7 +134,7 @@ class BundleBuildIT {
     assertThat(build(dir).exitCode()).isEqualTo(ExitCode.OK);
     assertThat(upstream.requests(debPath("kubeadm"))).isEqualTo(1);
     assertThat(upstream.requests("/charts/cilium/cilium-1.20.2.tgz")).isEqualTo(1);
-    assertThat(upstream.requests("/gateway/v1.6.1/standard-install.yaml")).isEqualTo(1);
+    assertThat(upstream.requests("/manifests/gateway-api/v1.6.1/install.yaml")).isEqualTo(1);
   }
 
   @Test
@@ -144,13 +144,13 @@ class BundleBuildIT {
     Path dir = tmp.resolve("bundle");
     assertThat(build(dir).exitCode()).isEqualTo(ExitCode.OK);
     Files.writeString(dir.resolve("helm-charts/cilium-1.20.2.tgz"), "tampered");
-    Files.delete(dir.resolve("bin/k9s_Linux_amd64.tar.gz"));
+    Files.delete(dir.resolve("bin/k9s-v0.51.0-linux-amd64.tar.gz"));
     Files.writeString(dir.resolve("debs/extra.deb"), "x");
 
     assertThat(BundleVerifier.problems(dir))
         .hasSize(3)
         .anyMatch(l -> l.startsWith("helm-charts/cilium-1.20.2.tgz: SHA-256 "))
-        .anyMatch(l -> l.equals("bin/k9s_Linux_amd64.tar.gz: missing"))
+        .anyMatch(l -> l.equals("bin/k9s-v0.51.0-linux-amd64.tar.gz: missing"))
         .anyMatch(l -> l.equals("debs/extra.deb: not in the stack lock"));
 
     Files.delete(dir.resolve("debs/extra.deb"));
@@ -219,7 +219,7 @@ class BundleBuildIT {
   @Test
   @DisplayName("an archive that differs from its published checksum list fails naming the tool")
   void checksumListMismatch() throws Exception {
-    Path archive = upstream.www.resolve("releases/helm/helm-v4.3.0-linux-amd64.tar.gz");
+    Path archive = upstream.www.resolve("releases/helm/v4.3.0/helm-v4.3.0-linux-amd64.tar.gz");
     Files.write(archive, "tampered".getBytes(StandardCharsets.UTF_8));
     Path dir = tmp.resolve("bundle");
 
@@ -254,7 +254,7 @@ class BundleBuildIT {
   @DisplayName("an interrupted build, re-run, downloads only what was not verified yet")
   void interruptedBuildResumes() throws Exception {
     Path dir = tmp.resolve("bundle");
-    upstream.stall("/releases/k9s/v0.51.0/k9s_Linux_amd64.tar.gz");
+    upstream.stall("/releases/k9s/v0.51.0/k9s-v0.51.0-linux-amd64.tar.gz");
     CancellationToken cancel = new CancellationToken();
     PlanEngine engine =
         new PlanEngine(1, Optional.empty(), ProgressListener.NONE, cancel, Clock.systemUTC());
@@ -267,7 +267,7 @@ class BundleBuildIT {
     upstream.stallReleased.countDown();
 
     assertThat(interrupted.exitCode()).isEqualTo(ExitCode.INTERRUPTED);
-    assertThat(dir.resolve("bin/k9s_Linux_amd64.tar.gz")).doesNotExist();
+    assertThat(dir.resolve("bin/k9s-v0.51.0-linux-amd64.tar.gz")).doesNotExist();
     assertThat(StackLock.inBundle(dir)).doesNotExist();
     Map<String, Integer> before = artefactRequests();
     assertThat(before).isNotEmpty();
@@ -275,7 +275,7 @@ class BundleBuildIT {
     assertThat(build(dir).exitCode()).isEqualTo(ExitCode.OK);
     assertThat(BundleVerifier.problems(dir)).isEmpty();
     for (Map.Entry<String, Integer> e : before.entrySet()) {
-      if (e.getKey().equals("/releases/k9s/v0.51.0/k9s_Linux_amd64.tar.gz")) {
+      if (e.getKey().equals("/releases/k9s/v0.51.0/k9s-v0.51.0-linux-amd64.tar.gz")) {
         assertThat(upstream.requests(e.getKey())).as(e.getKey()).isEqualTo(2);
       } else {
         assertThat(upstream.requests(e.getKey())).as(e.getKey()).isEqualTo(1);
@@ -352,7 +352,7 @@ class BundleBuildIT {
           if (path.endsWith(".deb")
               || path.endsWith(".tgz")
               || path.endsWith(".tar.gz")
-              || path.endsWith("standard-install.yaml")) {
+              || path.endsWith("install.yaml")) {
             counts.put(path, n.get());
           }
         });

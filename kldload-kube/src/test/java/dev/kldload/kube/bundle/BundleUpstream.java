@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,15 +31,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * repository, a manifest, and images in an {@link InMemoryImageRegistry}. The stand-in kubeadm is a
  * shell script that answers {@code config images list}.
  */
-final class BundleUpstream implements AutoCloseable {
-  static final String KUBERNETES = "v1.37.1";
+public final class BundleUpstream implements AutoCloseable {
   static final String K8S_REGISTRY = "k8s-images.example.test";
   static final String CHART_REGISTRY = "chart-images.example.test";
-  static final List<String> KUBEADM_IMAGES =
-      List.of(
-          K8S_REGISTRY + "/kube-apiserver:" + KUBERNETES,
-          K8S_REGISTRY + "/pause:3.10.2",
-          K8S_REGISTRY + "/coredns/coredns:v1.12.1");
+
+  /** The images the stand-in kubeadm lists for {@code version}. */
+  static List<String> kubeadmImages(String version) {
+    return List.of(
+        K8S_REGISTRY + "/kube-apiserver:" + version,
+        K8S_REGISTRY + "/pause:3.10.2",
+        K8S_REGISTRY + "/coredns/coredns:v1.12.1");
+  }
+
+  private List<String> kubeadmImages() {
+    return kubeadmImages(stack.kubernetes());
+  }
+
   static final String CHART_IMAGE = "cilium/cilium:v1.20.2";
 
   static final StackDefinition STACK =
@@ -59,6 +67,7 @@ final class BundleUpstream implements AutoCloseable {
           """);
 
   final Path root;
+  final StackDefinition stack;
   final Path www;
   final Path gnupg;
   final Path keyring;
@@ -70,8 +79,15 @@ final class BundleUpstream implements AutoCloseable {
   final CountDownLatch stallReached = new CountDownLatch(1);
   final CountDownLatch stallReleased = new CountDownLatch(1);
 
+  /** The upstream of the test stack {@link #STACK}. */
   BundleUpstream(Path root) throws Exception {
+    this(root, STACK);
+  }
+
+  /** An upstream that serves everything {@code stack} needs, for amd64. */
+  public BundleUpstream(Path root, StackDefinition stack) throws Exception {
     this.root = root;
+    this.stack = stack;
     this.www = Files.createDirectories(root.resolve("www"));
     this.gnupg = Files.createDirectories(root.resolve("gnupg"));
     Files.setPosixFilePermissions(gnupg, PosixFilePermissions.fromString("rwx------"));
@@ -79,52 +95,69 @@ final class BundleUpstream implements AutoCloseable {
     gpg(gnupg, "--quick-gen-key", "kldload test <test@example.test>", "ed25519", "sign", "never");
     Files.write(keyring, run(List.of("gpg", "--homedir", gnupg.toString(), "--export"), root));
     aptRepository();
-    release("helm", "helm-v4.3.0-linux-amd64.tar.gz", "linux-amd64/helm");
-    release("k9s", "k9s_Linux_amd64.tar.gz", "k9s");
+    for (StackDefinition.Tool tool : stack.tools()) {
+      release(tool);
+    }
     charts();
-    Files.createDirectories(www.resolve("gateway/v1.6.1"));
-    Files.writeString(
-        www.resolve("gateway/v1.6.1/standard-install.yaml"),
-        "apiVersion: v1\nkind: List\nitems: []\n");
-    for (String ref : KUBEADM_IMAGES) {
+    for (StackDefinition.Pinned m : stack.manifests()) {
+      Path file = www.resolve("manifests/" + m.name() + "/" + m.version() + "/install.yaml");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, "apiVersion: v1\nkind: List\nitems: []\n");
+    }
+    for (String ref : kubeadmImages()) {
       images.push(ImageRef.parse(ref), List.of("amd64", "arm64"));
     }
-    images.push(ImageRef.parse(CHART_REGISTRY + "/" + CHART_IMAGE), List.of("amd64"));
+    for (StackDefinition.ChartImage image : stack.images()) {
+      images.push(ImageRef.parse(CHART_REGISTRY + "/" + image.image()), List.of("amd64"));
+    }
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/", this::answer);
     server.setExecutor(executor);
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** The sources file for this upstream, with {@code keyring} as the apt keyring. */
-  BundleSources sources(Path keyring) {
+  public BundleSources sources(Path keyring) {
+    Map<String, BundleSources.Release> releases = new TreeMap<>();
+    for (StackDefinition.Tool tool : stack.tools()) {
+      String dir = url() + "/releases/{name}/{version}/";
+      releases.put(
+          tool.name(),
+          new BundleSources.Release(
+              dir + "{name}-{version}-linux-{arch}.tar.gz",
+              tool.name().equals("helm")
+                  ? dir + "{name}-{version}-linux-{arch}.tar.gz.sha256sum"
+                  : dir + "checksums.sha256"));
+    }
+    Map<String, String> charts = new TreeMap<>();
+    // one repository URL with a trailing slash, the others without
+    stack.charts().forEach(c -> charts.put(c.name(), url() + "/charts/" + c.name() + "/"));
+    charts.computeIfPresent("cilium", (k, v) -> v.substring(0, v.length() - 1));
+    Map<String, String> manifests = new TreeMap<>();
+    stack
+        .manifests()
+        .forEach(m -> manifests.put(m.name(), url() + "/manifests/{name}/{version}/install.yaml"));
+    Map<String, String> registries = new TreeMap<>();
+    stack.images().forEach(i -> registries.put(i.registry(), CHART_REGISTRY));
     return new BundleSources(
         new BundleSources.Apt(url() + "/apt/{minor}/deb", "/", null, keyring.toString()),
-        Map.of(
-            "helm",
-            new BundleSources.Release(
-                url() + "/releases/helm/helm-{version}-linux-{arch}.tar.gz",
-                url() + "/releases/helm/helm-{version}-linux-{arch}.tar.gz.sha256sum"),
-            "k9s",
-            new BundleSources.Release(
-                url() + "/releases/k9s/{version}/k9s_Linux_{arch}.tar.gz",
-                url() + "/releases/k9s/{version}/checksums.sha256")),
-        Map.of("cilium", url() + "/charts/cilium", "metallb", url() + "/charts/metallb/"),
-        Map.of("gateway-api", url() + "/gateway/{version}/standard-install.yaml"),
-        Map.of("cilium", CHART_REGISTRY),
+        releases,
+        charts,
+        manifests,
+        registries,
         Map.of());
   }
 
-  BundleSources sources() {
+  public BundleSources sources() {
     return sources(keyring);
   }
 
   /** How often the server answered {@code path} (leading slash, no query). */
-  int requests(String path) {
+  public int requests(String path) {
     return requests.getOrDefault(path, new AtomicInteger()).get();
   }
 
@@ -160,19 +193,21 @@ final class BundleUpstream implements AutoCloseable {
   }
 
   private void aptRepository() throws Exception {
-    Path repo = Files.createDirectories(www.resolve("apt/v1.37/deb"));
+    Path repo = Files.createDirectories(aptRepo());
+    String k8s = stack.kubernetes().substring(1) + "-1.1";
+    String minor = stack.kubernetes().substring(1, stack.kubernetes().lastIndexOf('.'));
     Map<String, String> versions =
         Map.of(
-            "kubeadm", "1.37.1-1.1",
-            "kubelet", "1.37.1-1.1",
-            "kubectl", "1.37.1-1.1",
-            "cri-tools", "1.37.0-1.1",
+            "kubeadm", k8s,
+            "kubelet", k8s,
+            "kubectl", k8s,
+            "cri-tools", minor + ".0-1.1",
             "kubernetes-cni", "1.7.1-1.1");
     for (Map.Entry<String, String> p : versions.entrySet()) {
       deb(repo, p.getKey(), p.getValue());
     }
     // an older kubeadm the build must not pick
-    deb(repo, "kubeadm", "1.37.0-1.1");
+    deb(repo, "kubeadm", minor + ".0~rc.1-1.1");
     Files.write(
         repo.resolve("Packages"), run(List.of("apt-ftparchive", "packages", "amd64"), repo));
     writeRelease(repo);
@@ -191,7 +226,8 @@ final class BundleUpstream implements AutoCloseable {
   }
 
   Path aptRepo() {
-    return www.resolve("apt/v1.37/deb");
+    String v = stack.kubernetes();
+    return www.resolve("apt/" + v.substring(0, v.lastIndexOf('.')) + "/deb");
   }
 
   private void deb(Path repo, String name, String version) throws Exception {
@@ -210,9 +246,9 @@ final class BundleUpstream implements AutoCloseable {
         name.equals("kubeadm")
             ? "#!/bin/sh\n"
                 + "if [ \"$1 $2 $3\" = \"config images list\" ] && [ \"$5\" = \""
-                + KUBERNETES
+                + stack.kubernetes()
                 + "\" ]; then\n  printf '%s\\n' "
-                + String.join(" ", KUBEADM_IMAGES)
+                + String.join(" ", kubeadmImages())
                 + "\n  exit 0\nfi\necho \"unexpected: $*\" >&2\nexit 1\n"
             : "#!/bin/sh\necho " + name + " " + version + "\n";
     Path exe = bin.resolve(name);
@@ -229,30 +265,31 @@ final class BundleUpstream implements AutoCloseable {
         root);
   }
 
-  private void release(String tool, String fileName, String binary) throws Exception {
-    Path tree = root.resolve("tools/" + tool);
+  private void release(StackDefinition.Tool tool) throws Exception {
+    String binary = tool.binary().replace("{arch}", "amd64");
+    String fileName = tool.name() + "-" + tool.version() + "-linux-amd64.tar.gz";
+    Path tree = root.resolve("tools/" + tool.name());
     Path exe = tree.resolve(binary);
     Files.createDirectories(exe.getParent());
-    Files.writeString(exe, "#!/bin/sh\necho " + tool + "\n");
+    Files.writeString(exe, "#!/bin/sh\necho " + tool.name() + "\n");
     Path dir =
-        tool.equals("helm")
-            ? Files.createDirectories(www.resolve("releases/helm"))
-            : Files.createDirectories(www.resolve("releases/k9s/v0.51.0"));
+        Files.createDirectories(www.resolve("releases/" + tool.name() + "/" + tool.version()));
     Path archive = dir.resolve(fileName);
     run(List.of("tar", "-czf", archive.toString(), "-C", tree.toString(), binary), root);
     String line = sha256(Files.readAllBytes(archive)) + "  " + fileName + "\n";
-    if (tool.equals("helm")) {
+    if (tool.name().equals("helm")) {
       Files.writeString(dir.resolve(fileName + ".sha256sum"), line);
     } else {
       Files.writeString(
-          dir.resolve("checksums.sha256"), "0".repeat(64) + "  k9s_Linux_arm64.tar.gz\n" + line);
+          dir.resolve("checksums.sha256"),
+          "0".repeat(64) + "  " + tool.name() + "-linux-arm64.tar.gz\n" + line);
     }
   }
 
   private void charts() throws Exception {
-    for (String[] chart : new String[][] {{"cilium", "1.20.2"}, {"metallb", "0.16.1"}}) {
-      String name = chart[0];
-      String version = chart[1];
+    for (StackDefinition.Pinned chart : stack.charts()) {
+      String name = chart.name();
+      String version = chart.version();
       Path tree = Files.createDirectories(root.resolve("charts/" + name + "/" + name));
       Files.writeString(
           tree.resolve("Chart.yaml"),
@@ -316,6 +353,11 @@ final class BundleUpstream implements AutoCloseable {
 
   static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  /** The image registry the upstream's images are in, whatever the mirrors. */
+  public InMemoryImageRegistry images() {
+    return images;
   }
 
   @Override
