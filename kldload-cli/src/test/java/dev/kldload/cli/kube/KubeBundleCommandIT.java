@@ -1,0 +1,94 @@
+package dev.kldload.cli.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kldload.cli.CliHarness;
+import dev.kldload.core.io.YamlInput;
+import dev.kldload.core.testing.Requirements;
+import dev.kldload.kube.bundle.BundleUpstream;
+import dev.kldload.kube.bundle.StackDefinition;
+import dev.kldload.kube.node.StackLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kube-bundle end to end on kldload's own stack, against upstreams the test serves on loopback. */
+class KubeBundleCommandIT {
+  @TempDir Path dir;
+
+  @Test
+  @DisplayName("build, verify, repair and --from LOCK through the command line")
+  void buildVerifyReproduce() throws Exception {
+    for (String tool : List.of("gpg", "gpgv", "apt-ftparchive", "dpkg-deb", "tar")) {
+      Requirements.require(Requirements.onPath(tool), tool + " is needed (src-test-fixtures/apt)");
+    }
+    try (BundleUpstream upstream =
+        new BundleUpstream(
+            Files.createDirectories(dir.resolve("up")), StackDefinition.standard())) {
+      Path sources = dir.resolve("sources.yaml");
+      Files.writeString(sources, YamlInput.mapper().writeValueAsString(upstream.sources()));
+      Path bundle = dir.resolve("bundle");
+      CliHarness harness =
+          CliHarness.harness()
+              .env("KLDLOAD_STATE_DIR", dir.resolve("state").toString())
+              .env("KLDLOAD_RUN_DIR", dir.resolve("run").toString())
+              .env("KLDLOAD_KUBE_BUNDLE", bundle.toString())
+              .imageRegistry(mirrors -> upstream.images());
+
+      CliHarness.Result built =
+          harness.exec("kube-bundle", "build", "--sources", sources.toString());
+      assertThat(built.exit()).as(built.toString()).isZero();
+      assertThat(built.err())
+          .contains("kube-bundle: package kubeadm: ")
+          .contains("bytes, verified")
+          .contains("no published checksum");
+      StackLock lock = StackLock.load(StackLock.inBundle(bundle));
+      assertThat(lock.kubernetes()).isEqualTo(StackDefinition.standard().kubernetes());
+      assertThat(lock.charts()).hasSize(5);
+      assertThat(lock.tools())
+          .extracting(StackLock.Artifact::name)
+          .containsExactly("helm", "cilium", "hubble", "k9s");
+
+      CliHarness.Result verified = harness.exec("kube-bundle", "verify");
+      assertThat(verified.exit()).as(verified.toString()).isZero();
+
+      String chart = lock.charts().get(0).file();
+      Files.writeString(bundle.resolve(chart), "corrupt");
+      CliHarness.Result bad = harness.exec("kube-bundle", "verify");
+      assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+      assertThat(bad.out()).startsWith(chart + ": SHA-256 ");
+      CliHarness.Result repaired =
+          harness.exec("kube-bundle", "build", "--sources", sources.toString());
+      assertThat(repaired.exit()).as(repaired.toString()).isZero();
+      assertThat(harness.exec("kube-bundle", "verify").exit()).isZero();
+
+      Path copy = dir.resolve("copy");
+      CliHarness.Result reproduced =
+          harness.exec(
+              "kube-bundle",
+              "build",
+              "--from",
+              StackLock.inBundle(bundle).toString(),
+              "--dir",
+              copy.toString());
+      assertThat(reproduced.exit()).as(reproduced.toString()).isZero();
+      assertThat(files(copy)).isEqualTo(files(bundle));
+      for (String f : files(bundle)) {
+        assertThat(Files.mismatch(copy.resolve(f), bundle.resolve(f))).as(f).isEqualTo(-1L);
+      }
+    }
+  }
+
+  private static List<String> files(Path root) throws Exception {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile)
+          .map(f -> root.relativize(f).toString())
+          .sorted()
+          .toList();
+    }
+  }
+}
