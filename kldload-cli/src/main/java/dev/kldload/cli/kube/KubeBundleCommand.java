@@ -65,6 +65,20 @@ public final class KubeBundleCommand implements Runnable {
     return given != null ? given : Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE));
   }
 
+  /** The bundle directory operand of verify and serve. */
+  static final class BundleDir {
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "DIR",
+        description = "Bundle directory (default: config kube.bundle).")
+    Path dir;
+
+    Path resolve(Cli cli) {
+      return bundleDir(cli, dir);
+    }
+  }
+
   /** {@code kube-bundle build}. */
   @Command(
       name = "build",
@@ -203,12 +217,7 @@ public final class KubeBundleCommand implements Runnable {
   public static final class Verify implements Callable<Integer> {
     private final Cli cli;
 
-    @Parameters(
-        index = "0",
-        arity = "0..1",
-        paramLabel = "DIR",
-        description = "Bundle directory (default: config kube.bundle).")
-    Path dir;
+    @Mixin BundleDir bundle;
 
     Verify(Cli cli) {
       this.cli = cli;
@@ -216,7 +225,7 @@ public final class KubeBundleCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Path target = bundleDir(cli, dir);
+      Path target = bundle.resolve(cli);
       List<String> problems = BundleVerifier.problems(target);
       if (problems.isEmpty()) {
         cli.out().println(target + ": every file matches the stack lock");
@@ -257,12 +266,7 @@ public final class KubeBundleCommand implements Runnable {
   public static final class Serve implements Callable<Integer> {
     private final Cli cli;
 
-    @Parameters(
-        index = "0",
-        arity = "0..1",
-        paramLabel = "DIR",
-        description = "Bundle directory (default: config kube.bundle).")
-    Path dir;
+    @Mixin BundleDir bundle;
 
     @Option(
         names = "--listen",
@@ -277,7 +281,7 @@ public final class KubeBundleCommand implements Runnable {
     @Override
     public Integer call() {
       InetSocketAddress address = address(listen);
-      Path target = bundleDir(cli, dir);
+      Path target = bundle.resolve(cli);
       return cli.cancellable(
           () -> {
             CountDownLatch stopped = new CountDownLatch(1);

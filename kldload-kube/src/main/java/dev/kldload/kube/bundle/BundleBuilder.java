@@ -12,6 +12,7 @@ import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.kube.bundle.image.ImageRef;
 import dev.kldload.kube.bundle.image.ImageRegistry;
+import dev.kldload.kube.node.KubeReset;
 import dev.kldload.kube.node.StackLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -318,7 +317,7 @@ public final class BundleBuilder {
                   lockFile,
                   StandardCopyOption.ATOMIC_MOVE,
                   StandardCopyOption.REPLACE_EXISTING);
-              deleteTree(dir.resolve(".kube-bundle"));
+              KubeReset.deleteTree(dir.resolve(".kube-bundle"), true);
             });
   }
 
@@ -430,7 +429,7 @@ public final class BundleBuilder {
   private List<String> kubeadmImages(Path dir, Download kubeadm, StackDefinition stack)
       throws IOException {
     Path root = dir.resolve(".kube-bundle").resolve("kubeadm");
-    deleteTree(root);
+    KubeReset.deleteTree(root, true);
     Files.createDirectories(root);
     runner.check(
         ProcessSpec.of("dpkg-deb", "-x", dir.resolve(kubeadm.file()).toString(), root.toString())
@@ -449,7 +448,7 @@ public final class BundleBuilder {
                 .timeout(Duration.ofMinutes(1))
                 .readOnly()
                 .build());
-    deleteTree(root);
+    KubeReset.deleteTree(root, true);
     List<String> refs = list.stdout().lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     if (refs.isEmpty()) {
       throw new KldloadException(
@@ -550,16 +549,5 @@ public final class BundleBuilder {
 
   private static String sha256(Path file) throws IOException {
     return HttpFetcher.sha256(file);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }
