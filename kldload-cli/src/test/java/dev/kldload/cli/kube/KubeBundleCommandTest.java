@@ -3,15 +3,27 @@ package dev.kldload.cli.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.cli.CliHarness;
+import dev.kldload.cli.Main;
+import dev.kldload.cli.support.Cli;
+import dev.kldload.core.plan.CancellationToken;
+import dev.kldload.core.plan.Conditions;
 import dev.kldload.kube.node.StackLock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +159,41 @@ class KubeBundleCommandTest {
       assertThat(busy.exit()).as(busy.toString()).isEqualTo(5);
       assertThat(busy.err()).contains("cannot listen on");
     }
+  }
+
+  @Test
+  @DisplayName("serve: answers the lock until cancelled (Ctrl-C, SIGTERM), then exits 0")
+  void serveUntilCancelled() throws Exception {
+    Path bundle = bundle();
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Cli cli = harness().cli();
+    CompletableFuture<Integer> serving =
+        CompletableFuture.supplyAsync(
+            () -> Main.run(cli, "kube-bundle", "serve", "--listen", "127.0.0.1:" + port));
+    HttpClient client = HttpClient.newHttpClient();
+    URI lock = URI.create("http://127.0.0.1:" + port + "/k8s-stack.lock.yaml");
+    HttpResponse<String> answer =
+        Conditions.system(new CancellationToken())
+            .await(
+                "kube-bundle serve to answer",
+                Duration.ofSeconds(20),
+                () -> {
+                  try {
+                    return Optional.of(
+                        client.send(
+                            HttpRequest.newBuilder(lock).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                  } catch (IOException e) {
+                    return Optional.empty();
+                  }
+                });
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo(Files.readString(StackLock.inBundle(bundle)));
+    cli.cancellation().cancel();
+    assertThat(serving.get(20, TimeUnit.SECONDS)).isZero();
   }
 
   @Test
