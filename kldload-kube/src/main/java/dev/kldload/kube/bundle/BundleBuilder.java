@@ -465,7 +465,15 @@ public final class BundleBuilder {
       ImageRegistry registry, Map<String, URI> mirrors, Path dir, String ref, String arch)
       throws IOException {
     ImageRef image = ImageRef.parse(ref);
-    String digest = registry.resolve(image, arch);
+    String digest;
+    try {
+      digest = registry.resolve(image, arch);
+    } catch (KldloadException e) {
+      // an image the stack needs but its registry lacks fails the build like a bad digest
+      throw e.kind() == ErrorKind.NOT_FOUND
+          ? new KldloadException(ErrorKind.FAILED, e.getMessage(), e.hint().orElse(null), e)
+          : e;
+    }
     String file = "k8s-images/" + archiveName(ref, digest);
     Path target = dir.resolve(file);
     String sha;

@@ -57,7 +57,7 @@ public final class HttpFetcher {
       if (wasInterrupted(e)) {
         throw interrupted(e);
       }
-      throw unreachable(uri, e);
+      throw unreachable(uri.toString(), e);
     }
   }
 
@@ -79,9 +79,14 @@ public final class HttpFetcher {
     long done = 0;
     try {
       Files.createDirectories(target.getParent());
-      InputStream in = open(uri);
-      // the JDK client's body stream ignores interrupts while it waits for bytes; closing it wakes
-      // it
+      InputStream in;
+      try {
+        in = open(uri);
+      } catch (KldloadException e) {
+        throw new KldloadException(
+            e.kind(), label + ": " + e.getMessage(), e.hint().orElse(null), e);
+      }
+      // the JDK client's body stream ignores interrupts while it waits for bytes; closing wakes it
       Runnable stop = () -> closeQuietly(in);
       cancellation.onCancel(stop);
       try (in;
@@ -108,7 +113,7 @@ public final class HttpFetcher {
       if (cancellation.isCancelled() || wasInterrupted(e)) {
         throw interrupted(e);
       }
-      throw unreachable(uri, e);
+      throw unreachable(label + ": " + uri, e);
     }
     String actual = HexFormat.of().formatHex(sha.digest());
     if (expected.isPresent() && !expected.get().equals(actual)) {
@@ -145,8 +150,9 @@ public final class HttpFetcher {
     }
     if (response.statusCode() != 200) {
       response.body().close();
+      // a file its source lists but does not serve fails the build (exit 1), like a bad hash
       throw new KldloadException(
-          response.statusCode() == 404 ? ErrorKind.NOT_FOUND : ErrorKind.FAILED,
+          ErrorKind.FAILED,
           uri + " answered HTTP " + response.statusCode(),
           "check the bundle sources file; a mirror may lack this file");
     }
@@ -189,10 +195,10 @@ public final class HttpFetcher {
     return ie;
   }
 
-  private static KldloadException unreachable(URI uri, IOException e) {
+  private static KldloadException unreachable(String what, IOException e) {
     return new KldloadException(
         ErrorKind.UNAVAILABLE,
-        "cannot fetch " + uri + ": " + e,
+        "cannot fetch " + what + ": " + e,
         "check the network or the bundle sources file",
         e);
   }

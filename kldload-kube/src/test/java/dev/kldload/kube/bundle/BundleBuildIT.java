@@ -13,6 +13,8 @@ import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.plan.ProgressListener;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
+import dev.kldload.kube.bundle.image.ImageRef;
+import dev.kldload.kube.bundle.image.InMemoryImageRegistry;
 import dev.kldload.kube.node.StackLock;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -228,6 +230,42 @@ class BundleBuildIT {
     assertThat(failedMessages(failed)).contains("tool helm: SHA-256");
     assertThat(dir.resolve("bin/helm-v4.3.0-linux-amd64.tar.gz")).doesNotExist();
     assertThat(StackLock.inBundle(dir)).doesNotExist();
+  }
+
+  @Test
+  @DisplayName("an image its registry lacks fails with exit 1 naming the image; the files stay")
+  void missingImage() throws Exception {
+    InMemoryImageRegistry partial = new InMemoryImageRegistry();
+    BundleUpstream.kubeadmImages("v1.37.1")
+        .forEach(ref -> partial.push(ImageRef.parse(ref), List.of("amd64")));
+    partial.push(
+        ImageRef.parse(BundleUpstream.CHART_REGISTRY + "/cilium/cilium:v0.0.1"), List.of("amd64"));
+    Path dir = tmp.resolve("bundle");
+    BundleBuilder builder =
+        new BundleBuilder(
+            new HttpFetcher(Duration.ofSeconds(5), Duration.ofSeconds(30)),
+            new SystemProcessRunner(),
+            mirrors -> partial,
+            progress::add);
+
+    PlanResult failed = run(builder.plan(request(dir, upstream.sources())));
+    assertThat(failed.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(failedMessages(failed))
+        .contains("image " + BundleUpstream.CHART_REGISTRY + "/" + BundleUpstream.CHART_IMAGE);
+    assertThat(dir.resolve("debs/kubeadm_1.37.1-1.1_amd64.deb")).exists();
+    assertThat(StackLock.inBundle(dir)).doesNotExist();
+
+    assertThat(build(dir).exitCode()).isEqualTo(ExitCode.OK);
+    assertThat(upstream.requests(debPath("kubeadm"))).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a file its source lists but does not serve fails with exit 1 naming the artefact")
+  void missingFile() throws Exception {
+    Files.delete(upstream.www.resolve("charts/metallb/metallb-0.16.1.tgz"));
+    PlanResult failed = build(tmp.resolve("bundle"));
+    assertThat(failed.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(failedMessages(failed)).contains("chart metallb: ").contains("answered HTTP 404");
   }
 
   @Test
