@@ -76,8 +76,8 @@ public final class BundleUpstream implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Set<String> stalled = ConcurrentHashMap.newKeySet();
-  final CountDownLatch stallReached = new CountDownLatch(1);
-  final CountDownLatch stallReleased = new CountDownLatch(1);
+  public final CountDownLatch stallReached = new CountDownLatch(1);
+  public final CountDownLatch stallReleased = new CountDownLatch(1);
 
   /** The upstream of the test stack {@link #STACK}. */
   BundleUpstream(Path root) throws Exception {
@@ -162,7 +162,7 @@ public final class BundleUpstream implements AutoCloseable {
   }
 
   /** Answers half of {@code path} and then waits until {@link #stallReleased} counts down. */
-  void stall(String path) {
+  public void stall(String path) {
     stalled.add(path);
   }
 
