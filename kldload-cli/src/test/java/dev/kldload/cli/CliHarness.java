@@ -7,6 +7,7 @@ import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
@@ -230,6 +231,11 @@ public final class CliHarness {
       return cluster
           .map(c -> c.apply(kubeconfig))
           .orElseGet(() -> host.cluster(kubeconfig, cancellation));
+    }
+
+    @Override
+    public KubeconfigFiles kubeconfigFiles() {
+      return host.kubeconfigFiles();
     }
 
     @Override

@@ -10,7 +10,9 @@ import dev.kldload.core.process.Programs;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.kube.KubeProbes;
 import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import dev.kldload.kube.cluster.fabric8.Fabric8KubeconfigFiles;
 import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.smoke.host.HostSmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
@@ -136,6 +138,11 @@ public final class HostEngines implements Engines {
   @Override
   public Cluster cluster(Path kubeconfig, CancellationToken cancellation) {
     return Fabric8Cluster.open(kubeconfig, Optional.empty(), Conditions.system(cancellation));
+  }
+
+  @Override
+  public KubeconfigFiles kubeconfigFiles() {
+    return new Fabric8KubeconfigFiles();
   }
 
   @Override

@@ -67,6 +67,10 @@ public enum ConfigKey {
       "kube.bundle",
       "/root/darksite",
       "offline bundle (darksite) with the stack lock and packages"),
+  KUBE_LOG_DIR(
+      "kube.log-dir",
+      "/var/log/kldload",
+      "where kube-cluster bootstrap keeps each node's kube-init and kube-join log"),
   KUBE_SMOKE_TEST_LOG(
       "kube.smoke-test-log",
       "/var/log/kldload/kube-smoke-test.log",

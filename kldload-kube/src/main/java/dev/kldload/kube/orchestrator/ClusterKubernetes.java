@@ -155,7 +155,7 @@ public final class ClusterKubernetes {
   public String endpoint(ClusterManifest manifest) {
     return manifest.withRole(Role.CONTROL_PLANE).size() > 1
         ? plan.apiVipAddress().getHostAddress()
-        : first(manifest).k8sAddress();
+        : address(first(manifest).k8sAddress());
   }
 
   public String server(ClusterManifest manifest) {
@@ -197,6 +197,11 @@ public final class ClusterKubernetes {
       out.add(verify(manifest, joins));
     }
     return out;
+  }
+
+  /** A plane address as the manifest keeps it ("10.251.0.1/24"), without its prefix length. */
+  private static String address(String cidr) {
+    return cidr.replaceFirst("/\\d+$", "");
   }
 
   private static NodeRecord first(ClusterManifest manifest) {
@@ -377,7 +382,7 @@ public final class ClusterKubernetes {
               "--certificate-key-file",
               CERTIFICATE_KEY_FILE,
               "--advertise-address",
-              node.k8sAddress()));
+              address(node.k8sAddress())));
     }
     argv.add(endpoint(manifest) + ":" + API_PORT);
     RemoteResult last = null;
@@ -535,9 +540,9 @@ public final class ClusterKubernetes {
               + "  "
               + node.lanAddress()
               + " -> "
-              + node.mgmtAddress()
+              + address(node.mgmtAddress())
               + " (wg-mgmt), "
-              + node.k8sAddress()
+              + address(node.k8sAddress())
               + " (wg-k8s)  "
               + state);
     }
@@ -546,6 +551,17 @@ public final class ClusterKubernetes {
             + " Hubble, WireGuard wg-mgmt + wg-k8s, KVM clones");
     lines.add("elapsed " + elapsed.toMinutes() + "m" + elapsed.toSecondsPart() + "s");
     return lines;
+  }
+
+  /**
+   * Destroy's part: context, cluster and user {@code name} out of the operator's kubeconfig, and
+   * nothing else of it.
+   */
+  public static Step removeContext(KubeconfigFiles kubeconfigs, Path userKubeconfig, String name) {
+    return Step.named("kubeconfig/context/" + name)
+        .description("remove context " + name + " from " + userKubeconfig)
+        .doneWhen(c -> !kubeconfigs.hasContext(userKubeconfig, name))
+        .apply(c -> kubeconfigs.remove(userKubeconfig, name));
   }
 
   /**

@@ -42,7 +42,7 @@ final class StandInScripts {
         + node.name()
         + "\"},\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],"
         + "\"addresses\":[{\"type\":\"InternalIP\",\"address\":\""
-        + node.k8sAddress()
+        + node.k8sAddress().replaceFirst("/\\d+$", "")
         + "\"}],\"nodeInfo\":{\"kubeletVersion\":\"v1.32.3\"}}}";
   }
 
