@@ -62,6 +62,7 @@ class ClusterKubernetesCommandTest {
   final Map<String, NodeInfo> apiNodes = new ConcurrentHashMap<>();
   final Set<String> initialised = ConcurrentHashMap.newKeySet();
   final AtomicInteger tokens = new AtomicInteger();
+  final Set<String> failingJoins = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -104,6 +105,9 @@ class ClusterKubernetesCommandTest {
                 ""));
       }
       if (argv.get(0).equals("kube-join")) {
+        if (failingJoins.contains(name)) {
+          return Optional.of(new Reply(1, "", "error: token expired (stand-in)\n"));
+        }
         register(name);
         return Optional.of(new Reply(0, "joined (stand-in)\n", ""));
       }
@@ -288,5 +292,27 @@ class ClusterKubernetesCommandTest {
     assertThat(Files.readString(manifest)).isEqualTo(before);
     assertThat(calls("kube-init")).hasSize(1);
     assertThat(calls("kube-join")).hasSize(1);
+  }
+
+  @Test
+  @DisplayName(
+      "a worker that cannot join: exit 3 naming it, the other worker joined and labelled; a re-run"
+          + " once it can join finishes with only that worker")
+  void oneWorkerFails() throws Exception {
+    kubernetesGolden();
+    failingJoins.add("kldload-w-2");
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+    assertThat(r.err()).contains("kube/join/kldload-w-2", "kldload-w-2 did not join");
+    assertThat(apiNodes.get("kldload-w-1").labels()).containsKey(ClusterKubernetes.WORKER_LABEL);
+    assertThat(apiNodes).doesNotContainKey("kldload-w-2");
+    assertThat(calls("kube-join")).filteredOn(c -> c.startsWith("kldload-w-2 ")).hasSize(3);
+    assertThat(calls("kubeadm")).hasSize(4);
+
+    failingJoins.clear();
+    CliHarness.Result again = bed.run("kube-cluster", "bootstrap");
+    assertThat(again.exit()).as(again.toString()).isZero();
+    assertThat(calls("kube-join")).filteredOn(c -> c.startsWith("kldload-w-1 ")).hasSize(1);
+    assertThat(calls("kube-init")).hasSize(1);
   }
 }
