@@ -234,6 +234,11 @@ class ClusterKubernetesStandInIT {
       assertThat(Math.max(w1[0], w2[0]))
           .as("the workers' joins overlap in time")
           .isLessThan(Math.min(w1[1], w2[1]));
+      for (String worker : List.of("w-1", "w-2")) {
+        assertThat(bed.nodes.node(worker).recorded("saw"))
+            .as(worker + " was joining while every worker's join had started")
+            .contains("w-1", "w-2");
+      }
 
       // a fresh token for each join, minted on cp-1; each node was handed its own
       List<String> minted = bed.nodes.node("cp-1").recorded("tokens");

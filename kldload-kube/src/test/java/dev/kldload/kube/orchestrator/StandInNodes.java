@@ -4,6 +4,7 @@ import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.HostName;
 import dev.kldload.kube.ssh.KnownHosts;
+import dev.kldload.kube.ssh.OpenSshServer;
 import dev.kldload.kube.ssh.SshTarget;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -71,21 +72,20 @@ final class StandInNodes implements AutoCloseable {
     this.knownHosts = knownHosts;
   }
 
-  static List<String> requirements() {
-    return List.of("root", "/usr/sbin/sshd", "ssh-keygen", "unshare", "curl");
-  }
-
   /** Starts one stand-in node per name; {@code api} is the mock API server's base URL. */
   static StandInNodes start(Path dir, List<NodeRecord> records, String api) throws Exception {
     Files.createDirectories(Path.of("/run/sshd"));
     Files.createDirectories(dir);
-    keygen(dir.resolve("client_ed25519"));
+    OpenSshServer.keygen(dir.resolve("client_ed25519"));
     StandInNodes out =
         new StandInNodes(
             dir, dir.resolve("client_ed25519"), KnownHosts.at(dir.resolve("known_hosts")));
     try {
       for (NodeRecord record : records) {
-        out.nodes.put(record.name(), out.startNode(record, api));
+        out.nodes.put(
+            record.name(),
+            out.startNode(
+                record, api, (int) records.stream().filter(r -> r.role() == Role.WORKER).count()));
       }
     } catch (Exception e) {
       out.close();
@@ -107,17 +107,22 @@ final class StandInNodes implements AutoCloseable {
         HostName.of(record.name()), "127.0.0.1", nodes.get(record.name()).port(), "root");
   }
 
-  private Node startNode(NodeRecord record, String api) throws Exception {
+  private Node startNode(NodeRecord record, String api, int workers) throws Exception {
     Path home = Files.createDirectories(dir.resolve(record.name()));
     Files.createDirectories(home.resolve("rec"));
     Files.createDirectories(home.resolve("ns"));
     Path bin = Files.createDirectories(home.resolve("bin"));
-    keygen(home.resolve("host_ed25519"));
+    OpenSshServer.keygen(home.resolve("host_ed25519"));
     knownHosts.pin(
         HostName.of(record.name()), Files.readString(home.resolve("host_ed25519.pub")).strip());
     Files.copy(dir.resolve("client_ed25519.pub"), home.resolve("authorized_keys"));
     Map<String, String> scripts =
-        StandInScripts.all(record, home.resolve("rec").toString(), api.replaceAll("/$", ""));
+        StandInScripts.all(
+            record,
+            home.resolve("rec").toString(),
+            api.replaceAll("/$", ""),
+            Files.createDirectories(dir.resolve("barrier")).toString(),
+            workers);
     for (Map.Entry<String, String> e : scripts.entrySet()) {
       Path script = bin.resolve(e.getKey());
       Files.writeString(script, e.getValue(), StandardCharsets.UTF_8);
@@ -130,23 +135,12 @@ final class StandInNodes implements AutoCloseable {
     Path config = home.resolve("sshd_config");
     Files.writeString(
         config,
-        String.join(
-            "\n",
-            "Port " + port,
-            "ListenAddress 127.0.0.1",
-            "HostKey " + home.resolve("host_ed25519"),
-            "PidFile " + home.resolve("sshd.pid"),
-            "AuthorizedKeysFile " + home.resolve("authorized_keys"),
-            "AllowUsers root",
-            "PermitRootLogin prohibit-password",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "UsePAM no",
-            "StrictModes no",
-            "LogLevel INFO",
-            "Subsystem sftp internal-sftp",
-            ""),
+        OpenSshServer.config(
+            port,
+            home.resolve("host_ed25519"),
+            home.resolve("sshd.pid"),
+            home.resolve("authorized_keys"),
+            "root"),
         StandardCharsets.UTF_8);
     Path ns = home.resolve("ns");
     String setup =
@@ -195,27 +189,6 @@ final class StandInNodes implements AutoCloseable {
       out.addAll(Files.readAllLines(node.home().resolve("sshd.log")));
     }
     return out;
-  }
-
-  private static void keygen(Path file) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "ssh-keygen",
-                "-q",
-                "-t",
-                "ed25519",
-                "-N",
-                "",
-                "-C",
-                "standin",
-                "-f",
-                file.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("ssh-keygen failed: " + out);
-    }
   }
 
   @Override

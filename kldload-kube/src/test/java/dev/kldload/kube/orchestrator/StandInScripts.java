@@ -1,5 +1,6 @@
 package dev.kldload.kube.orchestrator;
 
+import dev.kldload.kube.cluster.AdminConfs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,15 +9,22 @@ import java.util.Map;
  * Each appends "<nanos> <program> <argv…>" to {@code rec/calls}; a {@code rec/fail-<program>} file
  * makes it fail (once: the file is removed; always: it stays). kube-join also records the token of
  * the join command file it was handed ({@code rec/join-tokens}) and its start and end times ({@code
- * rec/window}), and spends a second "joining" so that overlapping joins show.
+ * rec/window}). A worker's join waits (up to 20 s) at a barrier until every worker's join has
+ * started, and records which it saw ({@code rec/saw}): joins run one after another never pass it.
  */
 final class StandInScripts {
   private StandInScripts() {}
 
-  static Map<String, String> all(NodeRecord node, String rec, String api) {
+  /**
+   * @param barrier the directory where workers' joins meet
+   * @param workers how many workers join
+   */
+  static Map<String, String> all(
+      NodeRecord node, String rec, String api, String barrier, int workers) {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("kube-init", kubeInit(node, rec, api));
-    out.put("kube-join", kubeJoin(node, rec, api));
+    out.put(
+        "kube-join", kubeJoin(node, rec, api, barrier, node.role() == Role.WORKER ? workers : 0));
     out.put("kubeadm", kubeadm(rec));
     out.put("kubectl", kubectl(rec));
     return out;
@@ -73,32 +81,15 @@ final class StandInScripts {
             "\n",
             "umask 077",
             "cat > /etc/kubernetes/admin.conf <<'EOF'",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- cluster:",
-            "    certificate-authority-data: c3RhbmQtaW4gY2E=",
-            "    server: https://" + node.lanAddress() + ":6443",
-            "  name: kubernetes",
-            "contexts:",
-            "- context:",
-            "    cluster: kubernetes",
-            "    user: kubernetes-admin",
-            "  name: kubernetes-admin@kubernetes",
-            "current-context: kubernetes-admin@kubernetes",
-            "users:",
-            "- name: kubernetes-admin",
-            "  user:",
-            "    client-certificate-data: c3RhbmQtaW4gY2VydA==",
-            "    client-key-data: c3RhbmQtaW4ga2V5",
-            "EOF",
+            AdminConfs.at("https://" + node.lanAddress() + ":6443") + "EOF",
             post(api, "/api/v1/nodes", nodeJson(node)),
             pods.toString(),
             "echo 'Your Kubernetes control-plane has initialized successfully! (stand-in)'",
             "");
   }
 
-  private static String kubeJoin(NodeRecord node, String rec, String api) {
+  private static String kubeJoin(
+      NodeRecord node, String rec, String api, String barrier, int parties) {
     return header("kube-join", rec)
         + String.join(
             "\n",
@@ -110,12 +101,17 @@ final class StandInScripts {
             "done",
             "[ \"$(stat -c %a \"$file\")\" = 600 ] || { echo \"$file is not 0600\" >&2; exit 1; }",
             "awk '{print $5}' \"$file\" >> $REC/join-tokens",
+            "touch " + barrier + "/" + node.name(),
             "if [ -e $REC/fail-join-attempt ]; then",
             "  grep -q once $REC/fail-join-attempt && rm -f $REC/fail-join-attempt",
             "  echo 'error execution phase preflight: token expired (stand-in)' >&2",
             "  exit 1",
             "fi",
-            "sleep 1",
+            "for i in $(seq 200); do",
+            "  [ $(ls " + barrier + " | wc -l) -ge " + parties + " ] && break",
+            "  sleep 0.1",
+            "done",
+            "ls " + barrier + " > $REC/saw",
             post(api, "/api/v1/nodes", nodeJson(node)),
             "echo \"$start $(date +%s%N)\" >> $REC/window",
             "echo 'This node has joined the cluster (stand-in)'",

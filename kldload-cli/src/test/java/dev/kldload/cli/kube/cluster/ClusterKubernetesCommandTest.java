@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.cli.CliHarness;
 import dev.kldload.core.value.HostName;
+import dev.kldload.kube.cluster.AdminConfs;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
+import dev.kldload.kube.cluster.fabric8.Fabric8KubeconfigFiles;
 import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kube.ssh.InMemoryRemoteShell;
@@ -36,27 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * real cluster; {@code ClusterKubernetesStandInIT} drives the same phases over real sshd.
  */
 class ClusterKubernetesCommandTest {
-  static final String WORK_CONFIG =
-      String.join(
-          "\n",
-          "apiVersion: v1",
-          "kind: Config",
-          "clusters:",
-          "- name: work",
-          "  cluster:",
-          "    server: https://work.example:6443",
-          "users:",
-          "- name: me",
-          "  user:",
-          "    token: abc",
-          "contexts:",
-          "- name: work",
-          "  context:",
-          "    cluster: work",
-          "    user: me",
-          "current-context: work",
-          "");
-
   @TempDir Path dir;
   ClusterTestBed bed;
   final Map<String, NodeInfo> apiNodes = new ConcurrentHashMap<>();
@@ -118,31 +99,11 @@ class ClusterKubernetesCommandTest {
   /** kube-init's admin.conf on the node, as SFTP will find it. */
   private void adminConf(String node) {
     String lan = bed.lanAddress(node);
-    String conf =
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- name: kubernetes",
-            "  cluster:",
-            "    server: https://" + lan + ":6443",
-            "users:",
-            "- name: kubernetes-admin",
-            "  user:",
-            "    client-key-data: S0VZ",
-            "contexts:",
-            "- name: kubernetes-admin@kubernetes",
-            "  context:",
-            "    cluster: kubernetes",
-            "    user: kubernetes-admin",
-            "current-context: kubernetes-admin@kubernetes",
-            "");
     bed.ssh
         .with(KnownHosts.at(dir.resolve("state/clusters/kldload/known_hosts")))
         .upload(
             SshTarget.root(HostName.of(node), lan),
-            conf.getBytes(StandardCharsets.UTF_8),
+            AdminConfs.at("https://" + lan + ":6443").getBytes(StandardCharsets.UTF_8),
             ClusterKubernetes.ADMIN_CONF,
             0600);
   }
@@ -209,8 +170,13 @@ class ClusterKubernetesCommandTest {
           + " destroy then removes only that context")
   void bootstrapsKubernetes() throws Exception {
     kubernetesGolden();
-    Files.createDirectories(dir.resolve(".kube"));
-    Files.writeString(dir.resolve(".kube/config"), WORK_CONFIG);
+    // the operator's own cluster, which must survive
+    new Fabric8KubeconfigFiles()
+        .merge(
+            dir.resolve(".kube/config"),
+            AdminConfs.at("https://work.example:6443"),
+            "work",
+            "work");
     CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2");
     assertThat(r.exit()).as(r.toString()).isZero();
 
