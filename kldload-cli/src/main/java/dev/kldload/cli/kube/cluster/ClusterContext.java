@@ -395,7 +395,8 @@ final class ClusterContext implements AutoCloseable {
 
   /**
    * The Kubernetes phases on the nodes: SSH as root at each node's LAN address, the API through the
-   * cluster's own kubeconfig (a scratch one in a dry-run), logs under {@code kube.log-dir}.
+   * cluster's own kubeconfig, logs under {@code kube.log-dir}. A dry-run only reads (the steps'
+   * isDone), so it looks at the real state too.
    */
   ClusterKubernetes kubernetes(RemoteShell shell) {
     return new ClusterKubernetes(
@@ -404,7 +405,7 @@ final class ClusterContext implements AutoCloseable {
         node -> SshTarget.root(HostName.of(node.name()), node.lanAddress()),
         engines.kubeconfigFiles(),
         engines::cluster,
-        dryRun ? scratch().resolve("cluster") : store.dir(name),
+        store.dir(name),
         userKubeconfig(),
         Path.of(config.require(ConfigKey.KUBE_LOG_DIR)),
         ClusterKubernetes.Deadlines.defaults(),

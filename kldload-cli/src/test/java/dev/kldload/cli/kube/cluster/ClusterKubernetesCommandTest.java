@@ -281,4 +281,20 @@ class ClusterKubernetesCommandTest {
     assertThat(calls("kube-join")).filteredOn(c -> c.startsWith("kldload-w-1 ")).hasSize(1);
     assertThat(calls("kube-init")).hasSize(1);
   }
+
+  @Test
+  @DisplayName("scale on a cluster that runs Kubernetes: the new worker joins with its own token")
+  void scaleJoinsNewWorkers() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    CliHarness.Result scaled = bed.run("kube-cluster", "scale", "2");
+    assertThat(scaled.exit()).as(scaled.toString()).isZero();
+    assertThat(calls("kube-join"))
+        .containsExactly(
+            "kldload-w-1 kube-join --join-command /etc/kldload/join-command 10.251.0.1:6443",
+            "kldload-w-2 kube-join --join-command /etc/kldload/join-command 10.251.0.1:6443");
+    assertThat(calls("kube-init")).hasSize(1);
+    assertThat(apiNodes.get("kldload-w-2").labels()).containsKey(ClusterKubernetes.WORKER_LABEL);
+  }
 }
