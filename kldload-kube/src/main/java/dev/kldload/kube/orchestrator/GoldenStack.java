@@ -16,8 +16,10 @@ import java.util.Optional;
 /**
  * Which Kubernetes stack a golden carries: the SHA-256 of the bundle's stack lock that {@code
  * kube-setup} installed in it, recorded on the host ({@code <state>/goldens/<golden>/stack-lock})
- * when the golden was provisioned with it. A golden without a record has no Kubernetes and is never
- * used for the Kubernetes phases; one with another lock's record carries another stack.
+ * together with the golden domain's UUID when it was provisioned. A golden without a record has no
+ * Kubernetes and is never used for the Kubernetes phases; a golden rebuilt since (libvirt gives the
+ * new domain a new UUID) does not inherit the record; one with another lock's record carries
+ * another stack.
  *
  * <p>{@link #require} is the Kubernetes phases' pre-flight: it runs before anything changes, so a
  * refusal (exit 6) leaves the host as it was and a re-run resumes from the mesh.
@@ -25,6 +27,9 @@ import java.util.Optional;
 public final class GoldenStack {
   /** The lock names a bundle may carry: ours (YAML) and the original's. */
   public static final List<String> LOCK_NAMES = List.of("k8s-stack.lock.yaml", "k8s-stack.lock");
+
+  /** What a provisioned golden carries: its lock's digest, on the domain of that UUID. */
+  public record Carried(String lockSha256, String domainUuid) {}
 
   private final Path root;
 
@@ -36,14 +41,20 @@ public final class GoldenStack {
     return root.resolve(golden).resolve("stack-lock");
   }
 
-  /** The lock digest recorded for {@code golden}, or empty when it carries no Kubernetes. */
-  public Optional<String> carried(String golden) {
-    return PrivateFiles.read(record(golden)).map(String::strip).filter(s -> !s.isEmpty());
+  /** What {@code golden} was recorded as carrying, or empty when it carries no Kubernetes. */
+  public Optional<Carried> carried(String golden) {
+    return PrivateFiles.read(record(golden))
+        .map(String::strip)
+        .map(s -> s.split("\\s+"))
+        .filter(f -> f.length == 2)
+        .map(f -> new Carried(f[0], f[1]));
   }
 
-  /** Records that {@code golden} was provisioned from the lock whose digest is {@code sha256}. */
-  public void record(String golden, String sha256) {
-    PrivateFiles.write(record(golden), sha256 + "\n");
+  /**
+   * Records that the golden domain {@code domainUuid} was provisioned from the lock {@code sha256}.
+   */
+  public void record(String golden, String domainUuid, String sha256) {
+    PrivateFiles.write(record(golden), sha256 + " " + domainUuid + "\n");
   }
 
   /** The bundle's stack lock: the first of {@link #LOCK_NAMES} there. */
@@ -52,10 +63,10 @@ public final class GoldenStack {
   }
 
   /**
-   * Exit 6, naming what is missing, unless the bundle has a stack lock and {@code golden} carries
-   * that very lock.
+   * Exit 6, naming what is missing, unless the bundle has a stack lock and {@code golden} (its
+   * domain's UUID now, empty when it does not exist) was provisioned from that very lock.
    */
-  public void require(Path bundle, String golden) {
+  public void require(Path bundle, String golden, Optional<String> domainUuid) {
     Path lock =
         lock(bundle)
             .orElseThrow(
@@ -67,23 +78,31 @@ public final class GoldenStack {
                         "give --until mesh to build the VMs and their mesh without Kubernetes,"
                             + " or set kube.bundle"));
     String wanted = sha256(lock);
-    Optional<String> carried = carried(golden);
-    if (carried.isEmpty()) {
+    Optional<Carried> carried = carried(golden);
+    String rebuild =
+        "rebuild it with the bundle ('kube-cluster destroy --all', then bootstrap), or give"
+            + " --until mesh";
+    if (domainUuid.isEmpty()) {
+      throw KldloadException.precondition(
+          "golden " + golden + " does not exist, and a new one would carry no Kubernetes", rebuild);
+    }
+    if (carried.isEmpty() || !carried.get().domainUuid().equals(domainUuid.get())) {
       throw KldloadException.precondition(
           "golden "
               + golden
-              + " carries no Kubernetes (no stack lock recorded in "
-              + record(golden)
+              + " carries no Kubernetes ("
+              + (carried.isEmpty()
+                  ? "no stack lock recorded in " + record(golden)
+                  : "rebuilt since its stack was recorded")
               + "); it is never used for the Kubernetes phases",
-          "rebuild it with the bundle ('kube-cluster destroy --all', then bootstrap), or give"
-              + " --until mesh");
+          rebuild);
     }
-    if (!carried.get().equals(wanted)) {
+    if (!carried.get().lockSha256().equals(wanted)) {
       throw KldloadException.precondition(
           "golden "
               + golden
               + " carries another stack (lock "
-              + carried.get().substring(0, 12)
+              + carried.get().lockSha256().substring(0, 12)
               + "…) than the bundle's "
               + lock
               + " ("

@@ -36,6 +36,7 @@ import dev.kldload.kube.orchestrator.Sizes;
 import dev.kldload.kube.orchestrator.Sizing;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
+import dev.kldload.kvm.VmDomain;
 import dev.kldload.net.PlaneKind;
 import dev.kldload.net.node.NodeStore;
 import java.nio.file.Path;
@@ -159,11 +160,16 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
     ClusterName cluster = spec.name().orElseGet(() -> ClusterContext.clusterName(cli, null));
     try (ClusterContext ctx = new ClusterContext(cli, cluster, spec.network(), mutation.dryRun())) {
       Phase phase = last.orElse(Phase.VERIFY);
+      String cpHost = spec.controlPlane().host().orElseGet(ctx::defaultUri);
       if (phase.kubernetes()) {
         // before anything changes: a refusal leaves a half-built cluster where it stands
-        ctx.goldenStacks().require(bundle(ctx, spec), ctx.golden().value());
+        String golden = ctx.golden().value();
+        ctx.goldenStacks()
+            .require(
+                bundle(ctx, spec),
+                golden,
+                ctx.hypervisor(cpHost).domain(golden).map(VmDomain::uuid));
       }
-      String cpHost = spec.controlPlane().host().orElseGet(ctx::defaultUri);
       String workerHost = spec.worker().host().orElse(cpHost);
       Optional<ClusterManifest> existing = ctx.store.load(cluster);
       refuseSecondCluster(ctx, cluster);

@@ -57,7 +57,11 @@ class ClusterKubernetesCommandTest {
   private void kubernetesGolden() throws Exception {
     Path lock = Files.createDirectories(dir.resolve("bundle")).resolve("k8s-stack.lock");
     Files.writeString(lock, "K8S_VERSION=1.32.3\n");
-    new GoldenStack(dir.resolve("state")).record("k8s-golden", GoldenStack.sha256(lock));
+    new GoldenStack(dir.resolve("state"))
+        .record(
+            "k8s-golden",
+            bed.hypervisor.domain("k8s-golden").orElseThrow().uuid(),
+            GoldenStack.sha256(lock));
   }
 
   private InMemoryRemoteShell.Handler node(String name) {
