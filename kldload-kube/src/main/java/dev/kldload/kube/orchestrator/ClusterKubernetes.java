@@ -386,7 +386,7 @@ public final class ClusterKubernetes {
     }
     argv.add(endpoint(manifest) + ":" + API_PORT);
     RemoteResult last = null;
-    for (int attempt = 1; attempt <= deadlines.joinAttempts() && (last == null || !last.ok()); ) {
+    for (int attempt = 1; attempt <= deadlines.joinAttempts(); attempt++) {
       c.checkCancelled();
       c.note(
           "join attempt "
@@ -401,7 +401,9 @@ public final class ClusterKubernetes {
         shell.upload(target, mintCertificateKey(minter), CERTIFICATE_KEY_FILE, 0600);
       }
       last = runLogged(target, argv, log, deadlines.tool());
-      attempt++;
+      if (last.ok()) {
+        break;
+      }
     }
     if (!last.ok()) {
       throw new KldloadException(
