@@ -8,6 +8,7 @@ import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.kube.bundle.image.ImageRegistry;
 import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
@@ -242,6 +243,11 @@ public final class CliHarness {
       return cluster
           .map(c -> c.apply(kubeconfig))
           .orElseGet(() -> host.cluster(kubeconfig, cancellation));
+    }
+
+    @Override
+    public KubeconfigFiles kubeconfigFiles() {
+      return host.kubeconfigFiles();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.kube.bundle.image.ImageRegistry;
 import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
@@ -54,6 +55,9 @@ public interface Engines {
 
   /** A new client of the cluster that {@code kubeconfig} names; the caller closes it. */
   Cluster cluster(Path kubeconfig, CancellationToken cancellation);
+
+  /** Kubeconfig files: a cluster's admin.conf re-pointed, merged into and removed from ~/.kube. */
+  KubeconfigFiles kubeconfigFiles();
 
   /**
    * SSH to cluster nodes with the private key {@code identity}, refusing any host whose key is not

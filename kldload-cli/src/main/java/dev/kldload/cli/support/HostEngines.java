@@ -12,7 +12,9 @@ import dev.kldload.kube.KubeProbes;
 import dev.kldload.kube.bundle.image.ImageRegistry;
 import dev.kldload.kube.bundle.image.jib.JibImageRegistry;
 import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import dev.kldload.kube.cluster.fabric8.Fabric8KubeconfigFiles;
 import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.smoke.host.HostSmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
@@ -139,6 +141,11 @@ public final class HostEngines implements Engines {
   @Override
   public Cluster cluster(Path kubeconfig, CancellationToken cancellation) {
     return Fabric8Cluster.open(kubeconfig, Optional.empty(), Conditions.system(cancellation));
+  }
+
+  @Override
+  public KubeconfigFiles kubeconfigFiles() {
+    return new Fabric8KubeconfigFiles();
   }
 
   @Override

@@ -71,6 +71,10 @@ public enum ConfigKey {
       "kube.bundle-sources",
       "/etc/kldload/bundle-sources.yaml",
       "where kube-bundle build fetches from: apt repository, releases, charts, registries"),
+  KUBE_LOG_DIR(
+      "kube.log-dir",
+      "/var/log/kldload",
+      "where kube-cluster bootstrap keeps each node's kube-init and kube-join log"),
   KUBE_SMOKE_TEST_LOG(
       "kube.smoke-test-log",
       "/var/log/kldload/kube-smoke-test.log",

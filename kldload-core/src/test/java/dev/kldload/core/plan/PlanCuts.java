@@ -80,6 +80,11 @@ public final class PlanCuts {
     }
 
     @Override
+    public boolean critical() {
+      return step.critical();
+    }
+
+    @Override
     public List<String> creates() {
       return step.creates();
     }

@@ -48,6 +48,24 @@ public final class ClusterPlans {
   }
 
   /**
+   * {@code meshed} (bootstrap's plan through the mesh) followed by the Kubernetes phases up to
+   * {@code phase}: the control plane waits for every step of the mesh (the host's join and each
+   * node's handshakes), so the nodes reach each other on wg-k8s before kubeadm runs.
+   */
+  public static Plan withKubernetes(
+      Plan meshed, ClusterKubernetes kubernetes, ClusterManifest manifest, Phase phase) {
+    if (!phase.kubernetes()) {
+      return meshed;
+    }
+    List<String> mesh =
+        meshed.ordered().stream().map(Step::id).filter(id -> id.startsWith("mesh/")).toList();
+    return Plan.builder(meshed.name())
+        .addAll(meshed.ordered())
+        .addAll(kubernetes.steps(manifest, phase, mesh))
+        .build();
+  }
+
+  /**
    * Scale from {@code before} to {@code target}: {@code grow} (bootstrap's plan for the target: new
    * workers made, the host's peers and hosts block matched to it), the nodes that stay synced to
    * the target's mesh over SSH, the {@code removed} workers' own objects and reservations, and the

@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * The phases of {@code kube-cluster bootstrap}, in order; {@code --until PHASE} stops after one.
- * The Kubernetes phases follow {@link #MESH} and need the offline bundle.
+ * The Kubernetes phases follow {@link #MESH} and need the offline bundle and a golden that carries
+ * its stack. The kubeconfig comes before the joins: the host watches each join through the API.
  */
 public enum Phase {
   /** Host capacity, free space, the libvirt network, routes; nothing changed on refusal. */
@@ -19,10 +20,20 @@ public enum Phase {
   /** Per node: its DHCP lease at the recorded address, then SSH with the pinned host key. */
   REACH,
   /** The host on both planes, the hosts block, handshakes with every node. */
-  MESH;
+  MESH,
+  /** kube-init on the first control plane (with the VIP when there are several). */
+  CONTROL_PLANE,
+  /** The first control plane's admin.conf on the host, merged into ~/.kube/config as the name. */
+  KUBECONFIG,
+  /**
+   * The other control planes one after another, the workers all at once, each with a fresh token.
+   */
+  JOIN,
+  /** Every node Ready and the system pods running, within deadlines. */
+  VERIFY;
 
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** Exit 2 naming the phases when {@code value} is none of them. */
@@ -35,6 +46,11 @@ public enum Phase {
     throw KldloadException.invalid(
         "--until " + value + " is not a phase of bootstrap",
         "give one of: " + Arrays.stream(values()).map(Phase::id).collect(Collectors.joining(", ")));
+  }
+
+  /** Whether this phase is one of the Kubernetes phases that need the bundle and its golden. */
+  public boolean kubernetes() {
+    return ordinal() > MESH.ordinal();
   }
 
   public boolean includes(Phase other) {

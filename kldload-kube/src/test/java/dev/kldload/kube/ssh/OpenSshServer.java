@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * on 127.0.0.1 and a free port, with its own ed25519 host key, a client key in authorized_keys, key
  * authentication only, and the log written to a file the test can read.
  */
-final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements AutoCloseable {
   static final Path SSHD = Path.of("/usr/sbin/sshd");
 
   final Path dir;
@@ -51,23 +51,12 @@ final class OpenSshServer implements AutoCloseable {
     Path config = dir.resolve("sshd_config");
     Files.writeString(
         config,
-        String.join(
-            "\n",
-            "Port " + port,
-            "ListenAddress 127.0.0.1",
-            "HostKey " + dir.resolve("host_ed25519"),
-            "PidFile " + dir.resolve("sshd.pid"),
-            "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-            "AllowUsers " + user,
-            "PermitRootLogin prohibit-password",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "UsePAM no",
-            "StrictModes no",
-            "LogLevel INFO",
-            "Subsystem sftp internal-sftp",
-            ""),
+        config(
+            port,
+            dir.resolve("host_ed25519"),
+            dir.resolve("sshd.pid"),
+            dir.resolve("authorized_keys"),
+            System.getProperty("user.name")),
         StandardCharsets.UTF_8);
     Path log = dir.resolve("sshd.log");
     Process process =
@@ -100,6 +89,31 @@ final class OpenSshServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * The configuration of a key-only sshd on 127.0.0.1:{@code port} that lets in {@code user} with
+   * the keys in {@code authorizedKeys}, SFTP included, logging logins.
+   */
+  public static String config(
+      int port, Path hostKey, Path pidFile, Path authorizedKeys, String user) {
+    return String.join(
+        "\n",
+        "Port " + port,
+        "ListenAddress 127.0.0.1",
+        "HostKey " + hostKey,
+        "PidFile " + pidFile,
+        "AuthorizedKeysFile " + authorizedKeys,
+        "AllowUsers " + user,
+        "PermitRootLogin prohibit-password",
+        "PubkeyAuthentication yes",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "UsePAM no",
+        "StrictModes no",
+        "LogLevel INFO",
+        "Subsystem sftp internal-sftp",
+        "");
+  }
+
   /** The server's host public key line ("ssh-ed25519 AAAA… comment"). */
   String hostPublicKey() throws IOException {
     return Files.readString(dir.resolve("host_ed25519.pub")).strip();
@@ -114,7 +128,8 @@ final class OpenSshServer implements AutoCloseable {
     return Files.readAllLines(log).stream().filter(l -> l.contains("Accepted publickey")).count();
   }
 
-  static void keygen(Path file) throws Exception {
+  /** An ed25519 key pair without passphrase: {@code file} and {@code file.pub}. */
+  public static void keygen(Path file) throws Exception {
     Process p =
         new ProcessBuilder(
                 "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", file.toString())

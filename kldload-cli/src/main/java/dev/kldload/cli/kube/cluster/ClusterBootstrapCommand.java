@@ -20,6 +20,7 @@ import dev.kldload.kube.golden.GoldenRequest;
 import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.Admission;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
+import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.ClusterLayout;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterPlans;
@@ -35,10 +36,12 @@ import dev.kldload.kube.orchestrator.Sizes;
 import dev.kldload.kube.orchestrator.Sizing;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
+import dev.kldload.kvm.VmDomain;
 import dev.kldload.net.PlaneKind;
 import dev.kldload.net.node.NodeStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +62,12 @@ import picocli.CommandLine.Option;
       "libvirt network 'default', the address plan against the host's routes, a cluster of that",
       "name: resume, or conflict), golden, clones (all nodes at once: disk, seed, domain, start),",
       "reach, mesh (the host joins both planes as node 100; the nodes' names in the hosts file).",
-      "The Kubernetes phases follow the mesh and need the offline bundle (config kube.bundle);",
-      "--until PHASE stops after a phase. Sizes follow the original's rule (12 GB stay with the",
+      "The Kubernetes phases follow: control-plane (kube-init on the first control plane; with",
+      "several, the API behind the VIP .240 of the host network), kubeconfig (its admin.conf in the",
+      "cluster's state and ~/.kube/config as context NAME), join (control planes in turn, workers",
+      "at once, a fresh token each attempt, logs in kube.log-dir), verify (nodes Ready, system pods",
+      "running). They need the offline bundle (kube.bundle) and a golden that carries its stack,",
+      "checked before anything changes; --until PHASE stops after a phase. Sizes follow the original's rule (12 GB stay with the",
       "host; a control plane takes two shares, a worker one) and are printed first; --ram is MB",
       "and --disk GB when given as plain numbers, units (4G) are accepted. Flags override the",
       "cluster file (-f). On failure the run undoes what it made; after Ctrl-C or a crash the",
@@ -69,7 +76,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     footer = {
       "",
-      "Exit status: 0 done; 2 bad input (nothing changed); 3 a node did not come up (named);",
+      "Exit status: 0 done; 2 bad input (nothing changed); 3 a node did not come up or join, or a",
+      "Kubernetes phase failed (named; re-run to resume);",
       "5 conflict with an existing domain or cluster; 6 a precondition is missing (memory, disk,",
       "golden, bundle); 130 interrupted (re-run to resume).",
       "",
@@ -124,7 +132,9 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
   @Option(
       names = "--until",
       paramLabel = "PHASE",
-      description = "Stop after this phase: preflight, golden, clones, reach or mesh.")
+      description =
+          "Stop after this phase: preflight, golden, clones, reach, mesh, control-plane,"
+              + " kubeconfig, join or verify (the default).")
   String until;
 
   @Option(
@@ -141,6 +151,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Instant started = cli.clock().instant();
     if (planDir != null && !mutation.dryRun()) {
       throw KldloadException.invalid("--plan-dir needs --dry-run", "add --dry-run");
     }
@@ -148,8 +159,17 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
     Optional<Phase> last = Optional.ofNullable(until).map(Phase::parse);
     ClusterName cluster = spec.name().orElseGet(() -> ClusterContext.clusterName(cli, null));
     try (ClusterContext ctx = new ClusterContext(cli, cluster, spec.network(), mutation.dryRun())) {
-      Phase phase = last.orElseGet(() -> refuseKubernetesPhases(ctx, spec));
+      Phase phase = last.orElse(Phase.VERIFY);
       String cpHost = spec.controlPlane().host().orElseGet(ctx::defaultUri);
+      if (phase.kubernetes()) {
+        // before anything changes: a refusal leaves a half-built cluster where it stands
+        String golden = ctx.golden().value();
+        ctx.goldenStacks()
+            .require(
+                bundle(ctx, spec),
+                golden,
+                ctx.hypervisor(cpHost).domain(golden).map(VmDomain::uuid));
+      }
       String workerHost = spec.worker().host().orElse(cpHost);
       Optional<ClusterManifest> existing = ctx.store.load(cluster);
       refuseSecondCluster(ctx, cluster);
@@ -270,18 +290,29 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                             .build();
                       }
                       holder.bootstrap = ctx.bootstrap(seeds, ctx.hostMesh(hostStore));
-                      return ClusterPlans.bootstrap(
-                          holder.bootstrap,
-                          new AddressReservations(ctx::hypervisor, DefaultNetwork.NAME),
-                          ctx.reach(shell, known),
+                      holder.kubernetes = ctx.kubernetes(shell);
+                      return ClusterPlans.withKubernetes(
+                          ClusterPlans.bootstrap(
+                              holder.bootstrap,
+                              new AddressReservations(ctx::hypervisor, DefaultNetwork.NAME),
+                              ctx.reach(shell, known),
+                              manifest,
+                              ctx.goldenSnapshot(),
+                              phase,
+                              preflight),
+                          holder.kubernetes,
                           manifest,
-                          ctx.goldenSnapshot(),
-                          phase,
-                          preflight);
+                          phase);
                     });
       }
       if (!mutation.dryRun() && code != ExitCode.USAGE.code() && holder.manifest != null) {
         nodeTable(holder.manifest, holder.cloneMillis);
+        if (holder.kubernetes != null && phase.includes(Phase.VERIFY)) {
+          holder
+              .kubernetes
+              .summary(holder.manifest, Duration.between(started, cli.clock().instant()))
+              .forEach(cli::warn);
+        }
       }
       return code;
     }
@@ -293,6 +324,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
     ClusterManifest manifest;
     NodeSeeds seeds;
     ClusterBootstrap bootstrap;
+    ClusterKubernetes kubernetes;
   }
 
   private ClusterSpec flags() {
@@ -311,22 +343,9 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
         Map.of());
   }
 
-  /**
-   * Without {@code --until}, the Kubernetes phases are asked for: they need the offline bundle, and
-   * this version stops at the mesh. Refused before anything changes.
-   */
-  private Phase refuseKubernetesPhases(ClusterContext ctx, ClusterSpec spec) {
-    Path bundle = spec.bundle().orElseGet(() -> Path.of(ctx.config.require(ConfigKey.KUBE_BUNDLE)));
-    Path lock = bundle.resolve("k8s-stack.lock");
-    if (!Files.isRegularFile(lock)) {
-      throw KldloadException.precondition(
-          "the Kubernetes phases need the offline bundle, and " + lock + " is missing",
-          "give --until mesh to build the VMs and their mesh without Kubernetes");
-    }
-    throw KldloadException.precondition(
-        "this version of kube-cluster builds clusters up to the mesh; the Kubernetes phases"
-            + " (control planes, joins, add-ons) are not in it yet",
-        "give --until mesh");
+  /** The offline bundle: the cluster file's, else {@code kube.bundle}. */
+  private static Path bundle(ClusterContext ctx, ClusterSpec spec) {
+    return spec.bundle().orElseGet(() -> Path.of(ctx.config.require(ConfigKey.KUBE_BUNDLE)));
   }
 
   /**

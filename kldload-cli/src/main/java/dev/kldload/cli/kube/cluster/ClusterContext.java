@@ -19,16 +19,19 @@ import dev.kldload.kube.golden.GoldenRequest;
 import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.ClusterDestroy;
+import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterReach;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
+import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kube.orchestrator.HostFacts;
 import dev.kldload.kube.orchestrator.HostPeer;
 import dev.kldload.kube.orchestrator.NodeRecord;
 import dev.kldload.kube.orchestrator.NodeSeeds;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
+import dev.kldload.kube.ssh.SshTarget;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.Virtualisation;
 import dev.kldload.kvm.disk.DiskBackend;
@@ -388,6 +391,36 @@ final class ClusterContext implements AutoCloseable {
         hostWireGuard(),
         reachDeadlines(),
         Conditions::system);
+  }
+
+  /**
+   * The Kubernetes phases on the nodes: SSH as root at each node's LAN address, the API through the
+   * cluster's own kubeconfig, logs under {@code kube.log-dir}. A dry-run only reads (the steps'
+   * isDone), so it looks at the real state too.
+   */
+  ClusterKubernetes kubernetes(RemoteShell shell) {
+    return new ClusterKubernetes(
+        plan,
+        shell,
+        node -> SshTarget.root(HostName.of(node.name()), node.lanAddress()),
+        engines.kubeconfigFiles(),
+        engines::cluster,
+        store.dir(name),
+        userKubeconfig(),
+        Path.of(config.require(ConfigKey.KUBE_LOG_DIR)),
+        ClusterKubernetes.Deadlines.defaults(),
+        Conditions::system);
+  }
+
+  /** The operator's {@code ~/.kube/config}, where the cluster's context {@code <name>} goes. */
+  Path userKubeconfig() {
+    String home = cli.env().getOrDefault("HOME", System.getProperty("user.home"));
+    return Path.of(home, ".kube", "config");
+  }
+
+  /** Which Kubernetes stack each golden carries, as recorded when it was provisioned. */
+  GoldenStack goldenStacks() {
+    return new GoldenStack(config.stateDir());
   }
 
   /** SSH to the nodes as root with the admin key, pinned to the cluster's known_hosts. */

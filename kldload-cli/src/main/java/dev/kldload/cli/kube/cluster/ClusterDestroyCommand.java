@@ -3,8 +3,12 @@ package dev.kldload.cli.kube.cluster;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.OutputOption;
+import dev.kldload.core.plan.Plan;
+import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.orchestrator.ClusterDestroy;
+import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.ClusterManifest;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,6 +70,11 @@ public final class ClusterDestroyCommand implements Callable<Integer> {
       ClusterManifest manifest = ctx.manifest();
       ClusterDestroy destroy = ctx.destroy(ctx.hostNodeStore());
       cli.err().print(ClusterDestroy.text(destroy.listing(manifest, all)));
+      Path kubeconfig = ctx.userKubeconfig();
+      KubeconfigFiles kubeconfigs = cli.engines().kubeconfigFiles();
+      if (kubeconfigs.hasContext(kubeconfig, manifest.name())) {
+        cli.err().println("  context " + manifest.name() + " in " + kubeconfig);
+      }
       cli.err().flush();
       return Mutation.of(
               cli,
@@ -79,7 +88,14 @@ public final class ClusterDestroyCommand implements Callable<Integer> {
                   + (all ? " and its golden" : "")
                   + "? Everything listed above is removed.")
           .yes(ClusterContext.yes(cli, yes))
-          .run(() -> destroy.plan(manifest, all));
+          .run(
+              () -> {
+                Plan plan = destroy.plan(manifest, all);
+                return Plan.builder(plan.name())
+                    .addAll(plan.ordered())
+                    .add(ClusterKubernetes.removeContext(kubeconfigs, kubeconfig, manifest.name()))
+                    .build();
+              });
     }
   }
 }

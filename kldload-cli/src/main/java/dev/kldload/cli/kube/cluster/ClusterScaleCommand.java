@@ -8,6 +8,7 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
+import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.ClusterLayout;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterMeshRepair;
@@ -22,6 +23,7 @@ import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeStore;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -152,6 +154,11 @@ public final class ClusterScaleCommand implements Callable<Integer> {
             ctx.goldenSnapshot(),
             Phase.MESH,
             network.steps());
+    ClusterKubernetes kubernetes = ctx.kubernetes(shell);
+    if (Files.exists(kubernetes.kubeconfig())) {
+      // a cluster that runs Kubernetes: new workers join it as bootstrap's did
+      grow = ClusterPlans.withKubernetes(grow, kubernetes, target, Phase.VERIFY);
+    }
     ClusterMeshRepair repair =
         new ClusterMeshRepair(
             ctx.plan,

@@ -8,6 +8,7 @@ import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.ssh.InMemoryRemoteShell;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kvm.GuestAddress;
@@ -25,6 +26,7 @@ import dev.kldload.net.WgDevice;
 import dev.kldload.net.WgPeerState;
 import dev.kldload.net.WireGuard;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A host for kube-cluster on in-memory engines: the hypervisor fake (with libvirt's stock {@code
@@ -53,6 +56,15 @@ final class ClusterTestBed {
   final InMemoryWireGuard wireGuard = new InMemoryWireGuard();
   final InMemoryRemoteShell ssh = new InMemoryRemoteShell(KnownHosts.at(Path.of("/nonexistent")));
   final Qcow2Backend disks;
+
+  /**
+   * What each node's sshd does with a command (by node name); by default every command succeeds.
+   */
+  volatile Function<String, InMemoryRemoteShell.Handler> nodeCommands =
+      node -> (argv, stdin) -> Optional.of(new InMemoryRemoteShell.Reply(0, "", ""));
+
+  /** The Kubernetes API the cluster's kubeconfig reaches, when a test gives one. */
+  volatile Cluster api;
 
   /** Nodes whose start does not bring them up (no lease, no sshd). */
   final Set<String> dead = ConcurrentHashMap.newKeySet();
@@ -95,6 +107,12 @@ final class ClusterTestBed {
   }
 
   CliHarness cli() {
+    CliHarness harness = harness();
+    Cluster given = api;
+    return given == null ? harness : harness.cluster(kubeconfig -> given);
+  }
+
+  private CliHarness harness() {
     return CliHarness.harness()
         .env("HOME", dir.toString())
         .env("KLDLOAD_STATE_DIR", dir.resolve("state").toString())
@@ -104,6 +122,7 @@ final class ClusterTestBed {
         .env("KLDLOAD_KVM_VIRT_TYPE", "qemu")
         .env("KLDLOAD_KUBE_HOSTS_FILE", dir.resolve("hosts").toString())
         .env("KLDLOAD_KUBE_BUNDLE", dir.resolve("bundle").toString())
+        .env("KLDLOAD_KUBE_LOG_DIR", dir.resolve("log").toString())
         .env("KLDLOAD_KUBE_GOLDEN_CACHE", dir.resolve("golden-cache").toString())
         .env("KLDLOAD_NET_WIREGUARD_DIR", dir.resolve("wireguard").toString())
         .env("KLDLOAD_NET_NFT_FILE", dir.resolve("nftables.nft").toString())
@@ -156,7 +175,7 @@ final class ClusterTestBed {
         node.path("lanAddress").asText(),
         22,
         node.path("sshHostKey").asText(),
-        (argv, stdin) -> Optional.of(new InMemoryRemoteShell.Reply(0, "", "")));
+        nodeCommands.apply(domain));
   }
 
   /** The host's WireGuard on a network where every configured peer has just shaken hands. */
@@ -198,6 +217,21 @@ final class ClusterTestBed {
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
+  }
+
+  /** A recorded node's address on the libvirt network. */
+  String lanAddress(String node) {
+    try {
+      Path manifest = dir.resolve("state/clusters/kldload/cluster.json");
+      for (JsonNode n : new ObjectMapper().readTree(manifest.toFile()).path("nodes")) {
+        if (n.path("name").asText().equals(node)) {
+          return n.path("lanAddress").asText();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalArgumentException("no node " + node + " in the manifest");
   }
 
   CliHarness.Result run(String... args) {

@@ -89,6 +89,51 @@ public final class Kubeconfigs {
     write(target, SERIALIZATION.asYaml(out));
   }
 
+  /** The kubeconfig with the server URL of its current context's cluster set to {@code server}. */
+  public static String withServer(String text, String source, String server) {
+    Config config = parse(text, source);
+    NamedContext context = selected(config, source);
+    NamedCluster cluster =
+        find(config.getClusters(), NamedCluster::getName, context.getContext().getCluster()).get();
+    cluster.getCluster().setServer(server);
+    return SERIALIZATION.asYaml(config);
+  }
+
+  /** The server URL of the current context's cluster. */
+  public static String server(String text, String source) {
+    Config config = parse(text, source);
+    NamedContext context = selected(config, source);
+    return find(config.getClusters(), NamedCluster::getName, context.getContext().getCluster())
+        .get()
+        .getCluster()
+        .getServer();
+  }
+
+  /** Whether {@code target} exists and has a context {@code name}. */
+  public static boolean hasContext(Path target, String name) {
+    return Files.exists(target)
+        && find(parseExisting(target).getContexts(), NamedContext::getName, name).isPresent();
+  }
+
+  /**
+   * Removes context, cluster and user {@code name} from {@code target}, and the current context
+   * when it named it; false (file untouched) when there was no such context.
+   */
+  public static boolean removeContext(Path target, String name) {
+    if (!hasContext(target, name)) {
+      return false;
+    }
+    Config config = parseExisting(target);
+    config.setContexts(without(config.getContexts(), NamedContext::getName, name));
+    config.setClusters(without(config.getClusters(), NamedCluster::getName, name));
+    config.setUsers(without(config.getUsers(), NamedAuthInfo::getName, name));
+    if (name.equals(config.getCurrentContext())) {
+      config.setCurrentContext("");
+    }
+    write(target, SERIALIZATION.asYaml(config));
+    return true;
+  }
+
   /** {@code ~/.kube/config} of the user running kldload. */
   public static Path userKubeconfig() {
     return Path.of(System.getProperty("user.home"), ".kube", "config");

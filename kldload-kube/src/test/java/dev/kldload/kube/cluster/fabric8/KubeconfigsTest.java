@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
+import dev.kldload.kube.cluster.AdminConfs;
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import java.nio.file.Files;
@@ -15,28 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KubeconfigsTest {
-  static final String ADMIN_CONF =
-      String.join(
-          "\n",
-          "apiVersion: v1",
-          "kind: Config",
-          "clusters:",
-          "- name: kubernetes",
-          "  cluster:",
-          "    server: https://10.251.0.1:6443",
-          "    certificate-authority-data: Q0EgREFUQQ==",
-          "users:",
-          "- name: kubernetes-admin",
-          "  user:",
-          "    client-certificate-data: Q0VSVA==",
-          "    client-key-data: S0VZ",
-          "contexts:",
-          "- name: kubernetes-admin@kubernetes",
-          "  context:",
-          "    cluster: kubernetes",
-          "    user: kubernetes-admin",
-          "current-context: kubernetes-admin@kubernetes",
-          "");
+  static final String ADMIN_CONF = AdminConfs.at("https://10.251.0.1:6443");
 
   static final String EXISTING =
       String.join(

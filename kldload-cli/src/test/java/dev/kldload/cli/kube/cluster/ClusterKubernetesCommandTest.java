@@ -1,0 +1,304 @@
+package dev.kldload.cli.kube.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kldload.cli.CliHarness;
+import dev.kldload.core.value.HostName;
+import dev.kldload.kube.cluster.AdminConfs;
+import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.NodeInfo;
+import dev.kldload.kube.cluster.PodInfo;
+import dev.kldload.kube.cluster.fabric8.Fabric8KubeconfigFiles;
+import dev.kldload.kube.orchestrator.ClusterKubernetes;
+import dev.kldload.kube.orchestrator.GoldenStack;
+import dev.kldload.kube.ssh.InMemoryRemoteShell;
+import dev.kldload.kube.ssh.InMemoryRemoteShell.Reply;
+import dev.kldload.kube.ssh.KnownHosts;
+import dev.kldload.kube.ssh.SshTarget;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kube-cluster bootstrap}'s Kubernetes phases wired in the command, on the in-memory test
+ * bed: stand-in node commands (kube-init leaves an admin.conf, kubeadm mints tokens, kube-join
+ * registers its node) and a stand-in API (a map of nodes behind the {@link Cluster} port) — NOT a
+ * real cluster; {@code ClusterKubernetesStandInIT} drives the same phases over real sshd.
+ */
+class ClusterKubernetesCommandTest {
+  @TempDir Path dir;
+  ClusterTestBed bed;
+  final Map<String, NodeInfo> apiNodes = new ConcurrentHashMap<>();
+  final Set<String> initialised = ConcurrentHashMap.newKeySet();
+  final AtomicInteger tokens = new AtomicInteger();
+  final Set<String> failingJoins = ConcurrentHashMap.newKeySet();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    bed = new ClusterTestBed(dir);
+    bed.withGolden();
+    bed.nodeCommands = this::node;
+    bed.api = api();
+  }
+
+  /** The bundle's lock, and the golden recorded as carrying it (as provisioning would). */
+  private void kubernetesGolden() throws Exception {
+    Path lock = Files.createDirectories(dir.resolve("bundle")).resolve("k8s-stack.lock");
+    Files.writeString(lock, "K8S_VERSION=1.32.3\n");
+    new GoldenStack(dir.resolve("state"))
+        .record(
+            "k8s-golden",
+            bed.hypervisor.domain("k8s-golden").orElseThrow().uuid(),
+            GoldenStack.sha256(lock));
+  }
+
+  private InMemoryRemoteShell.Handler node(String name) {
+    return (argv, stdin) -> {
+      String line = String.join(" ", argv);
+      if (line.equals("test -s " + ClusterKubernetes.ADMIN_CONF)
+          || line.endsWith("get --raw /readyz")) {
+        return Optional.of(new Reply(initialised.contains(name) ? 0 : 1, "", ""));
+      }
+      if (argv.get(0).equals("kube-init")) {
+        initialised.add(name);
+        adminConf(name);
+        register(name);
+        return Optional.of(new Reply(0, "initialised (stand-in)\n", ""));
+      }
+      if (line.equals("kubeadm token create --print-join-command")) {
+        String token = String.format("abcdef.%016d", tokens.incrementAndGet());
+        return Optional.of(
+            new Reply(
+                0,
+                "kubeadm join 10.251.0.1:6443 --token "
+                    + token
+                    + " --discovery-token-ca-cert-hash sha256:"
+                    + "a".repeat(64)
+                    + "\n",
+                ""));
+      }
+      if (argv.get(0).equals("kube-join")) {
+        if (failingJoins.contains(name)) {
+          return Optional.of(new Reply(1, "", "error: token expired (stand-in)\n"));
+        }
+        register(name);
+        return Optional.of(new Reply(0, "joined (stand-in)\n", ""));
+      }
+      return Optional.of(new Reply(0, "", ""));
+    };
+  }
+
+  /** kube-init's admin.conf on the node, as SFTP will find it. */
+  private void adminConf(String node) {
+    String lan = bed.lanAddress(node);
+    bed.ssh
+        .with(KnownHosts.at(dir.resolve("state/clusters/kldload/known_hosts")))
+        .upload(
+            SshTarget.root(HostName.of(node), lan),
+            AdminConfs.at("https://" + lan + ":6443").getBytes(StandardCharsets.UTF_8),
+            ClusterKubernetes.ADMIN_CONF,
+            0600);
+  }
+
+  private void register(String node) {
+    apiNodes.put(
+        node,
+        new NodeInfo(node, true, List.of(), Optional.empty(), "v1.32.3", Map.of(), List.of()));
+  }
+
+  /** The API as the nodes' stand-ins leave it: their nodes Ready, one system pod running. */
+  private Cluster api() {
+    return (Cluster)
+        Proxy.newProxyInstance(
+            Cluster.class.getClassLoader(),
+            new Class<?>[] {Cluster.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "node" -> Optional.ofNullable(apiNodes.get((String) args[0]));
+                  case "nodes" -> List.copyOf(apiNodes.values());
+                  case "awaitNodeReady" -> apiNodes.get((String) args[0]);
+                  case "label" -> {
+                    NodeInfo n = apiNodes.get((String) args[0]);
+                    Map<String, String> labels = new HashMap<>(n.labels());
+                    labels.put((String) args[1], ((Optional<?>) args[2]).orElseThrow().toString());
+                    apiNodes.put(
+                        n.name(),
+                        new NodeInfo(
+                            n.name(),
+                            n.ready(),
+                            n.roles(),
+                            n.internalIp(),
+                            n.kubeletVersion(),
+                            labels,
+                            n.taints()));
+                    yield null;
+                  }
+                  case "pods" ->
+                      List.of(
+                          new PodInfo(
+                              "kube-system",
+                              "coredns",
+                              "Running",
+                              true,
+                              Optional.empty(),
+                              Optional.empty(),
+                              0));
+                  case "close", "hashCode", "equals", "toString" -> null;
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
+  }
+
+  private List<String> calls(String program) {
+    return bed.ssh.calls().stream()
+        .filter(c -> c.argv().get(0).equals(program))
+        .map(c -> c.target().node() + " " + String.join(" ", c.argv()))
+        .toList();
+  }
+
+  @Test
+  @DisplayName(
+      "without --until: the mesh, kube-init on the control plane, the kubeconfig kept and merged"
+          + " as context, both workers joined with a token each and labelled, verify, a summary;"
+          + " destroy then removes only that context")
+  void bootstrapsKubernetes() throws Exception {
+    kubernetesGolden();
+    // the operator's own cluster, which must survive
+    new Fabric8KubeconfigFiles()
+        .merge(
+            dir.resolve(".kube/config"),
+            AdminConfs.at("https://work.example:6443"),
+            "work",
+            "work");
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2");
+    assertThat(r.exit()).as(r.toString()).isZero();
+
+    assertThat(calls("kube-init"))
+        .containsExactly(
+            "kldload-cp kube-init --id 1 --node-name kldload-cp --node-ip "
+                + bed.lanAddress("kldload-cp")
+                + " --cluster-name kldload");
+    assertThat(calls("kube-join"))
+        .containsExactlyInAnyOrder(
+            "kldload-w-1 kube-join --join-command /etc/kldload/join-command 10.251.0.1:6443",
+            "kldload-w-2 kube-join --join-command /etc/kldload/join-command 10.251.0.1:6443");
+    assertThat(calls("kubeadm")).hasSize(2).allMatch(c -> c.startsWith("kldload-cp "));
+    assertThat(apiNodes.get("kldload-w-1").labels()).containsKey(ClusterKubernetes.WORKER_LABEL);
+
+    Path kept = dir.resolve("state/clusters/kldload/kubeconfig");
+    assertThat(kept).content().contains("https://10.251.0.1:6443");
+    assertThat(dir.resolve(".kube/config")).content().contains("name: \"kldload\"", "work");
+    assertThat(dir.resolve("log/kube-join-kldload-w-2.log")).content().contains("joined");
+    assertThat(r.err())
+        .contains("cluster kldload at https://10.251.0.1:6443")
+        .containsPattern("kldload-w-1 +192\\.168\\.122\\.\\d+ -> 10\\.250\\.0\\.2")
+        .contains("elapsed");
+
+    CliHarness.Result again = bed.run("kube-cluster", "bootstrap");
+    assertThat(again.exit()).as(again.toString()).isZero();
+    assertThat(calls("kube-init")).hasSize(1);
+    assertThat(calls("kube-join")).hasSize(2);
+
+    CliHarness.Result destroyed = bed.run("kube-cluster", "destroy", "--yes");
+    assertThat(destroyed.exit()).as(destroyed.toString()).isZero();
+    assertThat(destroyed.err()).contains("context kldload in " + dir.resolve(".kube/config"));
+    assertThat(dir.resolve(".kube/config"))
+        .content()
+        .doesNotContain("kldload")
+        .contains("work.example", "current-context: \"work\"");
+  }
+
+  @Test
+  @DisplayName(
+      "a bundle but a golden without Kubernetes: exit 6 naming the golden, before anything changes")
+  void refusesAGoldenWithoutKubernetes() throws Exception {
+    Files.createDirectories(dir.resolve("bundle"));
+    Files.writeString(dir.resolve("bundle/k8s-stack.lock.yaml"), "kubernetes: v1.32.3\n");
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+    assertThat(r.err()).contains("golden k8s-golden carries no Kubernetes", "--until mesh");
+    assertThat(dir.resolve("state/clusters")).doesNotExist();
+    assertThat(bed.hypervisor.domains()).hasSize(1);
+
+    CliHarness.Result phase =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--until", "control-plane");
+    assertThat(phase.exit()).as(phase.toString()).isEqualTo(6);
+  }
+
+  @Test
+  @DisplayName(
+      "after --until mesh, the same command without --until stops at the same check with the"
+          + " cluster as it was; once the golden carries the stack it resumes from the mesh")
+  void resumesFromTheMesh() throws Exception {
+    CliHarness.Result mesh =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1", "--until", "mesh");
+    assertThat(mesh.exit()).as(mesh.toString()).isZero();
+    Path manifest = dir.resolve("state/clusters/kldload/cluster.json");
+    String before = Files.readString(manifest);
+    Path journal = dir.resolve("state/clusters/kldload/journal.jsonl");
+    long journalled = Files.exists(journal) ? Files.size(journal) : 0;
+
+    CliHarness.Result refused = bed.run("kube-cluster", "bootstrap", "--cps", "1");
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(6);
+    assertThat(refused.err()).contains("k8s-stack.lock is missing", "--until mesh");
+    assertThat(Files.readString(manifest)).isEqualTo(before);
+    assertThat(Files.exists(journal) ? Files.size(journal) : 0).isEqualTo(journalled);
+    assertThat(calls("kube-init")).isEmpty();
+
+    kubernetesGolden();
+    CliHarness.Result resumed = bed.run("kube-cluster", "bootstrap", "--cps", "1");
+    assertThat(resumed.exit()).as(resumed.toString()).isZero();
+    assertThat(Files.readString(manifest)).isEqualTo(before);
+    assertThat(calls("kube-init")).hasSize(1);
+    assertThat(calls("kube-join")).hasSize(1);
+  }
+
+  @Test
+  @DisplayName(
+      "a worker that cannot join: exit 3 naming it, the other worker joined and labelled; a re-run"
+          + " once it can join finishes with only that worker")
+  void oneWorkerFails() throws Exception {
+    kubernetesGolden();
+    failingJoins.add("kldload-w-2");
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+    assertThat(r.err()).contains("kube/join/kldload-w-2", "kldload-w-2 did not join");
+    assertThat(apiNodes.get("kldload-w-1").labels()).containsKey(ClusterKubernetes.WORKER_LABEL);
+    assertThat(apiNodes).doesNotContainKey("kldload-w-2");
+    assertThat(calls("kube-join")).filteredOn(c -> c.startsWith("kldload-w-2 ")).hasSize(3);
+    assertThat(calls("kubeadm")).hasSize(4);
+
+    failingJoins.clear();
+    CliHarness.Result again = bed.run("kube-cluster", "bootstrap");
+    assertThat(again.exit()).as(again.toString()).isZero();
+    assertThat(calls("kube-join")).filteredOn(c -> c.startsWith("kldload-w-1 ")).hasSize(1);
+    assertThat(calls("kube-init")).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("scale on a cluster that runs Kubernetes: the new worker joins with its own token")
+  void scaleJoinsNewWorkers() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    CliHarness.Result scaled = bed.run("kube-cluster", "scale", "2");
+    assertThat(scaled.exit()).as(scaled.toString()).isZero();
+    assertThat(calls("kube-join"))
+        .containsExactly(
+            "kldload-w-1 kube-join --join-command /etc/kldload/join-command 10.251.0.1:6443",
+            "kldload-w-2 kube-join --join-command /etc/kldload/join-command 10.251.0.1:6443");
+    assertThat(calls("kube-init")).hasSize(1);
+    assertThat(apiNodes.get("kldload-w-2").labels()).containsKey(ClusterKubernetes.WORKER_LABEL);
+  }
+}
