@@ -75,6 +75,26 @@ public record KubeNetwork(
   }
 
   /**
+   * A control plane without WireGuard (the original's LAN fallback): the node address stands in for
+   * both plane addresses, so the API server advertises on it and the kubelet runs on it, and
+   * Cilium's VXLAN MTU is the physical network's minus 50 (1450), not the WireGuard one.
+   */
+  public static KubeNetwork lan(
+      NetworkPlan plan, InetAddress nodeAddress, Optional<InetAddress> vip) {
+    return new KubeNetwork(
+        nodeAddress,
+        nodeAddress,
+        nodeAddress,
+        plan.podCidr(),
+        plan.serviceCidr(),
+        vip,
+        6443,
+        plan.libvirtNetwork().host(plan.metallbFirst()),
+        plan.libvirtNetwork().host(plan.metallbLast()),
+        plan.ciliumMtu(false));
+  }
+
+  /**
    * This node's address when the operator gives none: its address on the plan's libvirt network
    * (where the cluster's VMs sit; the host's own bridge there is not a node), else the first IPv4
    * address of the default route's interface. PRECONDITION when neither exists.

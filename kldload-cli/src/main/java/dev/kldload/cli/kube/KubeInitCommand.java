@@ -60,8 +60,10 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Option(
       names = "--id",
       paramLabel = "N",
-      description = "Node id in the address plan (default: ${DEFAULT-VALUE}).")
-  Integer id = 1;
+      description =
+          "Node id in the address plan (default: the one this node's wg-k8s address names;"
+              + " without WireGuard the LAN address is used).")
+  Integer id;
 
   @Option(
       names = "--node-name",
@@ -107,11 +109,12 @@ public final class KubeInitCommand implements Callable<Integer> {
             Optional.ofNullable(nodeName).map(HostName::of),
             ClusterName.of(clusterName).value(),
             NetworkPlan.fromConfig(cli.config()),
-            NodeId.of(id),
+            Optional.ofNullable(id).map(NodeId::of),
             Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
             Optional.ofNullable(vip).map(Cidr::parseAddress),
             lock != null ? lock : StackLock.inBundle(bundleDir),
-            bundleDir);
+            bundleDir,
+            cli.config().require(ConfigKey.NET_WIREGUARD_DIR));
     NodeTools.requireRoot(cli, "kube-init", dryRun);
     Supplier<Cluster> cluster =
         memo(
@@ -123,7 +126,8 @@ public final class KubeInitCommand implements Callable<Integer> {
             () -> cli.engines().zfs(dryRun),
             cluster,
             () -> cli.engines().hostNetwork(dryRun),
-            cli.clock().instant());
+            cli.clock().instant(),
+            w -> cli.warn("warning: kube-init: " + w));
     return NodeTools.mutation(cli, init.locks(), "kube-init")
         .options(mutation)
         .output(output)

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -49,38 +50,47 @@ public final class KubeInit {
 
   /**
    * What to initialise. Without {@code node}, the name in the node's /etc/hostname; without {@code
-   * nodeAddress}, the one {@link KubeNetwork#nodeAddress} finds on the host.
+   * nodeAddress}, the one {@link KubeNetwork#nodeAddress} finds on the host. The node's id and
+   * WireGuard address come from its own wg-k8s file under {@code wireguardDir} (what {@code
+   * kube-network init} wrote); {@code id}, when given, must agree with it. Without that file the
+   * control plane runs on the LAN (said as a warning).
    */
   public record Request(
       Optional<HostName> node,
       String clusterName,
       NetworkPlan plan,
-      NodeId id,
+      Optional<NodeId> id,
       Optional<InetAddress> nodeAddress,
       Optional<InetAddress> vip,
       Path lock,
-      Path bundle) {}
+      Path bundle,
+      String wireguardDir) {}
 
   private final NodeSystem sys;
   private final Supplier<Zfs> zfs;
   private final Supplier<Cluster> cluster;
   private final Supplier<HostNetwork> host;
   private final Instant now;
+  private final Consumer<String> warnings;
 
   /**
    * @param host the node's routes and addresses, read only when the request names no address
+   * @param warnings one line for each fallback the plan takes (no WireGuard, no ZFS, unverified
+   *     artefacts), told before anything runs
    */
   public KubeInit(
       NodeSystem sys,
       Supplier<Zfs> zfs,
       Supplier<Cluster> cluster,
       Supplier<HostNetwork> host,
-      Instant now) {
+      Instant now,
+      Consumer<String> warnings) {
     this.sys = sys;
     this.zfs = zfs;
     this.cluster = cluster;
     this.host = host;
     this.now = now;
+    this.warnings = warnings;
   }
 
   /**
@@ -111,14 +121,7 @@ public final class KubeInit {
                 () ->
                     HostName.of(
                         sys.read("/etc/hostname").map(String::strip).orElse(DEFAULT_NODE_NAME)));
-    KubeNetwork network =
-        KubeNetwork.of(
-            request.plan(),
-            request
-                .nodeAddress()
-                .orElseGet(() -> KubeNetwork.nodeAddress(request.plan(), host.get())),
-            request.id(),
-            request.vip());
+    KubeNetwork network = network(request);
     StackLock lock = StackLock.load(request.lock());
     Optional<DatasetName> root = sys.rootDataset();
     Inputs in =
@@ -143,6 +146,40 @@ public final class KubeInit {
     metricsServer(plan, in);
     joinMaterial(plan);
     return plan.build();
+  }
+
+  /**
+   * The node's addresses: on wg-k8s when kube-network gave the node its WireGuard planes, else on
+   * the LAN address with Cilium's MTU for a plain network (the original's fallback, said loudly).
+   */
+  private KubeNetwork network(Request request) {
+    InetAddress lan =
+        request.nodeAddress().orElseGet(() -> KubeNetwork.nodeAddress(request.plan(), host.get()));
+    Optional<NodeId> wg = WireGuardPlace.k8sNode(sys, request.wireguardDir(), request.plan());
+    if (wg.isPresent()) {
+      if (request.id().isPresent() && !request.id().get().equals(wg.get())) {
+        throw KldloadException.invalid(
+            "--id "
+                + request.id().get()
+                + " disagrees with this node's WireGuard address (node "
+                + wg.get()
+                + " in "
+                + WireGuardPlace.file(request.wireguardDir(), request.plan())
+                + ")",
+            "leave --id out: the node's wg-k8s address names it");
+      }
+      return KubeNetwork.of(request.plan(), lan, wg.get(), request.vip());
+    }
+    KubeNetwork network = KubeNetwork.lan(request.plan(), lan, request.vip());
+    warnings.accept(
+        "no WireGuard on this node ("
+            + WireGuardPlace.file(request.wireguardDir(), request.plan())
+            + " does not exist): the API server and kubelet use the LAN address "
+            + lan.getHostAddress()
+            + ", node traffic is NOT encrypted, Cilium MTU "
+            + network.ciliumMtu()
+            + "; run kube-network init ID first for the encrypted mesh");
+    return network;
   }
 
   /** kubeadm, kubectl and helm must be on the node (kube-setup installs them). */

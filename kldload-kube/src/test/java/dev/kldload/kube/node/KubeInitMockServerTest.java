@@ -11,7 +11,6 @@ import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
-import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.zfs.Dataset;
@@ -32,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -63,9 +63,12 @@ class KubeInitMockServerTest {
 
   ScriptedRunner runner;
   Fabric8Cluster cluster;
+  final List<String> warnings = new ArrayList<>();
 
   /** A node with kubeadm, helm and kubectl, a bundle and a lock; runs kube-init on it. */
   PlanResult init(Supplier<Zfs> zfs) throws Exception {
+    // what kube-network init 1 leaves on the node
+    write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\nMTU = 1420\n");
     for (String p : List.of("kubeadm", "kubectl", "helm")) {
       write("usr/bin/" + p, "");
       Files.setPosixFilePermissions(
@@ -198,7 +201,8 @@ class KubeInitMockServerTest {
             () -> {
               throw new AssertionError("the request names the node's address");
             },
-            Instant.now());
+            Instant.now(),
+            warnings::add);
     return PlanEngine.quiet(2)
         .run(
             init.plan(
@@ -206,11 +210,12 @@ class KubeInitMockServerTest {
                     Optional.of(HostName.of("cp-1")),
                     "kldload",
                     NetworkPlan.defaults(),
-                    NodeId.of(1),
+                    Optional.empty(),
                     Optional.of(Cidr.parseAddress("192.168.122.10")),
                     Optional.empty(),
                     root.resolve("lock.yaml"),
-                    root.resolve("bundle"))),
+                    root.resolve("bundle"),
+                    "/etc/wireguard")),
             false);
   }
 
