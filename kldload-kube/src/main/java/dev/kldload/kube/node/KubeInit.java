@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * {@code kube-init}: the first control plane. Every file it installs is rendered by us into {@code
  * /etc/kldload/kube-init/} (reviewable with {@code --dry-run}); kubeadm, Helm and kubectl come from
  * the node and charts from the offline bundle, each verified against the stack lock's SHA-256.
- * Refuses a node where a control plane is already set up.
+ * Resumes its own run after a failure; refuses a control plane it did not set up.
  */
 public final class KubeInit {
   static final String DIR = "/etc/kldload/kube-init";
@@ -106,14 +106,11 @@ public final class KubeInit {
 
   /**
    * The plan, phase by phase: preflight, render, safety snapshot, kubeadm init, CNI, add-ons,
-   * storage, join material. Refuses (CONFLICT) a node that already runs a control plane.
+   * storage, join material. A node where kube-init's own {@code kubeadm init} already ran with the
+   * same configuration resumes: every phase observes whether it is done (admin.conf, the API, the
+   * add-ons' objects) and only the rest runs. Any other control plane is refused (CONFLICT).
    */
   public Plan plan(Request request) {
-    if (sys.exists(APISERVER_MANIFEST)) {
-      throw KldloadException.conflict(
-          "a control plane is already set up on this node (" + APISERVER_MANIFEST + " exists)",
-          "run kube-reset --yes first to start over");
-    }
     HostName node =
         request
             .node()
@@ -133,11 +130,15 @@ public final class KubeInit {
             root,
             root.map(r -> DatasetName.of(r.pool()).child("k8s-volumes")));
 
+    boolean resuming = resuming(in.artifacts());
     Plan.Builder plan = Plan.builder("kube-init");
     List<String> beforeInit = new ArrayList<>();
     beforeInit.add(preflight(plan));
     beforeInit.addAll(render(plan, in));
-    safetySnapshot(plan, in).ifPresent(beforeInit::add);
+    if (!resuming) {
+      // after kubeadm init a snapshot of the pool would not be the state before it
+      safetySnapshot(plan, in).ifPresent(beforeInit::add);
+    }
     kubeadmInit(plan, in, beforeInit);
     cni(plan, in);
     gatewayApi(plan, in);
@@ -146,6 +147,39 @@ public final class KubeInit {
     metricsServer(plan, in);
     joinMaterial(plan);
     return plan.build();
+  }
+
+  /**
+   * Whether a control plane runs here already and it is the one kube-init set up with this very
+   * configuration (its rendered kubeadm.yaml, written before kubeadm init, matches): then the run
+   * resumes. A control plane set up otherwise, with other settings, or left half-way by kubeadm
+   * init (no admin.conf) is refused.
+   */
+  private boolean resuming(ControlPlaneArtifacts artifacts) {
+    if (!sys.exists(APISERVER_MANIFEST)) {
+      return false;
+    }
+    Optional<String> ours = sys.read(DIR + "/kubeadm.yaml");
+    if (ours.isEmpty()) {
+      throw KldloadException.conflict(
+          "a control plane is already set up on this node ("
+              + APISERVER_MANIFEST
+              + " exists) and kube-init did not set it up",
+          "run kube-reset --yes first to start over");
+    }
+    if (!ours.get().equals(artifacts.kubeadmConfig())) {
+      throw KldloadException.conflict(
+          "kube-init set up this control plane with other settings ("
+              + DIR
+              + "/kubeadm.yaml differs from this run's)",
+          "re-run with the same options and configuration, or kube-reset --yes to start over");
+    }
+    if (!sys.exists(ADMIN_CONF)) {
+      throw KldloadException.conflict(
+          "kubeadm init stopped half-way on this node (" + ADMIN_CONF + " is missing)",
+          "run kube-reset --yes, then kube-init again");
+    }
+    return true;
   }
 
   /**

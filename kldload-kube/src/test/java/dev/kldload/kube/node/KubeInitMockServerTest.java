@@ -1,8 +1,11 @@
 package dev.kldload.kube.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.PlanEngine;
@@ -67,6 +70,14 @@ class KubeInitMockServerTest {
 
   /** A node with kubeadm, helm and kubectl, a bundle and a lock; runs kube-init on it. */
   PlanResult init(Supplier<Zfs> zfs) throws Exception {
+    prepare();
+    return run(zfs);
+  }
+
+  /** Set when the Cilium chart's install fails (a failure after kubeadm init). */
+  boolean ciliumFails;
+
+  void prepare() throws Exception {
     // what kube-network init 1 leaves on the node
     write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\nMTU = 1420\n");
     for (String p : List.of("kubeadm", "kubectl", "helm")) {
@@ -138,8 +149,9 @@ class KubeInitMockServerTest {
             .on(
                 "kubeadm",
                 a -> {
-                  if (a.get(1).equals("init")) {
+                  if (a.get(1).equals("init") && a.get(2).equals("--config")) {
                     write("etc/kubernetes/admin.conf", "apiVersion: v1\nkind: Config\n");
+                    write("etc/kubernetes/manifests/kube-apiserver.yaml", "kind: Pod\n");
                   }
                   return 0;
                 })
@@ -156,6 +168,9 @@ class KubeInitMockServerTest {
             .on(
                 "helm",
                 a -> {
+                  if (a.get(3).equals("cilium") && ciliumFails) {
+                    return 1;
+                  }
                   // what the chart's pods do once they run: the mock has no controllers
                   if (a.get(3).equals("cilium")) {
                     client
@@ -185,6 +200,9 @@ class KubeInitMockServerTest {
                     a.contains("csr")
                         ? "csr-1 system:node:cp-1\ncsr-2 system:node:stranger\n"
                         : "");
+  }
+
+  PlanResult run(Supplier<Zfs> zfs) throws Exception {
     NodeSystem sys = new NodeSystem(root, runner);
     Conditions fast =
         new Conditions(
@@ -280,6 +298,50 @@ class KubeInitMockServerTest {
             PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(root.resolve("root/.kube/config"))))
         .isEqualTo("rw-------");
+  }
+
+  @Test
+  @DisplayName(
+      "a failure after kubeadm init: the re-run resumes (no kubeadm init, no kube-reset asked)")
+  void resumesAfterKubeadmInit() throws Exception {
+    prepare();
+    ciliumFails = true;
+    Supplier<Zfs> noZfs =
+        () -> {
+          throw new AssertionError("/ is not on ZFS here");
+        };
+    PlanResult failed = run(noZfs);
+    assertThat(failed.exitCode()).as(failed.toString()).isNotEqualTo(ExitCode.OK);
+    assertThat(root.resolve("etc/kldload/join-command")).doesNotExist();
+
+    ciliumFails = false;
+    PlanResult resumed = run(noZfs);
+    assertThat(resumed.exitCode()).as(resumed.toString()).isEqualTo(ExitCode.OK);
+    assertThat(
+            runner.calls.stream().filter(c -> c.subList(0, 2).equals(List.of("kubeadm", "init"))))
+        .as("kubeadm init runs once over both runs")
+        .hasSize(1);
+    assertThat(root.resolve("etc/kldload/join-command")).exists();
+  }
+
+  @Test
+  @DisplayName("a control plane kube-init did not set up is refused, naming kube-reset")
+  void refusesForeignControlPlane() throws Exception {
+    prepare();
+    write("etc/kubernetes/manifests/kube-apiserver.yaml", "kind: Pod\n");
+    assertThatThrownBy(
+            () ->
+                run(
+                    () -> {
+                      throw new AssertionError("/ is not on ZFS here");
+                    }))
+        .isInstanceOfSatisfying(
+            KldloadException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
+              assertThat(e.hint()).hasValueSatisfying(h -> assertThat(h).contains("kube-reset"));
+            })
+        .hasMessageContaining("did not set it up");
   }
 
   @Test
