@@ -33,7 +33,9 @@ import picocli.CommandLine.Option;
       "pool, ZFS LocalPV StorageClasses zfs (128k) and zfs-db (8k) and metrics-server values into",
       "/etc/kldload/kube-init/ - shown by --dry-run - then installs them with the node's kubeadm,",
       "helm and kubectl from the offline bundle (checksums verified) and writes the join command",
-      "(0600). Refuses a node that already runs a control plane."
+      "to /etc/kldload/join-command (0600); with --vip also the certificate key for control-plane",
+      "joins to /etc/kldload/certificate-key (0600). A run that failed after kubeadm init resumes",
+      "where it stopped; a control plane kube-init did not set up is refused."
     },
     mixinStandardHelpOptions = true,
     footer = {

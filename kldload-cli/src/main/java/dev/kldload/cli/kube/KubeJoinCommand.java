@@ -28,8 +28,7 @@ import picocli.CommandLine.Parameters;
       "",
       "Example:",
       "  kube-join 10.251.0.1:6443",
-      "  kube-join --control-plane --certificate-key-file /etc/kldload/certificate-key \\",
-      "      --advertise-address 10.251.0.2 192.168.122.240:6443"
+      "  kube-join --control-plane --advertise-address 10.251.0.2 192.168.122.240:6443"
     })
 public final class KubeJoinCommand implements Callable<Integer> {
   private final Cli cli;
@@ -58,7 +57,9 @@ public final class KubeJoinCommand implements Callable<Integer> {
   @Option(
       names = "--certificate-key-file",
       paramLabel = "FILE",
-      description = "Certificate key for --control-plane.")
+      description =
+          "Certificate key for --control-plane, mode 0600 (default: /etc/kldload/certificate-key,"
+              + " where kube-init --vip leaves it).")
   Path certificateKey;
 
   @Option(

@@ -17,6 +17,13 @@ public record JoinCommand(ApiEndpoint endpoint, String token, String caCertHash)
   /** Where kube-init leaves the join command (0600) and where kube-join reads it by default. */
   public static final String FILE = "/etc/kldload/join-command";
 
+  /**
+   * Where kube-init leaves the certificate key of the uploaded control-plane certificates (0600;
+   * the certificates expire two hours after the upload) and where kube-join --control-plane reads
+   * it by default.
+   */
+  public static final String CERTIFICATE_KEY_FILE = "/etc/kldload/certificate-key";
+
   static final Pattern TOKEN = Pattern.compile("[a-z0-9]{6}\\.[a-z0-9]{16}");
   static final Pattern CA_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
   static final Pattern CERT_KEY = Pattern.compile("[0-9a-f]{64}");

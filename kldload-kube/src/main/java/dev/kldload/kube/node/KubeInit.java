@@ -45,6 +45,9 @@ public final class KubeInit {
   static final String CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane";
   static final Duration WAIT = Duration.ofMinutes(5);
 
+  /** kubeadm deletes uploaded certificates after two hours; a key older than this is re-minted. */
+  static final Duration CERTIFICATE_KEY_LIFE = Duration.ofMinutes(100);
+
   /** The node name when /etc/hostname is empty or missing. */
   static final String DEFAULT_NODE_NAME = "kldload-cp-1";
 
@@ -146,6 +149,9 @@ public final class KubeInit {
     storage(plan, in);
     metricsServer(plan, in);
     joinMaterial(plan);
+    if (request.vip().isPresent()) {
+      certificateKey(plan);
+    }
     return plan.build();
   }
 
@@ -461,6 +467,60 @@ public final class KubeInit {
                   JoinCommand join = JoinCommand.parse(r.stdout(), "kubeadm token create");
                   sys.write(
                       JoinCommand.FILE, String.join(" ", join.argv(Optional.empty())) + "\n", 0600);
+                }));
+  }
+
+  /**
+   * The control-plane certificates uploaded to the cluster (kubeadm-certs, encrypted) and their key
+   * in {@link JoinCommand#CERTIFICATE_KEY_FILE} (0600), for {@code kube-join --control-plane}.
+   * kubeadm refuses {@code --certificate-key} beside {@code --config}, so it mints the key and
+   * prints it; done while the key is younger than the certificates' two hours, less a margin.
+   */
+  private void certificateKey(Plan.Builder plan) {
+    String file = JoinCommand.CERTIFICATE_KEY_FILE;
+    plan.add(
+        Step.named("certificate-key")
+            .description(
+                "upload the control-plane certificates; their key into " + file + " (0600)")
+            .after("kubeadm-init")
+            .doneWhen(
+                ctx ->
+                    sys.read(file)
+                            .map(k -> JoinCommand.CERT_KEY.matcher(k.strip()).matches())
+                            .orElse(false)
+                        && sys.mode(file) == 0600
+                        && sys.modified(file).isAfter(now.minus(CERTIFICATE_KEY_LIFE)))
+            .apply(
+                ctx -> {
+                  ProcessResult r =
+                      sys.runner()
+                          .run(
+                              ProcessSpec.of(
+                                      "kubeadm",
+                                      "init",
+                                      "phase",
+                                      "upload-certs",
+                                      "--upload-certs",
+                                      "--config",
+                                      path("kubeadm.yaml"))
+                                  .timeout(Duration.ofMinutes(2))
+                                  .build());
+                  if (!r.ok()) {
+                    throw new KldloadException(
+                        ErrorKind.FAILED,
+                        "kubeadm init phase upload-certs exited "
+                            + r.exitCode()
+                            + ": "
+                            + r.errorTail(),
+                        "fix the cause and re-run kube-init; finished steps are skipped");
+                  }
+                  // the key is the output's last line
+                  List<String> lines = r.stdout().strip().lines().toList();
+                  String key =
+                      JoinCommand.certificateKey(
+                          lines.isEmpty() ? "" : lines.get(lines.size() - 1),
+                          "kubeadm init phase upload-certs");
+                  sys.write(file, key + "\n", 0600);
                 }));
   }
 

@@ -30,8 +30,9 @@ public final class KubeJoin {
   static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
 
   /**
-   * What to join; {@code controlPlane} needs the certificate key file and advertise address. No
-   * {@code joinCommandFile}: {@link JoinCommand#FILE} on the node, where kube-init leaves it.
+   * What to join; {@code controlPlane} needs the certificate key and advertise address. No {@code
+   * joinCommandFile}: {@link JoinCommand#FILE} on the node, where kube-init leaves it; no {@code
+   * certificateKeyFile}: {@link JoinCommand#CERTIFICATE_KEY_FILE}, likewise.
    */
   public record Request(
       ApiEndpoint endpoint,
@@ -65,13 +66,7 @@ public final class KubeJoin {
     Optional<JoinCommand.ControlPlane> cp = Optional.empty();
     if (request.controlPlane()) {
       Path keyFile =
-          request
-              .certificateKeyFile()
-              .orElseThrow(
-                  () ->
-                      KldloadException.invalid(
-                          "--control-plane needs --certificate-key-file",
-                          "mint one on a control plane: kubeadm init phase upload-certs --upload-certs"));
+          request.certificateKeyFile().orElse(sys.path(JoinCommand.CERTIFICATE_KEY_FILE));
       InetAddress advertise =
           request
               .advertiseAddress()

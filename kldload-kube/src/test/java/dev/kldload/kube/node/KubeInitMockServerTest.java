@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -76,6 +77,11 @@ class KubeInitMockServerTest {
 
   /** Set when the Cilium chart's install fails (a failure after kubeadm init). */
   boolean ciliumFails;
+
+  /** The API VIP the run is given. */
+  Optional<InetAddress> vip = Optional.empty();
+
+  static final String CERT_KEY = "0a".repeat(32);
 
   void prepare() throws Exception {
     // what kube-network init 1 leaves on the node
@@ -164,7 +170,12 @@ class KubeInitMockServerTest {
                             + " --discovery-token-ca-cert-hash "
                             + HASH
                             + "\n"
-                        : "")
+                        : a.contains("upload-certs") && a.contains("phase")
+                            ? "[upload-certs] Storing the certificates in Secret \"kubeadm-certs\"\n"
+                                + "[upload-certs] Using certificate key:\n"
+                                + CERT_KEY
+                                + "\n"
+                            : "")
             .on(
                 "helm",
                 a -> {
@@ -230,7 +241,7 @@ class KubeInitMockServerTest {
                     NetworkPlan.defaults(),
                     Optional.empty(),
                     Optional.of(Cidr.parseAddress("192.168.122.10")),
-                    Optional.empty(),
+                    vip,
                     root.resolve("lock.yaml"),
                     root.resolve("bundle"),
                     "/etc/wireguard")),
@@ -322,6 +333,78 @@ class KubeInitMockServerTest {
         .as("kubeadm init runs once over both runs")
         .hasSize(1);
     assertThat(root.resolve("etc/kldload/join-command")).exists();
+  }
+
+  @Test
+  @DisplayName(
+      "with a VIP: the certificate key is written 0600 beside the join command, and kube-join"
+          + " reads both from the same paths by default")
+  void joinMaterialAgrees(@TempDir Path joiner) throws Exception {
+    vip = Optional.of(Cidr.parseAddress("192.168.122.240"));
+    PlanResult result =
+        init(
+            () -> {
+              throw new AssertionError("/ is not on ZFS here");
+            });
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.OK);
+    assertThat(
+            runner.calls.stream()
+                .filter(c -> c.containsAll(List.of("kubeadm", "phase", "upload-certs"))))
+        .singleElement()
+        .satisfies(c -> assertThat(c).doesNotContain("--certificate-key"));
+    Path key = root.resolve(JoinCommand.CERTIFICATE_KEY_FILE.substring(1));
+    assertThat(key).hasContent(CERT_KEY);
+    for (String file : List.of(JoinCommand.FILE, JoinCommand.CERTIFICATE_KEY_FILE)) {
+      Path p = root.resolve(file.substring(1));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+          .as(file)
+          .isEqualTo("rw-------");
+      // what the orchestrator does: the same file at the same path on the joining node
+      Files.createDirectories(joiner.resolve(file.substring(1)).getParent());
+      Files.copy(p, joiner.resolve(file.substring(1)));
+      Files.setPosixFilePermissions(
+          joiner.resolve(file.substring(1)), PosixFilePermissions.fromString("rw-------"));
+    }
+    ScriptedRunner joinRunner =
+        new ScriptedRunner()
+            .on(
+                "kubeadm",
+                a -> {
+                  try {
+                    // what kubeadm join leaves on a control plane
+                    Files.createDirectories(joiner.resolve("etc/kubernetes"));
+                    Files.writeString(
+                        joiner.resolve("etc/kubernetes/admin.conf"), "kind: Config\n");
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                  return 0;
+                });
+    PlanResult joined =
+        PlanEngine.quiet(1)
+            .run(
+                new KubeJoin(
+                        new NodeSystem(joiner, joinRunner),
+                        () -> {
+                          throw new AssertionError("/ is not on ZFS here");
+                        },
+                        Instant.now())
+                    .plan(
+                        new KubeJoin.Request(
+                            ApiEndpoint.parse("10.251.0.1", 6443),
+                            Optional.empty(),
+                            true,
+                            Optional.empty(),
+                            Optional.of(Cidr.parseAddress("10.251.0.2")))),
+                false);
+    assertThat(joined.exitCode()).as(joined.toString()).isEqualTo(ExitCode.OK);
+    assertThat(joinRunner.calls)
+        .first()
+        .satisfies(
+            c ->
+                assertThat(c)
+                    .containsSubsequence("--token", TOKEN)
+                    .containsSubsequence("--certificate-key", CERT_KEY));
   }
 
   @Test
