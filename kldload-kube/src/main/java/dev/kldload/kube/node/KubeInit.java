@@ -48,6 +48,11 @@ public final class KubeInit {
   /** kubeadm deletes uploaded certificates after two hours; a key older than this is re-minted. */
   static final Duration CERTIFICATE_KEY_LIFE = Duration.ofMinutes(100);
 
+  /** The original's storage fallback without ZFS: the lock's manifest and the class it makes. */
+  static final String LOCAL_PATH_MANIFEST = "local-path-provisioner";
+
+  static final String LOCAL_PATH_CLASS = "local-path";
+
   /** The node name when /etc/hostname is empty or missing. */
   static final String DEFAULT_NODE_NAME = "kldload-cp-1";
 
@@ -395,8 +400,15 @@ public final class KubeInit {
                 }));
   }
 
-  /** ZFS LocalPV on the volumes dataset, when / is on ZFS. */
+  /**
+   * ZFS LocalPV on the volumes dataset when / is on ZFS; else the original's fallback, Rancher's
+   * local-path provisioner (host directories: no snapshots, no quotas), said loudly.
+   */
   private void storage(Plan.Builder plan, Inputs in) {
+    if (in.volumes().isEmpty()) {
+      localPath(plan, in);
+      return;
+    }
     in.volumes()
         .ifPresent(
             v ->
@@ -419,6 +431,47 @@ public final class KubeInit {
                                   "zfs-localpv", in.lock(), in.request().bundle(), "openebs", null);
                               cluster.get().apply(ControlPlaneArtifacts.zfsStorage(v));
                             })));
+  }
+
+  private void localPath(Plan.Builder plan, Inputs in) {
+    warnings.accept(
+        "/ is not on ZFS: persistent volumes fall back to the local-path provisioner (plain"
+            + " directories on this node, no snapshots, no quotas) as the default StorageClass "
+            + LOCAL_PATH_CLASS);
+    plan.add(
+        Step.named("local-path")
+            .description(
+                "local-path provisioner from the bundle; StorageClass "
+                    + LOCAL_PATH_CLASS
+                    + " made the default (/ is not on ZFS)")
+            .after("helm-cilium")
+            .nonCritical()
+            .doneWhen(
+                ctx ->
+                    kubectlOutput(
+                            "get",
+                            "storageclass",
+                            LOCAL_PATH_CLASS,
+                            "-o",
+                            "jsonpath={.metadata.annotations.storageclass\\.kubernetes\\.io/is-default-class}")
+                        .map(v -> v.strip().equals("true"))
+                        .orElse(false))
+            .apply(
+                ctx -> {
+                  StackLock lock = in.lock();
+                  StackLock.Artifact manifest =
+                      lock.require(lock.manifests(), "manifest", LOCAL_PATH_MANIFEST);
+                  Path file =
+                      KubeSetup.verified(in.request().bundle(), manifest, List.of(manifest));
+                  kubectl("apply", "-f", file.toString());
+                  // kube-init made this cluster: no other class can be the default already
+                  kubectl(
+                      "annotate",
+                      "--overwrite",
+                      "storageclass",
+                      LOCAL_PATH_CLASS,
+                      "storageclass.kubernetes.io/is-default-class=true");
+                }));
   }
 
   /** metrics-server, after approving the kubelets' serving certificates it verifies. */
@@ -567,14 +620,27 @@ public final class KubeInit {
     return s.map(WorkloadStatus::complete).orElse(false);
   }
 
-  private boolean kubectlReads(String... args) {
+  private void kubectl(String... args) {
+    List<String> argv =
+        new ArrayList<>(List.of("kubectl", "--kubeconfig", sys.path(ADMIN_CONF).toString()));
+    argv.addAll(List.of(args));
+    run(WAIT, argv.toArray(String[]::new));
+  }
+
+  /** What a read-only kubectl prints; empty when it fails or there is no cluster yet. */
+  private Optional<String> kubectlOutput(String... args) {
     if (!sys.exists(ADMIN_CONF)) {
-      return false;
+      return Optional.empty();
     }
     List<String> argv =
         new ArrayList<>(List.of("kubectl", "--kubeconfig", sys.path(ADMIN_CONF).toString()));
     argv.addAll(List.of(args));
-    return sys.runner().run(ProcessSpec.of(argv).readOnly().build()).ok();
+    ProcessResult r = sys.runner().run(ProcessSpec.of(argv).readOnly().build());
+    return r.ok() ? Optional.of(r.stdout()) : Optional.empty();
+  }
+
+  private boolean kubectlReads(String... args) {
+    return kubectlOutput(args).isPresent();
   }
 
   private StepBuilder helm(

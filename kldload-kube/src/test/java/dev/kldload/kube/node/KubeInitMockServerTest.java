@@ -102,11 +102,17 @@ class KubeInitMockServerTest {
           .append(KubeSetup.sha256(root.resolve("bundle/helm-charts/" + chart + ".tgz")))
           .append("}\n");
     }
-    write("bundle/k8s-manifests/gateway-api.yaml", "crds");
-    lock.append(
-            "manifests:\n  - {name: gateway-api, version: v1.2.1, file: k8s-manifests/gateway-api.yaml, sha256: ")
-        .append(KubeSetup.sha256(root.resolve("bundle/k8s-manifests/gateway-api.yaml")))
-        .append("}\n");
+    lock.append("manifests:\n");
+    for (String manifest : List.of("gateway-api", "local-path-provisioner")) {
+      write("bundle/k8s-manifests/" + manifest + ".yaml", manifest);
+      lock.append("  - {name: ")
+          .append(manifest)
+          .append(", version: v1.0.0, file: k8s-manifests/")
+          .append(manifest)
+          .append(".yaml, sha256: ")
+          .append(KubeSetup.sha256(root.resolve("bundle/k8s-manifests/" + manifest + ".yaml")))
+          .append("}\n");
+    }
     write("lock.yaml", lock.toString());
 
     client
@@ -305,6 +311,26 @@ class KubeInitMockServerTest {
                 + "\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(join)))
         .isEqualTo("rw-------");
+    assertThat(runner.calls)
+        .as("/ is not on ZFS: the local-path provisioner is the default class")
+        .contains(
+            List.of(
+                "kubectl",
+                "--kubeconfig",
+                root.resolve("etc/kubernetes/admin.conf").toString(),
+                "apply",
+                "-f",
+                root.resolve("bundle/k8s-manifests/local-path-provisioner.yaml").toString()),
+            List.of(
+                "kubectl",
+                "--kubeconfig",
+                root.resolve("etc/kubernetes/admin.conf").toString(),
+                "annotate",
+                "--overwrite",
+                "storageclass",
+                "local-path",
+                "storageclass.kubernetes.io/is-default-class=true"));
+    assertThat(warnings).anySatisfy(w -> assertThat(w).contains("not on ZFS", "local-path"));
     assertThat(
             PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(root.resolve("root/.kube/config"))))
@@ -437,6 +463,8 @@ class KubeInitMockServerTest {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.OK);
     assertThat(runner.calls.stream().filter(c -> c.get(0).equals("helm")).map(c -> c.get(3)))
         .contains("zfs-localpv");
+    assertThat(runner.calls).noneMatch(c -> c.contains("local-path"));
+    assertThat(warnings).isEmpty();
     Dataset volumes = zfs.dataset(DatasetName.of("rpool/k8s-volumes")).orElseThrow();
     assertThat(volumes.ownership().map(Ownership::owner)).contains("kube-init");
     assertThat(volumes.ownership().map(Ownership::role)).contains("k8s-volumes");

@@ -114,7 +114,7 @@ class KubeInitPlanTest {
     assertThat(kubeadm)
         .contains("advertiseAddress: 10.251.0.3", "- 10.250.0.3", "- 192.168.122.10");
     assertThat(rendered("/etc/kldload/kube-init/cilium-values.yaml")).contains("MTU: 1370");
-    assertThat(warnings).isEmpty();
+    assertThat(warnings).noneMatch(w -> w.contains("WireGuard"));
   }
 
   @Test
