@@ -11,7 +11,7 @@ import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.node.KubeInit;
 import dev.kldload.kube.node.NodeSystem;
-import dev.kldload.kube.node.StackLock;
+import dev.kldload.kube.node.StackLockFile;
 import dev.kldload.net.NetworkPlan;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -94,7 +94,10 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Option(
       names = "--lock",
       paramLabel = "FILE",
-      description = "Stack lock (default: BUNDLE/k8s-stack.lock.yaml).")
+      description =
+          "Stack lock: YAML, or the original KEY=VALUE k8s-stack.lock, whose charts and manifests"
+              + " are then used unverified from BUNDLE, with a warning each (default:"
+              + " BUNDLE/k8s-stack.lock.yaml, else BUNDLE/k8s-stack.lock).")
   Path lock;
 
   KubeInitCommand(Cli cli) {
@@ -114,7 +117,7 @@ public final class KubeInitCommand implements Callable<Integer> {
             Optional.ofNullable(id).map(NodeId::of),
             Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
             Optional.ofNullable(vip).map(Cidr::parseAddress),
-            lock != null ? lock : StackLock.inBundle(bundleDir),
+            lock != null ? lock : StackLockFile.inBundle(bundleDir),
             bundleDir,
             cli.config().require(ConfigKey.NET_WIREGUARD_DIR));
     NodeTools.requireRoot(cli, "kube-init", dryRun);

@@ -127,7 +127,8 @@ public final class KubeInit {
                     HostName.of(
                         sys.read("/etc/hostname").map(String::strip).orElse(DEFAULT_NODE_NAME)));
     KubeNetwork network = network(request);
-    StackLock lock = StackLock.load(request.lock());
+    StackLockFile lockFile = StackLockFile.load(request.lock(), request.bundle(), warnings);
+    StackLock lock = lockFile.lock();
     Optional<DatasetName> root = sys.rootDataset();
     Inputs in =
         new Inputs(

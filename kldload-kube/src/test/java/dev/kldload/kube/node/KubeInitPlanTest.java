@@ -71,6 +71,10 @@ class KubeInitPlanTest {
   }
 
   Plan plan(Optional<NodeId> id, Optional<InetAddress> vip) {
+    return plan(id, vip, root.resolve("bundle/k8s-stack.lock.yaml"));
+  }
+
+  Plan plan(Optional<NodeId> id, Optional<InetAddress> vip, Path lock) {
     return new KubeInit(
             sys,
             () -> {
@@ -92,7 +96,7 @@ class KubeInitPlanTest {
                 id,
                 Optional.of(Cidr.parseAddress("192.168.122.10")),
                 vip,
-                root.resolve("bundle/k8s-stack.lock.yaml"),
+                lock,
                 root.resolve("bundle"),
                 "/etc/wireguard"));
   }
@@ -135,6 +139,37 @@ class KubeInitPlanTest {
         .isInstanceOfSatisfying(
             KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION))
         .hasMessageContaining("/etc/wireguard/wg-k8s.conf");
+  }
+
+  @Test
+  @DisplayName(
+      "reads the original k8s-stack.lock: its Kubernetes version, the darksite's charts, warnings")
+  void originalLock() throws Exception {
+    write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\n");
+    Files.delete(root.resolve("bundle/k8s-stack.lock.yaml"));
+    write(
+        "bundle/k8s-stack.lock",
+        "K8S_VERSION=v1.37.1\n"
+            + "CHART=cilium|https://helm.cilium.io/|cilium|1.20.2\n"
+            + "CHART=metallb|https://metallb.github.io/metallb|metallb|0.16.1\n"
+            + "CHART=metrics-server|https://kubernetes-sigs.github.io/metrics-server/"
+            + "|metrics-server|3.13.0\n"
+            + "MANIFEST=gateway-api|https://example.invalid/standard-install.yaml|v1.6.1\n");
+    for (String f :
+        List.of(
+            "helm-charts/cilium.tgz",
+            "helm-charts/metallb.tgz",
+            "helm-charts/metrics-server.tgz",
+            "k8s-manifests/gateway-api.yaml")) {
+      write("bundle/" + f, f);
+    }
+    Plan plan =
+        plan(Optional.empty(), Optional.empty(), StackLockFile.inBundle(root.resolve("bundle")));
+    assertThat(rendered("/etc/kldload/kube-init/kubeadm.yaml"))
+        .contains("kubernetesVersion: v1.37.1");
+    assertThat(plan.step("helm-cilium").description()).contains("1.20.2");
+    assertThat(warnings)
+        .anySatisfy(w -> assertThat(w).contains("helm-charts/cilium.tgz", "UNVERIFIED"));
   }
 
   @Test
