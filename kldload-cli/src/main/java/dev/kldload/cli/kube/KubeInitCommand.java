@@ -82,8 +82,25 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Option(
       names = "--vip",
       paramLabel = "IP",
-      description = "API virtual address (control-plane endpoint) for HA.")
+      description =
+          "API virtual address for HA: the control-plane endpoint, held by a kube-vip static pod"
+              + " (ARP) rendered into /etc/kubernetes/manifests before kubeadm init.")
   String vip;
+
+  @Option(
+      names = "--vip-interface",
+      paramLabel = "IFACE",
+      description =
+          "Interface kube-vip holds the --vip on (default: the one that carries the node address).")
+  String vipInterface;
+
+  @Option(
+      names = "--kube-vip-image",
+      paramLabel = "REF",
+      description =
+          "kube-vip image for --vip, pinned by tag or digest (default: the one the stack lock"
+              + " pins).")
+  String kubeVipImage;
 
   @Option(
       names = "--bundle",
@@ -119,7 +136,9 @@ public final class KubeInitCommand implements Callable<Integer> {
             Optional.ofNullable(vip).map(Cidr::parseAddress),
             lock != null ? lock : StackLockFile.inBundle(bundleDir),
             bundleDir,
-            cli.config().require(ConfigKey.NET_WIREGUARD_DIR));
+            cli.config().require(ConfigKey.NET_WIREGUARD_DIR),
+            Optional.ofNullable(vipInterface),
+            Optional.ofNullable(kubeVipImage));
     NodeTools.requireRoot(cli, "kube-init", dryRun);
     Supplier<Cluster> cluster =
         memo(

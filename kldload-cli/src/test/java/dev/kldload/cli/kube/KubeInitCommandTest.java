@@ -65,6 +65,10 @@ class KubeInitCommandTest {
             "192.168.122.10",
             "--vip",
             "192.168.122.240",
+            "--vip-interface",
+            "enp1s0",
+            "--kube-vip-image",
+            "registry.example/kube-vip/kube-vip:v1.2.4",
             "--lock",
             lock.toString());
     assertThat(r.exit()).as(r.toString()).isZero();
@@ -76,6 +80,9 @@ class KubeInitCommandTest {
             "# /etc/kldload/kube-init/kubeadm.yaml (0644)",
             "controlPlaneEndpoint: 192.168.122.240:6443")
         .contains("- 10.250.0.1", "- 10.251.0.1", "addon/kube-proxy")
+        .contains(
+            "# /etc/kubernetes/manifests/kube-vip.yaml (0600)",
+            "image: registry.example/kube-vip/kube-vip:v1.2.4")
         .contains("# /etc/kldload/kube-init/cilium-values.yaml (0644)", "MTU: 1370")
         .contains(
             "# /etc/kldload/kube-init/metallb.yaml (0644)", "192.168.122.200-192.168.122.220");

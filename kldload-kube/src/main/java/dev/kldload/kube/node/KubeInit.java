@@ -15,6 +15,7 @@ import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.WorkloadStatus;
 import dev.kldload.kube.render.ControlPlaneArtifacts;
+import dev.kldload.kube.render.KubeVip;
 import dev.kldload.net.HostNetwork;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.zfs.Ownership;
@@ -61,7 +62,9 @@ public final class KubeInit {
    * nodeAddress}, the one {@link KubeNetwork#nodeAddress} finds on the host. The node's id and
    * WireGuard address come from its own wg-k8s file under {@code wireguardDir} (what {@code
    * kube-network init} wrote); {@code id}, when given, must agree with it. Without that file the
-   * control plane runs on the LAN (said as a warning).
+   * control plane runs on the LAN (said as a warning). With a {@code vip}, kube-vip holds it on
+   * {@code vipInterface} (default: the interface that carries the node address) from {@code
+   * kubeVipImage} (default: the image the stack lock pins for kube-vip).
    */
   public record Request(
       Optional<HostName> node,
@@ -72,7 +75,9 @@ public final class KubeInit {
       Optional<InetAddress> vip,
       Path lock,
       Path bundle,
-      String wireguardDir) {}
+      String wireguardDir,
+      Optional<String> vipInterface,
+      Optional<String> kubeVipImage) {}
 
   private final NodeSystem sys;
   private final Supplier<Zfs> zfs;
@@ -144,6 +149,9 @@ public final class KubeInit {
     List<String> beforeInit = new ArrayList<>();
     beforeInit.add(preflight(plan));
     beforeInit.addAll(render(plan, in));
+    request
+        .vip()
+        .ifPresent(v -> beforeInit.add(kubeVip(plan, kubeVipSpec(request, network, lockFile, v))));
     if (!resuming) {
       // after kubeadm init a snapshot of the pool would not be the state before it
       safetySnapshot(plan, in).ifPresent(beforeInit::add);
@@ -159,6 +167,69 @@ public final class KubeInit {
       certificateKey(plan);
     }
     return plan.build();
+  }
+
+  /**
+   * The kube-vip static pod, written where the kubelet that {@code kubeadm init} starts runs it
+   * from, so the VIP answers before kubeadm waits for the API on it.
+   */
+  private String kubeVip(Plan.Builder plan, KubeVip vip) {
+    // kubeadm writes its own static pod manifests 0600; ours alike
+    plan.add(sys.fileStep("file-kube-vip", KubeVip.MANIFEST, vip.manifest(), 0600));
+    return "file-kube-vip";
+  }
+
+  private KubeVip kubeVipSpec(
+      Request request, KubeNetwork network, StackLockFile lockFile, InetAddress vip) {
+    String image =
+        request
+            .kubeVipImage()
+            .or(() -> lockFile.image("kube-vip"))
+            .orElseThrow(
+                () ->
+                    KldloadException.precondition(
+                        "--vip needs the kube-vip image, and the stack lock pins none",
+                        "give --kube-vip-image REF (tag or @sha256 digest), or use a lock that"
+                            + " pins it (IMAGE=…/kube-vip:TAG)"));
+    String iface = request.vipInterface().orElseGet(() -> interfaceOf(network.nodeAddress()));
+    return new KubeVip(
+        vip,
+        iface,
+        image,
+        network.apiPort(),
+        superAdminConf(lockFile.lock().kubernetes())
+            ? "/etc/kubernetes/super-admin.conf"
+            : ADMIN_CONF);
+  }
+
+  /**
+   * Kubernetes 1.29 and later give admin.conf its rights only once the API is up (through the VIP),
+   * so the first control plane's kube-vip uses super-admin.conf.
+   */
+  static boolean superAdminConf(String kubernetesVersion) {
+    String[] parts = kubernetesVersion.replaceFirst("^v", "").split("\\.");
+    try {
+      int major = Integer.parseInt(parts[0]);
+      int minor = parts.length > 1 ? Integer.parseInt(parts[1].replaceAll("[^0-9].*", "")) : 0;
+      return major > 1 || major == 1 && minor >= 29;
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  /** The interface that carries {@code address} on this node. */
+  private String interfaceOf(InetAddress address) {
+    HostNetwork h = host.get();
+    return h.routes().stream()
+        .flatMap(r -> r.device().stream())
+        .distinct()
+        .filter(d -> h.addresses(d).stream().anyMatch(a -> a.address().equals(address)))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                KldloadException.precondition(
+                    "no interface on this node carries " + address.getHostAddress(),
+                    "give --vip-interface IFACE"));
   }
 
   /**

@@ -250,7 +250,9 @@ class KubeInitMockServerTest {
                     vip,
                     root.resolve("lock.yaml"),
                     root.resolve("bundle"),
-                    "/etc/wireguard")),
+                    "/etc/wireguard",
+                    Optional.of("enp1s0"),
+                    Optional.of("registry.example/kube-vip/kube-vip:v1.2.4"))),
             false);
   }
 
@@ -378,6 +380,9 @@ class KubeInitMockServerTest {
                 .filter(c -> c.containsAll(List.of("kubeadm", "phase", "upload-certs"))))
         .singleElement()
         .satisfies(c -> assertThat(c).doesNotContain("--certificate-key"));
+    assertThat(root.resolve("etc/kubernetes/manifests/kube-vip.yaml"))
+        .content()
+        .contains("image: registry.example/kube-vip/kube-vip:v1.2.4", "value: enp1s0");
     Path key = root.resolve(JoinCommand.CERTIFICATE_KEY_FILE.substring(1));
     assertThat(key).hasContent(CERT_KEY);
     for (String file : List.of(JoinCommand.FILE, JoinCommand.CERTIFICATE_KEY_FILE)) {

@@ -9,6 +9,7 @@ import dev.kldload.core.plan.Plan;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.HostName;
 import dev.kldload.core.value.NodeId;
+import dev.kldload.net.InMemoryHostNetwork;
 import dev.kldload.net.NetworkPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +34,8 @@ class KubeInitPlanTest {
 
   @TempDir Path root;
   final List<String> warnings = new ArrayList<>();
+  final InMemoryHostNetwork host = new InMemoryHostNetwork().address("enp1s0", "192.168.122.10/24");
+  Optional<String> kubeVipImage = Optional.empty();
   NodeSystem sys;
 
   void write(String rel, String content) {
@@ -83,9 +86,7 @@ class KubeInitPlanTest {
             () -> {
               throw new AssertionError("the plan talks to no cluster");
             },
-            () -> {
-              throw new AssertionError("the request names the node's address");
-            },
+            () -> host,
             Instant.parse("2026-11-30T12:00:00Z"),
             warnings::add)
         .plan(
@@ -98,7 +99,9 @@ class KubeInitPlanTest {
                 vip,
                 lock,
                 root.resolve("bundle"),
-                "/etc/wireguard"));
+                "/etc/wireguard",
+                Optional.empty(),
+                kubeVipImage));
   }
 
   String rendered(String path) {
@@ -170,6 +173,65 @@ class KubeInitPlanTest {
     assertThat(plan.step("helm-cilium").description()).contains("1.20.2");
     assertThat(warnings)
         .anySatisfy(w -> assertThat(w).contains("helm-charts/cilium.tgz", "UNVERIFIED"));
+  }
+
+  @Test
+  @DisplayName(
+      "--vip: kube-vip's static pod (interface of the node address, image from the original"
+          + " lock, super-admin.conf) is written before kubeadm init; the VIP is the endpoint")
+  void vip() throws Exception {
+    write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\n");
+    Files.delete(root.resolve("bundle/k8s-stack.lock.yaml"));
+    write(
+        "bundle/k8s-stack.lock",
+        "K8S_VERSION=v1.32.3\n"
+            + "CHART=cilium|https://helm.cilium.io/|cilium|1.20.2\n"
+            + "CHART=metallb|https://metallb.github.io/metallb|metallb|0.16.1\n"
+            + "CHART=metrics-server|https://kubernetes-sigs.github.io/metrics-server/"
+            + "|metrics-server|3.13.0\n"
+            + "MANIFEST=gateway-api|https://example.invalid/standard-install.yaml|v1.6.1\n"
+            + "IMAGE=registry.example/kube-vip/kube-vip:v1.2.4\n");
+    for (String f :
+        List.of(
+            "helm-charts/cilium.tgz",
+            "helm-charts/metallb.tgz",
+            "helm-charts/metrics-server.tgz",
+            "k8s-manifests/gateway-api.yaml")) {
+      write("bundle/" + f, f);
+    }
+    Plan plan =
+        plan(
+            Optional.empty(),
+            Optional.of(Cidr.parseAddress("192.168.122.240")),
+            root.resolve("bundle/k8s-stack.lock"));
+    assertThat(plan.step("kubeadm-init").dependsOn()).contains("file-kube-vip");
+    assertThat(plan.step("certificate-key").dependsOn()).contains("kubeadm-init");
+    assertThat(rendered("/etc/kubernetes/manifests/kube-vip.yaml"))
+        .contains(
+            "image: registry.example/kube-vip/kube-vip:v1.2.4",
+            "value: enp1s0",
+            "value: 192.168.122.240",
+            "path: /etc/kubernetes/super-admin.conf");
+    assertThat(rendered("/etc/kldload/kube-init/kubeadm.yaml"))
+        .contains("controlPlaneEndpoint: 192.168.122.240:6443");
+    assertThat(sys.renderedFiles())
+        .filteredOn(f -> f.path().equals("/etc/kubernetes/manifests/kube-vip.yaml"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.mode()).isEqualTo(0600));
+  }
+
+  @Test
+  @DisplayName("--vip without a kube-vip image in the lock or on the command line: exit 6")
+  void vipNeedsAnImage() {
+    write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\n");
+    assertThatThrownBy(
+            () -> plan(Optional.empty(), Optional.of(Cidr.parseAddress("192.168.122.240"))))
+        .isInstanceOfSatisfying(
+            KldloadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION))
+        .hasMessageContaining("kube-vip image");
+    kubeVipImage = Optional.of("registry.example/kube-vip/kube-vip:v1.2.4");
+    plan(Optional.empty(), Optional.of(Cidr.parseAddress("192.168.122.240")));
+    assertThat(rendered("/etc/kubernetes/manifests/kube-vip.yaml")).contains("value: enp1s0");
   }
 
   @Test
