@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
       "/etc/kldload/kube-init/ - shown by --dry-run - then installs them with the node's kubeadm,",
       "helm and kubectl from the offline bundle (checksums verified) and writes the join command",
       "to /etc/kldload/join-command (0600); with --vip also the certificate key for control-plane",
-      "joins to /etc/kldload/certificate-key (0600). A run that failed after kubeadm init resumes",
+      "joins to /etc/kldload/certificate-key (0600). Optional, each failure only exit 3: the",
+      "Prometheus kubelet-scrape account and its token in /var/lib/kldload/kubelet-token (0600),",
+      "and Tetragon when the lock pins its chart. A run that failed after kubeadm init resumes",
       "where it stopped; a control plane kube-init did not set up is refused."
     },
     mixinStandardHelpOptions = true,

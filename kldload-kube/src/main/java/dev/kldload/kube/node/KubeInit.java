@@ -54,6 +54,11 @@ public final class KubeInit {
 
   static final String LOCAL_PATH_CLASS = "local-path";
 
+  /** The Prometheus kubelet-scrape bearer token (spec §22), 0600. */
+  public static final String KUBELET_TOKEN = "/var/lib/kldload/kubelet-token";
+
+  static final String TETRAGON = "tetragon";
+
   /** The node name when /etc/hostname is empty or missing. */
   static final String DEFAULT_NODE_NAME = "kldload-cp-1";
 
@@ -162,6 +167,8 @@ public final class KubeInit {
     loadBalancer(plan, in);
     storage(plan, in);
     metricsServer(plan, in);
+    prometheusKubeletToken(plan);
+    tetragon(plan, in);
     joinMaterial(plan);
     if (request.vip().isPresent()) {
       certificateKey(plan);
@@ -321,6 +328,20 @@ public final class KubeInit {
     files.add(file(plan, "cilium-values", "cilium-values.yaml", artifacts.ciliumValues()));
     files.add(file(plan, "gatewayclass", "gatewayclass.yaml", artifacts.gatewayClass()));
     files.add(file(plan, "metallb", "metallb.yaml", artifacts.metallb()));
+    files.add(
+        file(
+            plan,
+            "prometheus-kubelet",
+            "prometheus-kubelet.yaml",
+            ControlPlaneArtifacts.prometheusKubeletAccess()));
+    if (hasChart(in.lock(), TETRAGON)) {
+      files.add(
+          file(
+              plan,
+              "tetragon-values",
+              "tetragon-values.yaml",
+              ControlPlaneArtifacts.tetragonValues()));
+    }
     files.add(
         file(
             plan,
@@ -567,6 +588,85 @@ public final class KubeInit {
                       "kube-system",
                       "metrics-server-values.yaml");
                 }));
+  }
+
+  /**
+   * The Prometheus kubelet-scrape account and a one-year token for it in {@link #KUBELET_TOKEN},
+   * 0600 (the original left it 0644). Optional: a failure is reported (exit 3), the rest is done.
+   */
+  private void prometheusKubeletToken(Plan.Builder plan) {
+    String account = ControlPlaneArtifacts.PROMETHEUS_KUBELET;
+    plan.add(
+        Step.named("prometheus-kubelet")
+            .description(
+                "ServiceAccount "
+                    + account
+                    + " (read kubelet metrics only) and its token in "
+                    + KUBELET_TOKEN
+                    + " (0600)")
+            .after("kubeadm-init")
+            .nonCritical()
+            .doneWhen(
+                ctx ->
+                    sys.read(KUBELET_TOKEN).map(t -> t.strip().length() > 20).orElse(false)
+                        && sys.mode(KUBELET_TOKEN) == 0600
+                        && kubectlReads("get", "-n", "kube-system", "serviceaccount", account))
+            .apply(
+                ctx -> {
+                  cluster.get().apply(ControlPlaneArtifacts.prometheusKubeletAccess());
+                  ProcessResult r =
+                      sys.runner()
+                          .run(
+                              ProcessSpec.of(
+                                      "kubectl",
+                                      "--kubeconfig",
+                                      sys.path(ADMIN_CONF).toString(),
+                                      "create",
+                                      "token",
+                                      account,
+                                      "-n",
+                                      "kube-system",
+                                      "--duration=8760h")
+                                  .timeout(Duration.ofMinutes(1))
+                                  .build());
+                  String token = r.stdout().strip();
+                  // a bearer token is a JWT: one line, far longer than 20 characters
+                  if (!r.ok() || token.length() <= 20 || token.contains("\n")) {
+                    throw new KldloadException(
+                        ErrorKind.FAILED,
+                        "kubectl create token "
+                            + account
+                            + " gave no token (exit "
+                            + r.exitCode()
+                            + "): "
+                            + r.errorTail(),
+                        "re-run kube-init; Prometheus cannot scrape kubelets until then");
+                  }
+                  sys.write(KUBELET_TOKEN, token + "\n", 0600);
+                }));
+  }
+
+  /** Tetragon, when the bundle carries its chart (the lock pins it). Optional, as the original. */
+  private void tetragon(Plan.Builder plan, Inputs in) {
+    if (!hasChart(in.lock(), TETRAGON)) {
+      return;
+    }
+    plan.add(
+        helm(TETRAGON, in.lock(), "kube-system", "tetragon-values.yaml", "helm-cilium")
+            .nonCritical()
+            .doneWhen(ctx -> ready(WorkloadStatus.Kind.DAEMON_SET, "kube-system", TETRAGON))
+            .apply(
+                ctx ->
+                    helmInstall(
+                        TETRAGON,
+                        in.lock(),
+                        in.request().bundle(),
+                        "kube-system",
+                        "tetragon-values.yaml")));
+  }
+
+  private static boolean hasChart(StackLock lock, String name) {
+    return lock.charts().stream().anyMatch(a -> a.name().equals(name));
   }
 
   /** A fresh join command in {@link JoinCommand#FILE} (0600), where kube-join reads it. */

@@ -83,6 +83,11 @@ class KubeInitMockServerTest {
 
   static final String CERT_KEY = "0a".repeat(32);
 
+  static final String SA_TOKEN = "eyJhbGciOiJSUzI1NiJ9." + "a".repeat(40) + ".sig";
+
+  /** Set when kubectl create token fails (an optional component). */
+  boolean tokenFails;
+
   void prepare() throws Exception {
     // what kube-network init 1 leaves on the node
     write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\nMTU = 1420\n");
@@ -92,7 +97,7 @@ class KubeInitMockServerTest {
           root.resolve("usr/bin/" + p), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     StringBuilder lock = new StringBuilder("kubernetes: v1.32.3\ncharts:\n");
-    for (String chart : List.of("cilium", "metallb", "zfs-localpv", "metrics-server")) {
+    for (String chart : List.of("cilium", "metallb", "zfs-localpv", "metrics-server", "tetragon")) {
       write("bundle/helm-charts/" + chart + ".tgz", chart);
       lock.append("  - {name: ")
           .append(chart)
@@ -210,13 +215,18 @@ class KubeInitMockServerTest {
                   }
                   return 0;
                 })
-            .on("kubectl", a -> a.contains("get") && !a.contains("csr") ? 1 : 0)
+            .on(
+                "kubectl",
+                a ->
+                    a.contains("get") && !a.contains("csr") || a.contains("token") && tokenFails
+                        ? 1
+                        : 0)
             .output(
                 "kubectl",
                 a ->
                     a.contains("csr")
                         ? "csr-1 system:node:cp-1\ncsr-2 system:node:stranger\n"
-                        : "");
+                        : a.contains("token") && !tokenFails ? SA_TOKEN + "\n" : "");
   }
 
   PlanResult run(Supplier<Zfs> zfs) throws Exception {
@@ -275,7 +285,27 @@ class KubeInitMockServerTest {
                 root.resolve("etc/kldload/kube-init/kubeadm.yaml").toString(),
                 "--upload-certs"));
     assertThat(runner.calls.stream().filter(c -> c.get(0).equals("helm")).map(c -> c.get(3)))
-        .containsExactlyInAnyOrder("cilium", "metallb", "metrics-server");
+        .containsExactlyInAnyOrder("cilium", "metallb", "metrics-server", "tetragon");
+    assertThat(
+            runner.calls.stream()
+                .filter(c -> c.get(0).equals("helm") && c.get(3).equals("tetragon"))
+                .findFirst()
+                .orElseThrow())
+        .contains(root.resolve("etc/kldload/kube-init/tetragon-values.yaml").toString());
+    Path token = root.resolve("var/lib/kldload/kubelet-token");
+    assertThat(token).hasContent(SA_TOKEN);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+        .as("the original wrote it 0644")
+        .isEqualTo("rw-------");
+    assertThat(
+            client
+                .serviceAccounts()
+                .inNamespace("kube-system")
+                .withName("prometheus-kubelet")
+                .get())
+        .isNotNull();
+    assertThat(client.rbac().clusterRoles().withName("prometheus-kubelet").get().getRules())
+        .hasSize(2);
     assertThat(runner.calls)
         .contains(
             List.of(
@@ -436,6 +466,24 @@ class KubeInitMockServerTest {
                 assertThat(c)
                     .containsSubsequence("--token", TOKEN)
                     .containsSubsequence("--certificate-key", CERT_KEY));
+  }
+
+  @Test
+  @DisplayName(
+      "an optional component that fails (the kubelet-scrape token) gives exit 3, the rest done")
+  void optionalComponentFails() throws Exception {
+    prepare();
+    tokenFails = true;
+    PlanResult result =
+        run(
+            () -> {
+              throw new AssertionError("/ is not on ZFS here");
+            });
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.DEGRADED);
+    assertThat(root.resolve("var/lib/kldload/kubelet-token")).doesNotExist();
+    assertThat(root.resolve("etc/kldload/join-command")).exists();
+    assertThat(runner.calls.stream().filter(c -> c.get(0).equals("helm")).map(c -> c.get(3)))
+        .contains("metallb", "metrics-server", "tetragon");
   }
 
   @Test
