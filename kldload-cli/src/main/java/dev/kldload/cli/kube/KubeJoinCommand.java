@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Reads the join command the orchestrator minted for this attempt (a fresh token; for",
       "--control-plane also a fresh certificate key), parses it strictly - never evaluates it - and",
-      "runs kubeadm join against ENDPOINT. Refuses a node that already belongs to a cluster."
+      "runs kubeadm join against ENDPOINT with a JoinConfiguration we render (0600, removed when",
+      "kubeadm returns: the token never appears on a command line). Refuses a node that already",
+      "belongs to a cluster."
     },
     mixinStandardHelpOptions = true,
     footer = {

@@ -690,8 +690,7 @@ public final class KubeInit {
                         null);
                   }
                   JoinCommand join = JoinCommand.parse(r.stdout(), "kubeadm token create");
-                  sys.write(
-                      JoinCommand.FILE, String.join(" ", join.argv(Optional.empty())) + "\n", 0600);
+                  sys.write(JoinCommand.FILE, join.line() + "\n", 0600);
                 }));
   }
 

@@ -7,6 +7,7 @@ import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.DatasetName;
+import dev.kldload.kube.render.KubeadmJoinConfig;
 import dev.kldload.zfs.Zfs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,6 +29,12 @@ public final class KubeJoin {
   static final String KUBELET_CONF = "/etc/kubernetes/kubelet.conf";
   static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
   static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
+
+  /** The JoinConfiguration of a running join (0600; removed when kubeadm returns). */
+  static final String CONFIG = "/etc/kldload/kube-join/join.yaml";
+
+  /** The port a joining control plane's API server binds. */
+  static final int API_PORT = 6443;
 
   /**
    * What to join; {@code controlPlane} needs the certificate key and advertise address. No {@code
@@ -63,7 +70,7 @@ public final class KubeJoin {
           "the join command is for " + join.endpoint() + ", not " + request.endpoint(),
           "mint the join command on the cluster you are joining");
     }
-    Optional<JoinCommand.ControlPlane> cp = Optional.empty();
+    Optional<KubeadmJoinConfig.ControlPlane> cp = Optional.empty();
     if (request.controlPlane()) {
       Path keyFile =
           request.certificateKeyFile().orElse(sys.path(JoinCommand.CERTIFICATE_KEY_FILE));
@@ -77,17 +84,19 @@ public final class KubeJoin {
                           "give this node's wg-k8s address"));
       cp =
           Optional.of(
-              new JoinCommand.ControlPlane(
+              new KubeadmJoinConfig.ControlPlane(
+                  advertise.getHostAddress(),
+                  API_PORT,
                   JoinCommand.certificateKey(
-                      readSecret(keyFile, "certificate key"), keyFile.toString()),
-                  advertise.getHostAddress()));
+                      readSecret(keyFile, "certificate key"), keyFile.toString())));
     }
     if (sys.exists(KUBELET_CONF)) {
       throw KldloadException.conflict(
           "this node already belongs to a cluster (" + KUBELET_CONF + " exists)",
           "run kube-reset --yes first if it should join another one");
     }
-    Optional<JoinCommand.ControlPlane> controlPlane = cp;
+    KubeadmJoinConfig config =
+        new KubeadmJoinConfig(join.endpoint().toString(), join.token(), join.caCertHash(), cp);
     Plan.Builder plan = Plan.builder("kube-join");
     List<String> first = new ArrayList<>();
     Optional<DatasetName> root = sys.rootDataset();
@@ -105,15 +114,21 @@ public final class KubeJoin {
             .doneWhen(ctx -> sys.exists(KUBELET_CONF))
             .apply(
                 ctx -> {
-                  ProcessResult r =
-                      sys.runner()
-                          .run(
-                              ProcessSpec.of(join.argv(controlPlane))
-                                  .timeout(JOIN_TIMEOUT)
-                                  .build());
+                  // token and key reach kubeadm in a 0600 file, not on a command line others see
+                  sys.write(CONFIG, config.render(), 0600);
+                  ProcessResult r;
+                  try {
+                    r =
+                        sys.runner()
+                            .run(
+                                ProcessSpec.of(
+                                        "kubeadm", "join", "--config", sys.path(CONFIG).toString())
+                                    .timeout(JOIN_TIMEOUT)
+                                    .build());
+                  } finally {
+                    Files.deleteIfExists(sys.path(CONFIG));
+                  }
                   if (!r.ok()) {
-                    // not ProcessRunner.check: its hint would print the command line, token
-                    // included
                     throw new KldloadException(
                         ErrorKind.FAILED,
                         "kubeadm join "

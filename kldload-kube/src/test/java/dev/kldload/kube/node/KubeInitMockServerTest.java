@@ -426,12 +426,14 @@ class KubeInitMockServerTest {
       Files.setPosixFilePermissions(
           joiner.resolve(file.substring(1)), PosixFilePermissions.fromString("rw-------"));
     }
+    List<String> joinConfigs = new ArrayList<>();
     ScriptedRunner joinRunner =
         new ScriptedRunner()
             .on(
                 "kubeadm",
                 a -> {
                   try {
+                    joinConfigs.add(Files.readString(Path.of(a.get(a.indexOf("--config") + 1))));
                     // what kubeadm join leaves on a control plane
                     Files.createDirectories(joiner.resolve("etc/kubernetes"));
                     Files.writeString(
@@ -459,13 +461,13 @@ class KubeInitMockServerTest {
                             Optional.of(Cidr.parseAddress("10.251.0.2")))),
                 false);
     assertThat(joined.exitCode()).as(joined.toString()).isEqualTo(ExitCode.OK);
-    assertThat(joinRunner.calls)
-        .first()
+    assertThat(joinConfigs)
+        .singleElement()
         .satisfies(
             c ->
                 assertThat(c)
-                    .containsSubsequence("--token", TOKEN)
-                    .containsSubsequence("--certificate-key", CERT_KEY));
+                    .contains("token: " + TOKEN, "- " + HASH)
+                    .contains("certificateKey: " + CERT_KEY, "advertiseAddress: 10.251.0.2"));
   }
 
   @Test

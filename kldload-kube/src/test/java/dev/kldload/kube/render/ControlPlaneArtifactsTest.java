@@ -72,6 +72,10 @@ class ControlPlaneArtifactsTest {
     assertThat(docs)
         .extracting(d -> d.get("kind").asText())
         .containsExactly("InitConfiguration", "ClusterConfiguration", "KubeletConfiguration");
+    assertThat(docs)
+        .extracting(d -> d.get("apiVersion").asText())
+        .containsExactly(
+            "kubeadm.k8s.io/v1beta4", "kubeadm.k8s.io/v1beta4", "kubelet.config.k8s.io/v1beta1");
     JsonNode cluster = docs.get(1);
     assertThat(docs.get(0).get("skipPhases").toString()).contains("addon/kube-proxy");
     assertThat(cluster.at("/proxy/disabled").asBoolean()).isTrue();
