@@ -61,16 +61,12 @@ public record KubeNetwork(
    */
   public static KubeNetwork of(
       NetworkPlan plan, InetAddress nodeAddress, NodeId id, Optional<InetAddress> vip) {
-    return new KubeNetwork(
+    return of(
+        plan,
         nodeAddress,
         plan.mgmt().address(id).address(),
         plan.k8s().address(id).address(),
-        plan.podCidr(),
-        plan.serviceCidr(),
         vip,
-        6443,
-        plan.libvirtNetwork().host(plan.metallbFirst()),
-        plan.libvirtNetwork().host(plan.metallbLast()),
         plan.ciliumMtu(true));
   }
 
@@ -81,17 +77,27 @@ public record KubeNetwork(
    */
   public static KubeNetwork lan(
       NetworkPlan plan, InetAddress nodeAddress, Optional<InetAddress> vip) {
+    return of(plan, nodeAddress, nodeAddress, nodeAddress, vip, plan.ciliumMtu(false));
+  }
+
+  private static KubeNetwork of(
+      NetworkPlan plan,
+      InetAddress nodeAddress,
+      InetAddress mgmt,
+      InetAddress k8s,
+      Optional<InetAddress> vip,
+      int ciliumMtu) {
     return new KubeNetwork(
         nodeAddress,
-        nodeAddress,
-        nodeAddress,
+        mgmt,
+        k8s,
         plan.podCidr(),
         plan.serviceCidr(),
         vip,
         6443,
         plan.libvirtNetwork().host(plan.metallbFirst()),
         plan.libvirtNetwork().host(plan.metallbLast()),
-        plan.ciliumMtu(false));
+        ciliumMtu);
   }
 
   /**

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <pre>
  * K8S_VERSION=v1.37.1
  * HELM_CLI_VERSION=v4.3.0            # and CILIUM_CLI_, HUBBLE_CLI_, K9S_, KUBE_VIP_, GATEWAY_API_…
- * CHART=cilium|https://helm.cilium.io/|cilium|1.20.2        # repo|url|chart|version
+ * CHART=cilium|https://charts.example.invalid/helm/|cilium|1.20.2        # repo|url|chart|version
  * MANIFEST=gateway-api|https://…/standard-install.yaml|v1.6.1  # name|url|version
  * IMAGE=ghcr.io/kube-vip/kube-vip:v1.2.4
  * </pre>

@@ -104,6 +104,26 @@ class KubeInitPlanTest {
                 kubeVipImage));
   }
 
+  /** A darksite with the original k8s-stack.lock ({@code head} and the charts kube-init needs). */
+  void originalDarksite(String head) throws IOException {
+    Files.delete(root.resolve("bundle/k8s-stack.lock.yaml"));
+    write(
+        "bundle/k8s-stack.lock",
+        head
+            + "CHART=cilium|https://charts.example.invalid/cilium/|cilium|1.20.2\n"
+            + "CHART=metallb|https://charts.example.invalid/metallb/|metallb|0.16.1\n"
+            + "CHART=metrics-server|https://charts.example.invalid/metrics/|metrics-server|3.13.0\n"
+            + "MANIFEST=gateway-api|https://example.invalid/standard-install.yaml|v1.6.1\n");
+    for (String f :
+        List.of(
+            "helm-charts/cilium.tgz",
+            "helm-charts/metallb.tgz",
+            "helm-charts/metrics-server.tgz",
+            "k8s-manifests/gateway-api.yaml")) {
+      write("bundle/" + f, f);
+    }
+  }
+
   String rendered(String path) {
     return sys.renderedFiles().stream()
         .filter(f -> f.path().equals(path))
@@ -149,23 +169,7 @@ class KubeInitPlanTest {
       "reads the original k8s-stack.lock: its Kubernetes version, the darksite's charts, warnings")
   void originalLock() throws Exception {
     write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\n");
-    Files.delete(root.resolve("bundle/k8s-stack.lock.yaml"));
-    write(
-        "bundle/k8s-stack.lock",
-        "K8S_VERSION=v1.37.1\n"
-            + "CHART=cilium|https://helm.cilium.io/|cilium|1.20.2\n"
-            + "CHART=metallb|https://metallb.github.io/metallb|metallb|0.16.1\n"
-            + "CHART=metrics-server|https://kubernetes-sigs.github.io/metrics-server/"
-            + "|metrics-server|3.13.0\n"
-            + "MANIFEST=gateway-api|https://example.invalid/standard-install.yaml|v1.6.1\n");
-    for (String f :
-        List.of(
-            "helm-charts/cilium.tgz",
-            "helm-charts/metallb.tgz",
-            "helm-charts/metrics-server.tgz",
-            "k8s-manifests/gateway-api.yaml")) {
-      write("bundle/" + f, f);
-    }
+    originalDarksite("K8S_VERSION=v1.37.1\n");
     Plan plan =
         plan(Optional.empty(), Optional.empty(), StackLockFile.inBundle(root.resolve("bundle")));
     assertThat(rendered("/etc/kldload/kube-init/kubeadm.yaml"))
@@ -181,24 +185,7 @@ class KubeInitPlanTest {
           + " lock, super-admin.conf) is written before kubeadm init; the VIP is the endpoint")
   void vip() throws Exception {
     write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\n");
-    Files.delete(root.resolve("bundle/k8s-stack.lock.yaml"));
-    write(
-        "bundle/k8s-stack.lock",
-        "K8S_VERSION=v1.32.3\n"
-            + "CHART=cilium|https://helm.cilium.io/|cilium|1.20.2\n"
-            + "CHART=metallb|https://metallb.github.io/metallb|metallb|0.16.1\n"
-            + "CHART=metrics-server|https://kubernetes-sigs.github.io/metrics-server/"
-            + "|metrics-server|3.13.0\n"
-            + "MANIFEST=gateway-api|https://example.invalid/standard-install.yaml|v1.6.1\n"
-            + "IMAGE=registry.example/kube-vip/kube-vip:v1.2.4\n");
-    for (String f :
-        List.of(
-            "helm-charts/cilium.tgz",
-            "helm-charts/metallb.tgz",
-            "helm-charts/metrics-server.tgz",
-            "k8s-manifests/gateway-api.yaml")) {
-      write("bundle/" + f, f);
-    }
+    originalDarksite("K8S_VERSION=v1.32.3\nIMAGE=registry.example/kube-vip/kube-vip:v1.2.4\n");
     Plan plan =
         plan(
             Optional.empty(),

@@ -26,9 +26,9 @@ class OriginalStackLockTest {
       KUBE_VIP_VERSION=v1.2.4
       GATEWAY_API_VERSION=v1.6.1
 
-      CHART=cilium|https://helm.cilium.io/|cilium|1.20.2
-      CHART=metallb|https://metallb.github.io/metallb|metallb|0.16.1
-      CHART=openebs-zfslocalpv|https://openebs.github.io/zfs-localpv|zfs-localpv|2.11.1
+      CHART=cilium|https://charts.example.invalid/helm/|cilium|1.20.2
+      CHART=metallb|https://charts.example.invalid/metallb/|metallb|0.16.1
+      CHART=openebs-zfslocalpv|https://charts.example.invalid/openebs/|zfs-localpv|2.11.1
       MANIFEST=gateway-api|https://example.invalid/gateway-api/standard-install.yaml|v1.6.1
       IMAGE=ghcr.io/kube-vip/kube-vip:v1.2.4
       IMAGE=registry.k8s.io/pause:3.10.2
@@ -111,7 +111,7 @@ class OriginalStackLockTest {
     for (String bad :
         List.of(
             "K8S_VERSION=v1.32.3\nPATH=/tmp\n",
-            "K8S_VERSION=v1.32.3\nCHART=cilium|https://helm.cilium.io/|cilium\n",
+            "K8S_VERSION=v1.32.3\nCHART=cilium|https://charts.example.invalid/helm/|cilium\n",
             "K8S_VERSION=latest\n",
             "K8S_VERSION=v1.32.3\nIMAGE=ghcr.io/kube-vip/kube-vip:latest\n",
             "K8S_VERSION=v1.32.3\nMANIFEST=Bad Name|u|v1\n",
