@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * HELM_CLI_VERSION=v4.3.0            # and CILIUM_CLI_, HUBBLE_CLI_, K9S_, KUBE_VIP_, GATEWAY_API_…
  * CHART=cilium|https://charts.example.invalid/helm/|cilium|1.20.2        # repo|url|chart|version
  * MANIFEST=gateway-api|https://…/standard-install.yaml|v1.6.1  # name|url|version
- * IMAGE=ghcr.io/kube-vip/kube-vip:v1.2.4
+ * IMAGE=registry.example/kube-vip/kube-vip:v1.2.4
  * </pre>
  *
  * It pins versions but no checksums. What it can give kube-init: the Kubernetes version, and the

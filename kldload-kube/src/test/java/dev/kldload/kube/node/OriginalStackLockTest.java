@@ -30,8 +30,8 @@ class OriginalStackLockTest {
       CHART=metallb|https://charts.example.invalid/metallb/|metallb|0.16.1
       CHART=openebs-zfslocalpv|https://charts.example.invalid/openebs/|zfs-localpv|2.11.1
       MANIFEST=gateway-api|https://example.invalid/gateway-api/standard-install.yaml|v1.6.1
-      IMAGE=ghcr.io/kube-vip/kube-vip:v1.2.4
-      IMAGE=registry.k8s.io/pause:3.10.2
+      IMAGE=registry.example/kube-vip/kube-vip:v1.2.4
+      IMAGE=registry.example/pause:3.10.2
       """;
 
   @TempDir Path dir;
@@ -50,8 +50,8 @@ class OriginalStackLockTest {
         .first()
         .satisfies(t -> assertThat(t.toList()).containsExactly("cilium", "1.20.2"));
     assertThat(lock.manifests()).singleElement().extracting(m -> m.version()).isEqualTo("v1.6.1");
-    assertThat(lock.image("kube-vip")).contains("ghcr.io/kube-vip/kube-vip:v1.2.4");
-    assertThat(lock.image("pause")).contains("registry.k8s.io/pause:3.10.2");
+    assertThat(lock.image("kube-vip")).contains("registry.example/kube-vip/kube-vip:v1.2.4");
+    assertThat(lock.image("pause")).contains("registry.example/pause:3.10.2");
     assertThat(lock.image("cilium")).isEmpty();
   }
 
@@ -91,7 +91,7 @@ class OriginalStackLockTest {
         .anySatisfy(w -> assertThat(w).contains("original KEY=VALUE format"))
         .anySatisfy(w -> assertThat(w).contains("helm-charts/cilium.tgz", "UNVERIFIED"))
         .anySatisfy(w -> assertThat(w).contains("k8s-manifests/gateway-api.yaml", "UNVERIFIED"));
-    assertThat(file.image("kube-vip")).contains("ghcr.io/kube-vip/kube-vip:v1.2.4");
+    assertThat(file.image("kube-vip")).contains("registry.example/kube-vip/kube-vip:v1.2.4");
   }
 
   @Test
@@ -113,7 +113,7 @@ class OriginalStackLockTest {
             "K8S_VERSION=v1.32.3\nPATH=/tmp\n",
             "K8S_VERSION=v1.32.3\nCHART=cilium|https://charts.example.invalid/helm/|cilium\n",
             "K8S_VERSION=latest\n",
-            "K8S_VERSION=v1.32.3\nIMAGE=ghcr.io/kube-vip/kube-vip:latest\n",
+            "K8S_VERSION=v1.32.3\nIMAGE=registry.example/kube-vip/kube-vip:latest\n",
             "K8S_VERSION=v1.32.3\nMANIFEST=Bad Name|u|v1\n",
             "HELM_CLI_VERSION=v4.3.0\n")) {
       assertThatThrownBy(() -> OriginalStackLock.parse(bad, "lock"))
