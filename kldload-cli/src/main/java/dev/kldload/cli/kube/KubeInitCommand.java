@@ -93,7 +93,7 @@ public final class KubeInitCommand implements Callable<Integer> {
       names = "--vip-interface",
       paramLabel = "IFACE",
       description =
-          "Interface kube-vip holds the --vip on (default: the one that carries the node address).")
+          "Interface kube-vip holds the --vip on (default: the one on the VIP's network).")
   String vipInterface;
 
   @Option(

@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
       "",
       "Example:",
       "  kube-join 10.251.0.1:6443",
-      "  kube-join --control-plane --advertise-address 10.251.0.2 192.168.122.240:6443"
+      "  kube-join --control-plane --advertise-address 10.251.0.2 192.168.122.240:6443",
+      "  kube-join --control-plane --advertise-address 10.251.0.2 --vip 192.168.122.240 \\",
+      "      --kube-vip-image registry.example/kube-vip/kube-vip:v1.2.4 192.168.122.240:6443"
     })
 public final class KubeJoinCommand implements Callable<Integer> {
   private final Cli cli;
@@ -70,6 +72,28 @@ public final class KubeJoinCommand implements Callable<Integer> {
       description = "API server address of this node (--control-plane).")
   String advertise;
 
+  @Option(
+      names = "--vip",
+      paramLabel = "IP",
+      description =
+          "With --control-plane: this node holds the API VIP too (a kube-vip static pod, written"
+              + " after the join).")
+  String vip;
+
+  @Option(
+      names = "--vip-interface",
+      paramLabel = "IFACE",
+      description =
+          "Interface kube-vip holds the --vip on (default: the one on the VIP's network).")
+  String vipInterface;
+
+  @Option(
+      names = "--kube-vip-image",
+      paramLabel = "REF",
+      description =
+          "kube-vip image for --vip, pinned by tag or digest (the first control plane's).")
+  String kubeVipImage;
+
   KubeJoinCommand(Cli cli) {
     this.cli = cli;
   }
@@ -82,12 +106,18 @@ public final class KubeJoinCommand implements Callable<Integer> {
             Optional.ofNullable(joinCommand),
             controlPlane,
             Optional.ofNullable(certificateKey),
-            Optional.ofNullable(advertise).map(Cidr::parseAddress));
+            Optional.ofNullable(advertise).map(Cidr::parseAddress),
+            Optional.ofNullable(vip).map(Cidr::parseAddress),
+            Optional.ofNullable(vipInterface),
+            Optional.ofNullable(kubeVipImage));
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-join", dryRun);
     KubeJoin join =
         new KubeJoin(
-            NodeTools.system(cli, dryRun), () -> cli.engines().zfs(dryRun), cli.clock().instant());
+            NodeTools.system(cli, dryRun),
+            () -> cli.engines().zfs(dryRun),
+            () -> cli.engines().hostNetwork(dryRun),
+            cli.clock().instant());
     return NodeTools.mutation(cli, join.locks(), "kube-join")
         .options(mutation)
         .output(output)

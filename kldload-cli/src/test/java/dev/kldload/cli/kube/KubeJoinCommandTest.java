@@ -213,4 +213,44 @@ class KubeJoinCommandTest {
                     .contains("name: node-ip", "value: 10.251.0.2"));
     assertThat(dir.resolve("node/root/.kube/config")).hasContent("apiVersion: v1");
   }
+
+  @Test
+  @DisplayName(
+      "--vip: a joined control plane writes the kube-vip static pod after the join; a worker"
+          + " with --vip is exit 2")
+  void vip() throws Exception {
+    CliHarness.Result worker =
+        join(
+            GOOD,
+            "--vip",
+            "192.168.122.240",
+            "--kube-vip-image",
+            "registry.example/kube-vip/kube-vip:v1.2.4",
+            "10.251.0.1");
+    assertThat(worker.exit()).as(worker.toString()).isEqualTo(2);
+    assertThat(cli.ran).isEmpty();
+    Path key = dir.resolve("node/etc/kldload/certificate-key");
+    Files.createDirectories(key.getParent());
+    Files.writeString(key, "ab".repeat(32) + "\n");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    Files.createDirectories(dir.resolve("node/etc/kubernetes"));
+    Files.writeString(dir.resolve("node/etc/kubernetes/admin.conf"), "apiVersion: v1\n");
+    CliHarness.Result cp =
+        join(
+            GOOD,
+            "--control-plane",
+            "--advertise-address",
+            "10.251.0.2",
+            "--vip",
+            "192.168.122.240",
+            "--vip-interface",
+            "enp1s0",
+            "--kube-vip-image",
+            "registry.example/kube-vip/kube-vip:v1.2.4",
+            "10.251.0.1");
+    assertThat(cp.exit()).as(cp.toString()).isZero();
+    assertThat(dir.resolve("node/etc/kubernetes/manifests/kube-vip.yaml"))
+        .content()
+        .contains("value: 192.168.122.240", "value: enp1s0", "path: /etc/kubernetes/admin.conf");
+  }
 }

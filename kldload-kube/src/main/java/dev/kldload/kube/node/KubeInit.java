@@ -68,8 +68,8 @@ public final class KubeInit {
    * WireGuard address come from its own wg-k8s file under {@code wireguardDir} (what {@code
    * kube-network init} wrote); {@code id}, when given, must agree with it. Without that file the
    * control plane runs on the LAN (said as a warning). With a {@code vip}, kube-vip holds it on
-   * {@code vipInterface} (default: the interface that carries the node address) from {@code
-   * kubeVipImage} (default: the image the stack lock pins for kube-vip).
+   * {@code vipInterface} (default: the interface on the VIP's network) from {@code kubeVipImage}
+   * (default: the image the stack lock pins for kube-vip).
    */
   public record Request(
       Optional<HostName> node,
@@ -198,7 +198,7 @@ public final class KubeInit {
                         "--vip needs the kube-vip image, and the stack lock pins none",
                         "give --kube-vip-image REF (tag or @sha256 digest), or use a lock that"
                             + " pins it (IMAGE=…/kube-vip:TAG)"));
-    String iface = request.vipInterface().orElseGet(() -> interfaceOf(network.nodeAddress()));
+    String iface = request.vipInterface().orElseGet(() -> VipInterface.of(host.get(), vip));
     return new KubeVip(
         vip,
         iface,
@@ -222,21 +222,6 @@ public final class KubeInit {
     } catch (NumberFormatException e) {
       return true;
     }
-  }
-
-  /** The interface that carries {@code address} on this node. */
-  private String interfaceOf(InetAddress address) {
-    HostNetwork h = host.get();
-    return h.routes().stream()
-        .flatMap(r -> r.device().stream())
-        .distinct()
-        .filter(d -> h.addresses(d).stream().anyMatch(a -> a.address().equals(address)))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                KldloadException.precondition(
-                    "no interface on this node carries " + address.getHostAddress(),
-                    "give --vip-interface IFACE"));
   }
 
   /**

@@ -7,7 +7,9 @@ import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.DatasetName;
+import dev.kldload.kube.render.KubeVip;
 import dev.kldload.kube.render.KubeadmJoinConfig;
+import dev.kldload.net.HostNetwork;
 import dev.kldload.zfs.Zfs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,22 +41,33 @@ public final class KubeJoin {
   /**
    * What to join; {@code controlPlane} needs the certificate key and advertise address. No {@code
    * joinCommandFile}: {@link JoinCommand#FILE} on the node, where kube-init leaves it; no {@code
-   * certificateKeyFile}: {@link JoinCommand#CERTIFICATE_KEY_FILE}, likewise.
+   * certificateKeyFile}: {@link JoinCommand#CERTIFICATE_KEY_FILE}, likewise. A control plane with a
+   * {@code vip} runs kube-vip for it too, after the join (kubeadm join wants an empty manifests
+   * directory), from {@code kubeVipImage} on {@code vipInterface} (default: the interface on the
+   * VIP's network).
    */
   public record Request(
       ApiEndpoint endpoint,
       Optional<Path> joinCommandFile,
       boolean controlPlane,
       Optional<Path> certificateKeyFile,
-      Optional<InetAddress> advertiseAddress) {}
+      Optional<InetAddress> advertiseAddress,
+      Optional<InetAddress> vip,
+      Optional<String> vipInterface,
+      Optional<String> kubeVipImage) {}
 
   private final NodeSystem sys;
   private final Supplier<Zfs> zfs;
+  private final Supplier<HostNetwork> host;
   private final Instant now;
 
-  public KubeJoin(NodeSystem sys, Supplier<Zfs> zfs, Instant now) {
+  /**
+   * @param host the node's routes and addresses, read only for a VIP without its interface
+   */
+  public KubeJoin(NodeSystem sys, Supplier<Zfs> zfs, Supplier<HostNetwork> host, Instant now) {
     this.sys = sys;
     this.zfs = zfs;
+    this.host = host;
     this.now = now;
   }
 
@@ -89,6 +102,28 @@ public final class KubeJoin {
                   API_PORT,
                   JoinCommand.certificateKey(
                       readSecret(keyFile, "certificate key"), keyFile.toString())));
+    }
+    Optional<KubeVip> kubeVip = Optional.empty();
+    if (request.vip().isPresent()) {
+      if (!request.controlPlane()) {
+        throw KldloadException.invalid(
+            "--vip is for a control plane", "add --control-plane, or leave --vip out");
+      }
+      InetAddress vip = request.vip().get();
+      kubeVip =
+          Optional.of(
+              new KubeVip(
+                  vip,
+                  request.vipInterface().orElseGet(() -> VipInterface.of(host.get(), vip)),
+                  request
+                      .kubeVipImage()
+                      .orElseThrow(
+                          () ->
+                              KldloadException.invalid(
+                                  "--vip needs --kube-vip-image",
+                                  "give the image the first control plane runs (its stack lock's)")),
+                  API_PORT,
+                  ADMIN_CONF));
     }
     if (sys.exists(KUBELET_CONF)) {
       throw KldloadException.conflict(
@@ -163,6 +198,12 @@ public final class KubeJoin {
                                           "check the kubeadm output; run kube-reset --yes and retry")),
                           0600)));
     }
+    kubeVip.ifPresent(
+        v ->
+            plan.add(
+                nonCritical(
+                    sys.fileStep(
+                        "file-kube-vip", KubeVip.MANIFEST, v.manifest(), 0600, "kubeadm-join"))));
     return plan.build();
   }
 
@@ -176,6 +217,7 @@ public final class KubeJoin {
   private static Step nonCritical(Step step) {
     return Step.named(step.id())
         .description(step.description())
+        .after(step.dependsOn())
         .nonCritical()
         .doneWhen(step::isDone)
         .apply(step::apply);

@@ -15,6 +15,7 @@ import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
+import dev.kldload.net.InMemoryHostNetwork;
 import dev.kldload.net.NetworkPlan;
 import dev.kldload.zfs.Dataset;
 import dev.kldload.zfs.InMemoryZfs;
@@ -451,6 +452,7 @@ class KubeInitMockServerTest {
                         () -> {
                           throw new AssertionError("/ is not on ZFS here");
                         },
+                        () -> new InMemoryHostNetwork().address("enp1s0", "192.168.122.11/24"),
                         Instant.now())
                     .plan(
                         new KubeJoin.Request(
@@ -458,9 +460,16 @@ class KubeInitMockServerTest {
                             Optional.empty(),
                             true,
                             Optional.empty(),
-                            Optional.of(Cidr.parseAddress("10.251.0.2")))),
+                            Optional.of(Cidr.parseAddress("10.251.0.2")),
+                            vip,
+                            Optional.empty(),
+                            Optional.of("registry.example/kube-vip/kube-vip:v1.2.4"))),
                 false);
     assertThat(joined.exitCode()).as(joined.toString()).isEqualTo(ExitCode.OK);
+    assertThat(joiner.resolve("etc/kubernetes/manifests/kube-vip.yaml"))
+        .as("the joined control plane holds the VIP too, with admin.conf")
+        .content()
+        .contains("value: enp1s0", "value: 192.168.122.240", "path: /etc/kubernetes/admin.conf");
     assertThat(joinConfigs)
         .singleElement()
         .satisfies(
