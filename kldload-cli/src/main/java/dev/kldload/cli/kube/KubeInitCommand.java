@@ -89,20 +89,7 @@ public final class KubeInitCommand implements Callable<Integer> {
               + " (ARP) rendered into /etc/kubernetes/manifests before kubeadm init.")
   String vip;
 
-  @Option(
-      names = "--vip-interface",
-      paramLabel = "IFACE",
-      description =
-          "Interface kube-vip holds the --vip on (default: the one on the VIP's network).")
-  String vipInterface;
-
-  @Option(
-      names = "--kube-vip-image",
-      paramLabel = "REF",
-      description =
-          "kube-vip image for --vip, pinned by tag or digest (default: the one the stack lock"
-              + " pins).")
-  String kubeVipImage;
+  @Mixin KubeVipOptions kubeVip;
 
   @Option(
       names = "--bundle",
@@ -139,8 +126,8 @@ public final class KubeInitCommand implements Callable<Integer> {
             lock != null ? lock : StackLockFile.inBundle(bundleDir),
             bundleDir,
             cli.config().require(ConfigKey.NET_WIREGUARD_DIR),
-            Optional.ofNullable(vipInterface),
-            Optional.ofNullable(kubeVipImage));
+            kubeVip.vipInterface(),
+            kubeVip.kubeVipImage());
     NodeTools.requireRoot(cli, "kube-init", dryRun);
     Supplier<Cluster> cluster =
         memo(

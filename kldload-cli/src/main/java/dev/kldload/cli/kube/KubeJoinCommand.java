@@ -80,19 +80,7 @@ public final class KubeJoinCommand implements Callable<Integer> {
               + " after the join).")
   String vip;
 
-  @Option(
-      names = "--vip-interface",
-      paramLabel = "IFACE",
-      description =
-          "Interface kube-vip holds the --vip on (default: the one on the VIP's network).")
-  String vipInterface;
-
-  @Option(
-      names = "--kube-vip-image",
-      paramLabel = "REF",
-      description =
-          "kube-vip image for --vip, pinned by tag or digest (the first control plane's).")
-  String kubeVipImage;
+  @Mixin KubeVipOptions kubeVip;
 
   KubeJoinCommand(Cli cli) {
     this.cli = cli;
@@ -108,8 +96,8 @@ public final class KubeJoinCommand implements Callable<Integer> {
             Optional.ofNullable(certificateKey),
             Optional.ofNullable(advertise).map(Cidr::parseAddress),
             Optional.ofNullable(vip).map(Cidr::parseAddress),
-            Optional.ofNullable(vipInterface),
-            Optional.ofNullable(kubeVipImage));
+            kubeVip.vipInterface(),
+            kubeVip.kubeVipImage());
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-join", dryRun);
     KubeJoin join =
