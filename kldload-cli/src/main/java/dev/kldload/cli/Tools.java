@@ -1,6 +1,7 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.doctor.DoctorCommand;
+import dev.kldload.cli.kube.KubeBundleCommand;
 import dev.kldload.cli.kube.KubeInitCommand;
 import dev.kldload.cli.kube.KubeJoinCommand;
 import dev.kldload.cli.kube.KubeLoadImagesCommand;
@@ -53,7 +54,8 @@ final class Tools {
           new Tool("kube-reset", KubeResetCommand.class),
           new Tool("kube-status", KubeStatusCommand.class),
           new Tool("kube-smoke-test", KubeSmokeTestCommand.class),
-          new Tool("kube-load-images", KubeLoadImagesCommand.class));
+          new Tool("kube-load-images", KubeLoadImagesCommand.class),
+          new Tool("kube-bundle", KubeBundleCommand.class));
 
   /** Root options that take a separate value: their value is not a tool name. */
   private static final Set<String> ROOT_OPTIONS_WITH_VALUE =

@@ -120,7 +120,8 @@ class ArchitectureTest {
     "dev.kldload.kvm.libvirt..",
     "dev.kldload.net.linux..",
     "dev.kldload.kube.cluster.fabric8..",
-    "dev.kldload.kube.ssh.jsch.."
+    "dev.kldload.kube.ssh.jsch..",
+    "dev.kldload.kube.bundle.image.jib.."
   };
 
   /** The one class that builds adapters (DESIGN §1: a lazily-building engines object). */
@@ -142,7 +143,7 @@ class ArchitectureTest {
           .resideInAnyPackage(ADAPTERS);
 
   /**
-   * JNA, libvirt, fabric8 and JSch stay behind the ports, inside adapter packages, so a port's
+   * JNA, libvirt, fabric8, JSch and jib stay behind the ports, inside adapter packages, so a port's
    * failures are our {@code KldloadException}s, raw bindings cannot leak into a port, and a service
    * never loads a native library by touching a class.
    */
@@ -153,7 +154,12 @@ class ArchitectureTest {
           .resideOutsideOfPackages(ADAPTERS)
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("com.sun.jna..", "org.libvirt..", "io.fabric8..", "com.jcraft..");
+          .resideInAnyPackage(
+              "com.sun.jna..",
+              "org.libvirt..",
+              "io.fabric8..",
+              "com.jcraft..",
+              "com.google.cloud.tools.jib..");
 
   /** A package cycle means neither side can be understood, tested or moved alone. */
   @ArchTest

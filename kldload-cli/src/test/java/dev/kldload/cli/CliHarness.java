@@ -6,6 +6,7 @@ import dev.kldload.cli.support.HostEngines;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.kube.bundle.image.ImageRegistry;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
@@ -22,6 +23,7 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -48,6 +50,7 @@ public final class CliHarness {
   private Optional<Virtualisation> virtualisation = Optional.empty();
   private Optional<Function<KnownHosts, RemoteShell>> remoteShell = Optional.empty();
   private Optional<Function<Path, Cluster>> cluster = Optional.empty();
+  private Optional<Function<Map<String, URI>, ImageRegistry>> imageRegistry = Optional.empty();
   private Clock clock = Clock.systemUTC();
   private String stdin = "";
   private boolean tty;
@@ -128,6 +131,15 @@ public final class CliHarness {
 
   public CliHarness cluster(Function<Path, Cluster> value) {
     this.cluster = Optional.of(value);
+    return this;
+  }
+
+  /**
+   * Container registries for the given mirrors, e.g. {@code m -> memory} with one {@code
+   * InMemoryImageRegistry}.
+   */
+  public CliHarness imageRegistry(Function<Map<String, URI>, ImageRegistry> value) {
+    this.imageRegistry = Optional.of(value);
     return this;
   }
 
@@ -252,6 +264,11 @@ public final class CliHarness {
     @Override
     public Virtualisation hardwareVirtualisation() {
       return virtualisation.orElseGet(host::hardwareVirtualisation);
+    }
+
+    @Override
+    public ImageRegistry imageRegistry(Map<String, URI> mirrors) {
+      return imageRegistry.map(f -> f.apply(mirrors)).orElseGet(() -> host.imageRegistry(mirrors));
     }
 
     @Override

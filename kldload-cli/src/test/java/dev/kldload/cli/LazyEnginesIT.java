@@ -15,14 +15,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DESIGN §6: a command loads only the engines it uses. Runs Main in a fresh JVM with class loading
- * logged and looks for libvirt, JNA, fabric8 and JSch classes.
+ * logged and looks for libvirt, JNA, fabric8, JSch and jib classes.
  */
 class LazyEnginesIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"--help", "--version", "kdf --help", "ksnap list", "kst", "kdf"})
-  @DisplayName("help, version and the zfs reads load no libvirt, JNA, fabric8 or JSch class")
+  @DisplayName("help, version and the zfs reads load no libvirt, JNA, fabric8, JSch or jib class")
   void loadsNoEngineLibraries(String args) throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
@@ -46,7 +46,7 @@ class LazyEnginesIT {
                 .filter(
                     l ->
                         l.matches(
-                            ".*class,load\\] (org\\.libvirt|com\\.sun\\.jna|io\\.fabric8|com\\.jcraft)\\..*"))
+                            ".*class,load\\] (org\\.libvirt|com\\.sun\\.jna|io\\.fabric8|com\\.jcraft|com\\.google\\.cloud\\.tools\\.jib)\\..*"))
                 .toList())
         .as("engine library classes loaded by 'kldload %s'", args)
         .isEmpty();

@@ -3,6 +3,7 @@ package dev.kldload.cli.support;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.process.ProcessRunner;
+import dev.kldload.kube.bundle.image.ImageRegistry;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.smoke.SmokeNode;
 import dev.kldload.kube.ssh.KnownHosts;
@@ -15,8 +16,10 @@ import dev.kldload.net.NameResolver;
 import dev.kldload.net.WireGuard;
 import dev.kldload.zfs.Zfs;
 import dev.kldload.zfs.health.HostInfo;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place commands get their engines from: every port's adapter, built on first use so a
@@ -69,6 +72,13 @@ public interface Engines {
    * deadline, since {@code /dev/kvm} can open on hosts where every guest hangs.
    */
   Virtualisation hardwareVirtualisation();
+
+  /**
+   * Container registries, read-only: what a tag names, and images as archives containerd imports.
+   * {@code mirrors} maps a registry host[:port] as image names write it to the base URL to fetch it
+   * from instead ({@code https://host[:port]}; {@code http://} only for loopback).
+   */
+  ImageRegistry imageRegistry(Map<String, URI> mirrors);
 
   /** What {@code doctor} checks, with the libvirt URI in effect. */
   List<Probe> probes(String libvirtUri);

@@ -9,6 +9,8 @@ import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.Programs;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.kube.KubeProbes;
+import dev.kldload.kube.bundle.image.ImageRegistry;
+import dev.kldload.kube.bundle.image.jib.JibImageRegistry;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.smoke.SmokeNode;
@@ -36,6 +38,7 @@ import dev.kldload.zfs.health.ProcHostInfo;
 import dev.kldload.zfs.lzc.LibzfsCoreZfs;
 import dev.kldload.zfs.lzc.ZfsProbes;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,6 +155,11 @@ public final class HostEngines implements Engines {
   public HostInfo hostInfo() {
     return new ProcHostInfo(
         Path.of(env.getOrDefault("KLDLOAD_PROC", "/proc")), processRunner(false));
+  }
+
+  @Override
+  public ImageRegistry imageRegistry(Map<String, URI> mirrors) {
+    return new JibImageRegistry(mirrors);
   }
 
   /**

@@ -67,6 +67,10 @@ public enum ConfigKey {
       "kube.bundle",
       "/root/darksite",
       "offline bundle (darksite) with the stack lock and packages"),
+  KUBE_BUNDLE_SOURCES(
+      "kube.bundle-sources",
+      "/etc/kldload/bundle-sources.yaml",
+      "where kube-bundle build fetches from: apt repository, releases, charts, registries"),
   KUBE_SMOKE_TEST_LOG(
       "kube.smoke-test-log",
       "/var/log/kldload/kube-smoke-test.log",

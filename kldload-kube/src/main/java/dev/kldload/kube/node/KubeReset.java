@@ -180,7 +180,7 @@ public final class KubeReset {
   }
 
   /** Deletes {@code path} (or only its contents); never follows symbolic links out of it. */
-  static void deleteTree(Path path, boolean includingSelf) throws IOException {
+  public static void deleteTree(Path path, boolean includingSelf) throws IOException {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
