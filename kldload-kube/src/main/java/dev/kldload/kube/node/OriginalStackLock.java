@@ -154,17 +154,17 @@ public record OriginalStackLock(
 
   /** The image whose repository's last path element is {@code name} (e.g. kube-vip). */
   public Optional<String> image(String name) {
-    return images.stream()
-        .filter(
-            ref -> {
-              String repo = ref.split("@")[0];
-              int colon = repo.lastIndexOf(':');
-              if (colon > repo.lastIndexOf('/')) {
-                repo = repo.substring(0, colon);
-              }
-              return repo.endsWith("/" + name) || repo.equals(name);
-            })
-        .findFirst();
+    return images.stream().filter(ref -> named(ref, name)).findFirst();
+  }
+
+  /** Whether image reference {@code ref} (name[:tag][@digest]) is of repository {@code name}. */
+  static boolean named(String ref, String name) {
+    String repo = ref.split("@")[0];
+    int colon = repo.lastIndexOf(':');
+    if (colon > repo.lastIndexOf('/')) {
+      repo = repo.substring(0, colon);
+    }
+    return repo.endsWith("/" + name) || repo.equals(name);
   }
 
   private static Map<String, Object> entry(

@@ -73,11 +73,17 @@ public final class StackLockFile {
   }
 
   /**
-   * The image the lock pins for {@code name} (e.g. kube-vip): the original's {@code IMAGE=} lines;
-   * the YAML lock names no images (yet), so empty.
+   * The image the lock pins for {@code name} (e.g. kube-vip): the YAML lock's {@code images} (the
+   * reference kube-load-images imported from the bundle), or the original's {@code IMAGE=} lines.
    */
   public Optional<String> image(String name) {
-    return original.flatMap(o -> o.image(name));
+    if (original.isPresent()) {
+      return original.get().image(name);
+    }
+    return lock.images().stream()
+        .map(StackLock.Image::ref)
+        .filter(ref -> OriginalStackLock.named(ref, name))
+        .findFirst();
   }
 
   private static Optional<String> originalText(Path file) {

@@ -222,6 +222,24 @@ class KubeInitPlanTest {
   }
 
   @Test
+  @DisplayName("--vip with a YAML lock: the kube-vip image is the one its images section pins")
+  void vipImageFromTheYamlLock() throws Exception {
+    write("etc/wireguard/wg-k8s.conf", "[Interface]\nAddress = 10.251.0.1/24\n");
+    Path lock = root.resolve("bundle/k8s-stack.lock.yaml");
+    Files.writeString(
+        lock,
+        Files.readString(lock)
+            + "images:\n  - {ref: registry.example/kube-vip/kube-vip:v1.2.4, digest: sha256:"
+            + SHA
+            + ", file: k8s-images/kube-vip.tar, sha256: "
+            + SHA
+            + "}\n");
+    plan(Optional.empty(), Optional.of(Cidr.parseAddress("192.168.122.240")));
+    assertThat(rendered("/etc/kubernetes/manifests/kube-vip.yaml"))
+        .contains("image: registry.example/kube-vip/kube-vip:v1.2.4");
+  }
+
+  @Test
   @DisplayName(
       "without WireGuard: advertise on the node address, Cilium MTU 1450, and a warning says so")
   void lanFallback() {
