@@ -29,10 +29,11 @@ import java.util.regex.Pattern;
  * It pins versions but no checksums. What it can give kube-init: the Kubernetes version, and the
  * charts and manifests the darksite holds at the original's conventional paths ({@code
  * helm-charts/<chart>.tgz} or {@code helm-charts/<chart>-<version>.tgz}, {@code
- * k8s-manifests/<name>.yaml}), each taken as found with a warning that names it — the cluster
- * cannot be built without them, and the original used them the same way. Packages and tools, which
- * kube-setup installs as root outside any cluster, are never taken from it: {@link #toStackLock}
- * gives none, and {@link StackLockFile#requireVerified} refuses this format.
+ * k8s-manifests/<name>.yaml} or {@code k8s-manifests/<name>-<version>.yaml}), each taken as found
+ * with a warning that names it — the cluster cannot be built without them, and the original used
+ * them the same way. Packages and tools, which kube-setup installs as root outside any cluster, are
+ * never taken from it: {@link #toStackLock} gives none, and {@link StackLockFile#requireVerified}
+ * refuses this format.
  */
 public record OriginalStackLock(
     Map<String, String> versions,
@@ -141,7 +142,11 @@ public record OriginalStackLock(
     }
     List<Map<String, Object>> manifestEntries = new ArrayList<>();
     for (Manifest m : manifests) {
-      found(bundle, List.of("k8s-manifests/" + m.name() + ".yaml"))
+      found(
+              bundle,
+              List.of(
+                  "k8s-manifests/" + m.name() + ".yaml",
+                  "k8s-manifests/" + m.name() + "-" + m.version() + ".yaml"))
           .ifPresent(f -> manifestEntries.add(entry(bundle, m.name(), m.version(), f, warnings)));
     }
     Map<String, Object> lock = new LinkedHashMap<>();
