@@ -208,14 +208,20 @@ public final class KubeSetup {
             .description(
                 "install the pinned Kubernetes packages from the offline bundle (SHA-256 verified)")
             .after(all)
-            .doneWhen(ctx -> missingPackages(StackLock.load(request.lock())).isEmpty())
-            .apply(ctx -> installPackages(StackLock.load(request.lock()), request.bundle())));
+            .doneWhen(
+                ctx -> missingPackages(StackLockFile.requireVerified(request.lock())).isEmpty())
+            .apply(
+                ctx ->
+                    installPackages(
+                        StackLockFile.requireVerified(request.lock()), request.bundle())));
     plan.add(
         Step.named("tools")
             .description("install the pinned CLI tools (helm, cilium…) from the offline bundle")
             .after("packages")
-            .doneWhen(ctx -> missingTools(StackLock.load(request.lock())).isEmpty())
-            .apply(ctx -> installTools(StackLock.load(request.lock()), request.bundle())));
+            .doneWhen(ctx -> missingTools(StackLockFile.requireVerified(request.lock())).isEmpty())
+            .apply(
+                ctx ->
+                    installTools(StackLockFile.requireVerified(request.lock()), request.bundle())));
     return plan.build();
   }
 
@@ -233,7 +239,7 @@ public final class KubeSetup {
    * to the real run: hashing the whole bundle is not a dry-run's business.
    */
   public void checkPreconditions(Request request) {
-    StackLock lock = StackLock.load(request.lock());
+    StackLock lock = StackLockFile.requireVerified(request.lock());
     List<StackLock.Artifact> needed = new ArrayList<>(missingPackages(lock));
     needed.addAll(missingTools(lock));
     for (StackLock.Artifact a : needed) {
