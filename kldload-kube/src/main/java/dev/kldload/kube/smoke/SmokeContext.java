@@ -34,6 +34,8 @@ public final class SmokeContext implements AutoCloseable {
   private final Map<List<String>, Optional<ProcessResult>> commands = new ConcurrentHashMap<>();
   private Cluster cluster;
   private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
+  private String noKubeconfig =
+      "no kubeconfig (/etc/kubernetes/admin.conf, ~/.kube/config): not a control plane";
 
   public SmokeContext(
       SmokeNode node,
@@ -90,6 +92,17 @@ public final class SmokeContext implements AutoCloseable {
 
   public Optional<Path> kubeconfig() {
     return kubeconfig;
+  }
+
+  /** Why the cluster checks SKIP without a kubeconfig: where one was looked for. */
+  public String noKubeconfig() {
+    return noKubeconfig;
+  }
+
+  /** Replaces the SKIP reason, for a run that looks for the kubeconfig elsewhere. */
+  public SmokeContext noKubeconfig(String reason) {
+    this.noKubeconfig = reason;
+    return this;
   }
 
   /** The cluster, connected on first use; fails as the adapter does (UNAVAILABLE, NOT_FOUND…). */
