@@ -9,6 +9,7 @@ import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.HostName;
 import dev.kldload.kube.orchestrator.ClusterManifest;
+import dev.kldload.kube.orchestrator.ClusterSmoke;
 import dev.kldload.kube.orchestrator.NodeRecord;
 import dev.kldload.kube.orchestrator.NodeSize;
 import dev.kldload.kube.orchestrator.Role;

@@ -1,12 +1,19 @@
-package dev.kldload.kube.smoke;
+package dev.kldload.kube.orchestrator;
 
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.value.HostName;
 import dev.kldload.kube.cluster.Cluster;
-import dev.kldload.kube.orchestrator.ClusterManifest;
-import dev.kldload.kube.orchestrator.NodeRecord;
-import dev.kldload.kube.orchestrator.Role;
+import dev.kldload.kube.smoke.Check;
+import dev.kldload.kube.smoke.CheckResult;
+import dev.kldload.kube.smoke.Outcome;
+import dev.kldload.kube.smoke.Section;
+import dev.kldload.kube.smoke.SmokeCatalogue;
+import dev.kldload.kube.smoke.SmokeContext;
+import dev.kldload.kube.smoke.SmokeNode;
+import dev.kldload.kube.smoke.SmokeReport;
+import dev.kldload.kube.smoke.SmokeRunner;
+import dev.kldload.kube.smoke.Verdict;
 import dev.kldload.kube.smoke.remote.RemoteSmokeNode;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kube.ssh.SshTarget;
