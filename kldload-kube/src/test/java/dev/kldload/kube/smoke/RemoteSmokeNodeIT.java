@@ -7,15 +7,11 @@ import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.OpenSshServer;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kube.ssh.jsch.JschRemoteShell;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,12 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * reached through the JSch shell with its host key pinned, and a real HTTP server on the node's
  * loopback answers the GET made through bash's {@code /dev/tcp}.
  */
-class RemoteSmokeNodeIT extends SmokeNodeContract {
+class RemoteSmokeNodeIT extends LoopbackSmokeNodeContract {
   @TempDir static Path dir;
   private static OpenSshServer sshd;
   private static RemoteShell shell;
   private static SmokeNode node;
-  private LoopbackMetrics metrics;
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -53,28 +48,8 @@ class RemoteSmokeNodeIT extends SmokeNodeContract {
     }
   }
 
-  @BeforeEach
-  void serve() throws IOException {
-    metrics = new LoopbackMetrics();
-  }
-
-  @AfterEach
-  void stop() {
-    metrics.close();
-  }
-
   @Override
   SmokeNode node() {
     return node;
-  }
-
-  @Override
-  URI metricsUrl() {
-    return metrics.url();
-  }
-
-  @Override
-  URI refusedUrl() {
-    return metrics.refusedUrl();
   }
 }

@@ -7,16 +7,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
- * A real HTTP server on 127.0.0.1 answering {@code /metrics} with {@code up 1\n}, and a loopback
- * port nothing listens on: the contract's GET fixtures for readers that reach this machine.
+ * The contract for readers that reach this machine's loopback: a real HTTP server on 127.0.0.1
+ * answers {@code /metrics}, and a port nothing listens on refuses.
  */
-final class LoopbackMetrics implements AutoCloseable {
-  private final HttpServer server;
-  private final int refusedPort;
+abstract class LoopbackSmokeNodeContract extends SmokeNodeContract {
+  private HttpServer server;
+  private int refusedPort;
 
-  LoopbackMetrics() throws IOException {
+  @BeforeEach
+  void serve() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/metrics",
@@ -32,16 +35,18 @@ final class LoopbackMetrics implements AutoCloseable {
     }
   }
 
-  URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics");
-  }
-
-  URI refusedUrl() {
-    return URI.create("http://127.0.0.1:" + refusedPort + "/metrics");
+  @AfterEach
+  void stop() {
+    server.stop(0);
   }
 
   @Override
-  public void close() {
-    server.stop(0);
+  URI metricsUrl() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics");
+  }
+
+  @Override
+  URI refusedUrl() {
+    return URI.create("http://127.0.0.1:" + refusedPort + "/metrics");
   }
 }
