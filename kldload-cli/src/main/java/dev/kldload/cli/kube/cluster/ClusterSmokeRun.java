@@ -7,7 +7,6 @@ import dev.kldload.kube.orchestrator.ClusterSmoke;
 import dev.kldload.kube.smoke.CheckResult;
 import dev.kldload.kube.smoke.LastSmoke;
 import dev.kldload.kube.smoke.SmokeCatalogue;
-import dev.kldload.kube.smoke.SmokeContext;
 import dev.kldload.kube.smoke.SmokeReport;
 import dev.kldload.kube.ssh.RemoteShell;
 import java.nio.file.Files;
@@ -48,20 +47,7 @@ public final class ClusterSmokeRun {
           request
               .kubeconfig()
               .or(() -> Optional.of(ClusterSmoke.kubeconfig(dir)).filter(Files::isReadable));
-      ClusterSmoke smoke =
-          new ClusterSmoke(
-              new ClusterSmoke.Settings(
-                  ctx.plan,
-                  SmokeContext.Paths.fromConfig(ctx.config),
-                  request.timeout(),
-                  request.fix(),
-                  line -> {
-                    cli.err().println(line);
-                    cli.err().flush();
-                  },
-                  file -> cli.engines().cluster(file, cli.cancellation())),
-              cli.cancellation(),
-              cli.clock());
+      ClusterSmoke smoke = ctx.smoke(request.timeout(), request.fix(), cli.cancellation());
       SmokeReport report;
       try (RemoteShell shell = ctx.remoteShell(manifest)) {
         report =
