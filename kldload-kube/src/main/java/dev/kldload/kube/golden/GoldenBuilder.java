@@ -158,7 +158,7 @@ public final class GoldenBuilder {
   }
 
   /** What {@code golden/kubernetes} provisions from. */
-  private record Provision(Path bundle, Path lock, String lockSha256, Path suite) {}
+  private record Provision(Path bundle, Path lock, String lockSha256) {}
 
   /** What {@link ClusterBootstrap#plan} clones nodes from, once this plan ran. */
   public static ClusterBootstrap.Golden golden(GoldenRequest request) {
@@ -250,16 +250,6 @@ public final class GoldenBuilder {
                             + bundle
                             + " has no stack lock",
                         "build the bundle ('kube-bundle build') or set kube.bundle"));
-    Path home =
-        suite.orElseThrow(
-            () ->
-                KldloadException.precondition(
-                    "golden "
-                        + request.name()
-                        + ": the suite does not run from its runtime directory, whose node tools"
-                        + " (kube-setup, kube-init, kube-join) the golden gets",
-                    "run the suite as installed (/opt/kldload) or from its build"
-                        + " (packaging/target/kldload/bin/kldload)"));
     String sha = GoldenStack.sha256(lock);
     boolean containerdPinned =
         StackLock.load(lock).packages().stream().anyMatch(a -> a.name().startsWith("containerd"));
@@ -275,7 +265,17 @@ public final class GoldenBuilder {
             mountinfo,
             stacks,
             suite);
-    return provisioning.plan(request, Optional.of(new Provision(bundle, lock, sha, home)));
+    // a cached root file system carries the stack already; a build needs the suite's tools
+    if (suite.isEmpty() && (request.rebuild() || !provisioning.built(request.name()))) {
+      throw KldloadException.precondition(
+          "golden "
+              + request.name()
+              + ": the suite does not run from its runtime directory, whose node tools"
+              + " (kube-setup, kube-init, kube-join) the golden gets",
+          "run the suite as installed (/opt/kldload) or from its build"
+              + " (packaging/target/kldload/bin/kldload)");
+    }
+    return provisioning.plan(request, Optional.of(new Provision(bundle, lock, sha)));
   }
 
   private Plan plan(GoldenRequest request, Optional<Provision> provision) {
@@ -534,8 +534,8 @@ public final class GoldenBuilder {
                       + p.bundle()
                       + " (read-only, no network): the stack of "
                       + p.lock().getFileName()
-                      + ", the suite's node tools from "
-                      + p.suite())
+                      + ", the suite's node tools"
+                      + suite.map(home -> " from " + home).orElse(""))
               .after("golden/packages")
               .doneWhen(c -> stageDone(vm, "kubernetes"))
               .apply(c -> provision(root, p)));
@@ -607,7 +607,7 @@ public final class GoldenBuilder {
   private void provision(Path root, Provision p) throws IOException {
     Path suiteDir = root.resolve(SUITE_DIR.substring(1));
     mounts.delete(suiteDir);
-    copyTree(p.suite(), suiteDir);
+    copyTree(suite.orElseThrow(), suiteDir);
     Path localBin = root.resolve("usr/local/bin");
     Files.createDirectories(localBin);
     try (Stream<Path> tools = list(suiteDir.resolve("bin"))) {
