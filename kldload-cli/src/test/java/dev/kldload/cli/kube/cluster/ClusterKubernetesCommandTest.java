@@ -255,6 +255,23 @@ class ClusterKubernetesCommandTest {
 
   @Test
   @DisplayName(
+      "kube-cluster golden with a bundle and a golden without Kubernetes: exit 6, the hint names"
+          + " --rebuild, the golden stays")
+  void goldenCommandRefusesAGoldenWithoutKubernetes() throws Exception {
+    Files.createDirectories(dir.resolve("bundle"));
+    Files.writeString(dir.resolve("bundle/k8s-stack.lock.yaml"), "kubernetes: v1.32.3\n");
+    String uuid = bed.hypervisor.domain("k8s-golden").orElseThrow().uuid();
+
+    CliHarness.Result r = bed.run("kube-cluster", "golden");
+
+    assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+    assertThat(r.err())
+        .contains("golden k8s-golden carries no Kubernetes", "kube-cluster golden --rebuild");
+    assertThat(bed.hypervisor.domain("k8s-golden").orElseThrow().uuid()).isEqualTo(uuid);
+  }
+
+  @Test
+  @DisplayName(
       "a bundle but a golden without Kubernetes: exit 6 naming the golden, before anything changes")
   void refusesAGoldenWithoutKubernetes() throws Exception {
     Files.createDirectories(dir.resolve("bundle"));
