@@ -61,17 +61,43 @@ public record KubeNetwork(
    */
   public static KubeNetwork of(
       NetworkPlan plan, InetAddress nodeAddress, NodeId id, Optional<InetAddress> vip) {
-    return new KubeNetwork(
+    return of(
+        plan,
         nodeAddress,
         plan.mgmt().address(id).address(),
         plan.k8s().address(id).address(),
+        vip,
+        plan.ciliumMtu(true));
+  }
+
+  /**
+   * A control plane without WireGuard (the original's LAN fallback): the node address stands in for
+   * both plane addresses, so the API server advertises on it and the kubelet runs on it, and
+   * Cilium's VXLAN MTU is the physical network's minus 50 (1450), not the WireGuard one.
+   */
+  public static KubeNetwork lan(
+      NetworkPlan plan, InetAddress nodeAddress, Optional<InetAddress> vip) {
+    return of(plan, nodeAddress, nodeAddress, nodeAddress, vip, plan.ciliumMtu(false));
+  }
+
+  private static KubeNetwork of(
+      NetworkPlan plan,
+      InetAddress nodeAddress,
+      InetAddress mgmt,
+      InetAddress k8s,
+      Optional<InetAddress> vip,
+      int ciliumMtu) {
+    return new KubeNetwork(
+        nodeAddress,
+        mgmt,
+        k8s,
         plan.podCidr(),
         plan.serviceCidr(),
         vip,
         6443,
         plan.libvirtNetwork().host(plan.metallbFirst()),
         plan.libvirtNetwork().host(plan.metallbLast()),
-        plan.ciliumMtu(true));
+        ciliumMtu);
   }
 
   /**

@@ -11,7 +11,7 @@ import dev.kldload.core.value.NodeId;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.node.KubeInit;
 import dev.kldload.kube.node.NodeSystem;
-import dev.kldload.kube.node.StackLock;
+import dev.kldload.kube.node.StackLockFile;
 import dev.kldload.net.NetworkPlan;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,7 +33,11 @@ import picocli.CommandLine.Option;
       "pool, ZFS LocalPV StorageClasses zfs (128k) and zfs-db (8k) and metrics-server values into",
       "/etc/kldload/kube-init/ - shown by --dry-run - then installs them with the node's kubeadm,",
       "helm and kubectl from the offline bundle (checksums verified) and writes the join command",
-      "(0600). Refuses a node that already runs a control plane."
+      "to /etc/kldload/join-command (0600); with --vip also the certificate key for control-plane",
+      "joins to /etc/kldload/certificate-key (0600). Optional, each failure only exit 3: the",
+      "Prometheus kubelet-scrape account and its token in /var/lib/kldload/kubelet-token (0600),",
+      "and Tetragon when the lock pins its chart. A run that failed after kubeadm init resumes",
+      "where it stopped; a control plane kube-init did not set up is refused."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -60,8 +64,10 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Option(
       names = "--id",
       paramLabel = "N",
-      description = "Node id in the address plan (default: ${DEFAULT-VALUE}).")
-  Integer id = 1;
+      description =
+          "Node id in the address plan (default: the one this node's wg-k8s address names;"
+              + " without WireGuard the LAN address is used).")
+  Integer id;
 
   @Option(
       names = "--node-name",
@@ -78,8 +84,12 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Option(
       names = "--vip",
       paramLabel = "IP",
-      description = "API virtual address (control-plane endpoint) for HA.")
+      description =
+          "API virtual address for HA: the control-plane endpoint, held by a kube-vip static pod"
+              + " (ARP) rendered into /etc/kubernetes/manifests before kubeadm init.")
   String vip;
+
+  @Mixin KubeVipOptions kubeVip;
 
   @Option(
       names = "--bundle",
@@ -90,7 +100,10 @@ public final class KubeInitCommand implements Callable<Integer> {
   @Option(
       names = "--lock",
       paramLabel = "FILE",
-      description = "Stack lock (default: BUNDLE/k8s-stack.lock.yaml).")
+      description =
+          "Stack lock: YAML, or the original KEY=VALUE k8s-stack.lock, whose charts and manifests"
+              + " are then used unverified from BUNDLE, with a warning each (default:"
+              + " BUNDLE/k8s-stack.lock.yaml, else BUNDLE/k8s-stack.lock).")
   Path lock;
 
   KubeInitCommand(Cli cli) {
@@ -107,11 +120,14 @@ public final class KubeInitCommand implements Callable<Integer> {
             Optional.ofNullable(nodeName).map(HostName::of),
             ClusterName.of(clusterName).value(),
             NetworkPlan.fromConfig(cli.config()),
-            NodeId.of(id),
+            Optional.ofNullable(id).map(NodeId::of),
             Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
             Optional.ofNullable(vip).map(Cidr::parseAddress),
-            lock != null ? lock : StackLock.inBundle(bundleDir),
-            bundleDir);
+            lock != null ? lock : StackLockFile.inBundle(bundleDir),
+            bundleDir,
+            cli.config().require(ConfigKey.NET_WIREGUARD_DIR),
+            kubeVip.vipInterface(),
+            kubeVip.kubeVipImage());
     NodeTools.requireRoot(cli, "kube-init", dryRun);
     Supplier<Cluster> cluster =
         memo(
@@ -123,7 +139,8 @@ public final class KubeInitCommand implements Callable<Integer> {
             () -> cli.engines().zfs(dryRun),
             cluster,
             () -> cli.engines().hostNetwork(dryRun),
-            cli.clock().instant());
+            cli.clock().instant(),
+            w -> cli.warn("warning: kube-init: " + w));
     return NodeTools.mutation(cli, init.locks(), "kube-init")
         .options(mutation)
         .output(output)

@@ -21,15 +21,18 @@ import picocli.CommandLine.Parameters;
     description = {
       "Reads the join command the orchestrator minted for this attempt (a fresh token; for",
       "--control-plane also a fresh certificate key), parses it strictly - never evaluates it - and",
-      "runs kubeadm join against ENDPOINT. Refuses a node that already belongs to a cluster."
+      "runs kubeadm join against ENDPOINT with a JoinConfiguration we render (0600, removed when",
+      "kubeadm returns: the token never appears on a command line). Refuses a node that already",
+      "belongs to a cluster."
     },
     mixinStandardHelpOptions = true,
     footer = {
       "",
       "Example:",
       "  kube-join 10.251.0.1:6443",
-      "  kube-join --control-plane --certificate-key-file /etc/kldload/certificate-key \\",
-      "      --advertise-address 10.251.0.2 192.168.122.240:6443"
+      "  kube-join --control-plane --advertise-address 10.251.0.2 192.168.122.240:6443",
+      "  kube-join --control-plane --advertise-address 10.251.0.2 --vip 192.168.122.240 \\",
+      "      --kube-vip-image registry.example/kube-vip/kube-vip:v1.2.4 192.168.122.240:6443"
     })
 public final class KubeJoinCommand implements Callable<Integer> {
   private final Cli cli;
@@ -58,7 +61,9 @@ public final class KubeJoinCommand implements Callable<Integer> {
   @Option(
       names = "--certificate-key-file",
       paramLabel = "FILE",
-      description = "Certificate key for --control-plane.")
+      description =
+          "Certificate key for --control-plane, mode 0600 (default: /etc/kldload/certificate-key,"
+              + " where kube-init --vip leaves it).")
   Path certificateKey;
 
   @Option(
@@ -66,6 +71,16 @@ public final class KubeJoinCommand implements Callable<Integer> {
       paramLabel = "IP",
       description = "API server address of this node (--control-plane).")
   String advertise;
+
+  @Option(
+      names = "--vip",
+      paramLabel = "IP",
+      description =
+          "With --control-plane: this node holds the API VIP too (a kube-vip static pod, written"
+              + " after the join).")
+  String vip;
+
+  @Mixin KubeVipOptions kubeVip;
 
   KubeJoinCommand(Cli cli) {
     this.cli = cli;
@@ -79,12 +94,18 @@ public final class KubeJoinCommand implements Callable<Integer> {
             Optional.ofNullable(joinCommand),
             controlPlane,
             Optional.ofNullable(certificateKey),
-            Optional.ofNullable(advertise).map(Cidr::parseAddress));
+            Optional.ofNullable(advertise).map(Cidr::parseAddress),
+            Optional.ofNullable(vip).map(Cidr::parseAddress),
+            kubeVip.vipInterface(),
+            kubeVip.kubeVipImage());
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-join", dryRun);
     KubeJoin join =
         new KubeJoin(
-            NodeTools.system(cli, dryRun), () -> cli.engines().zfs(dryRun), cli.clock().instant());
+            NodeTools.system(cli, dryRun),
+            () -> cli.engines().zfs(dryRun),
+            () -> cli.engines().hostNetwork(dryRun),
+            cli.clock().instant());
     return NodeTools.mutation(cli, join.locks(), "kube-join")
         .options(mutation)
         .output(output)

@@ -1,12 +1,15 @@
 package dev.kldload.cli.kube;
 
+import dev.kldload.cli.kube.cluster.ClusterSmokeRun;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.output.OutputFormat;
 import dev.kldload.core.output.Renderer;
 import dev.kldload.core.output.Table;
+import dev.kldload.core.value.ClusterName;
 import dev.kldload.kube.smoke.Check;
+import dev.kldload.kube.smoke.CheckResult;
 import dev.kldload.kube.smoke.ReportFormat;
 import dev.kldload.kube.smoke.ReportWriter;
 import dev.kldload.kube.smoke.SmokeCatalogue;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -44,10 +48,15 @@ import picocli.CommandLine.TypeConversionException;
           + " Nothing is changed unless --fix is given.",
       "Each check has a stable id and a section; --only and --skip take either, or the start"
           + " of ids such as kernel.module. A check that does not answer within --timeout fails.",
+      "With --cluster NAME, from the hypervisor: the node checks run on every node of the"
+          + " cluster over SSH (as root, the admin key, the cluster's pinned host keys), the nodes"
+          + " in parallel, and the cluster checks once through the cluster's kubeconfig (beside"
+          + " its manifest; they SKIP without one). Each node check names its node; a node that"
+          + " does not answer fails its node checks. The result is kept for 'kube-cluster status'.",
       "Each run appends 'time pass fail warn skip' to the log (config kube.smoke-test-log).",
       "Exit 0 when no critical check failed; 1 when one did; 3 with warnings under --strict;"
-          + " 7 when the only failures are things that did not answer; 8 when one of those"
-          + " hung past --timeout."
+          + " 7 when the only failures are things that did not answer (with --cluster: when"
+          + " nothing answered at all); 8 when one of those hung past --timeout."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -56,7 +65,8 @@ import picocli.CommandLine.TypeConversionException;
       "  kube-smoke-test",
       "  kube-smoke-test --only kernel --only swap --fix",
       "  kube-smoke-test --skip cluster.dns -o tap | prove -e cat /dev/stdin",
-      "  kube-smoke-test --strict --report /var/tmp/smoke.xml"
+      "  kube-smoke-test --strict --report /var/tmp/smoke.xml",
+      "  kube-smoke-test --cluster lab -o junit > smoke.xml"
     })
 public final class KubeSmokeTestCommand implements Callable<Integer> {
   private final Cli cli;
@@ -110,6 +120,12 @@ public final class KubeSmokeTestCommand implements Callable<Integer> {
   @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig to use.")
   Path kubeconfig;
 
+  @Option(
+      names = "--cluster",
+      paramLabel = "NAME",
+      description = "From the hypervisor: check every node of this kube-cluster over SSH.")
+  String cluster;
+
   KubeSmokeTestCommand(Cli cli) {
     this.cli = cli;
   }
@@ -129,45 +145,19 @@ public final class KubeSmokeTestCommand implements Callable<Integer> {
     if (fix) {
       NodeTools.requireRoot(cli, "kube-smoke-test --fix", false);
     }
-    Optional<Path> config = kubeconfig();
-    SmokeContext.Paths paths =
-        new SmokeContext.Paths(
-            cli.config().require(ConfigKey.NET_KUBELET_DEFAULTS),
-            cli.config().require(ConfigKey.KUBE_BUNDLE) + "/k8s-images");
     boolean progress = cli.terminal().stderrTty();
     AtomicInteger done = new AtomicInteger();
-    SmokeReport result;
-    try (SmokeContext context =
-        new SmokeContext(
-            cli.engines().smokeNode(NodeTools.root(cli)),
-            plan,
-            paths,
-            timeout,
-            fix,
-            line -> {
-              cli.err().println(line);
-              cli.err().flush();
-            },
-            cli.clock(),
-            config,
-            file -> cli.engines().cluster(file, cli.cancellation()))) {
-      result =
-          cli.cancellable(
-              () ->
-                  new SmokeRunner(cli.cancellation(), cli.clock())
-                      .run(
-                          selected,
-                          context,
-                          r -> {
-                            if (progress) {
-                              cli.err()
-                                  .printf(
-                                      "[%d/%d] %s %s%n",
-                                      done.incrementAndGet(), selected.size(), r.outcome(), r.id());
-                              cli.err().flush();
-                            }
-                          }));
-    }
+    // a cluster's count depends on its nodes: progress there counts without a total
+    String total = cluster == null ? "/" + selected.size() : "";
+    Consumer<CheckResult> said =
+        r -> {
+          if (progress) {
+            cli.err()
+                .printf("[%d%s] %s %s%n", done.incrementAndGet(), total, r.outcome(), r.label());
+            cli.err().flush();
+          }
+        };
+    SmokeReport result = cluster == null ? onThisNode(plan, selected, said) : onCluster(said);
     cli.out().print(ReportWriter.render(result, format, strict, cli.terminal().colorOnStdout()));
     cli.out().flush();
     if (reportFormat.isPresent()) {
@@ -175,6 +165,35 @@ public final class KubeSmokeTestCommand implements Callable<Integer> {
     }
     appendLog(result);
     return result.exitCode(strict).code();
+  }
+
+  private SmokeReport onThisNode(
+      NetworkPlan plan, List<Check> selected, Consumer<CheckResult> progress) {
+    try (SmokeContext context =
+        new SmokeContext(
+            cli.engines().smokeNode(NodeTools.root(cli)),
+            plan,
+            SmokeContext.Paths.fromConfig(cli.config()),
+            timeout,
+            fix,
+            line -> {
+              cli.err().println(line);
+              cli.err().flush();
+            },
+            cli.clock(),
+            kubeconfig(),
+            file -> cli.engines().cluster(file, cli.cancellation()))) {
+      return cli.cancellable(
+          () -> new SmokeRunner(cli.cancellation(), cli.clock()).run(selected, context, progress));
+    }
+  }
+
+  /** Every node of the cluster over SSH, the cluster once. */
+  private SmokeReport onCluster(Consumer<CheckResult> progress) {
+    ClusterSmokeRun.Request request =
+        new ClusterSmokeRun.Request(
+            ClusterName.of(cluster), only, skip, timeout, fix, strict, givenKubeconfig());
+    return cli.cancellable(() -> ClusterSmokeRun.run(cli, request, progress));
   }
 
   private int list(List<Check> selected) {
@@ -199,11 +218,7 @@ public final class KubeSmokeTestCommand implements Callable<Integer> {
   /** The first kubeconfig that exists: --kubeconfig (which must), admin.conf, root's, $HOME's. */
   private Optional<Path> kubeconfig() {
     if (kubeconfig != null) {
-      if (!Files.isReadable(kubeconfig)) {
-        throw KldloadException.invalid(
-            "kubeconfig " + kubeconfig + " cannot be read", "give an existing kubeconfig file");
-      }
-      return Optional.of(kubeconfig);
+      return givenKubeconfig();
     }
     Path root = NodeTools.root(cli);
     List<Path> candidates =
@@ -215,6 +230,15 @@ public final class KubeSmokeTestCommand implements Callable<Integer> {
                 ".kube",
                 "config"));
     return candidates.stream().filter(Files::isReadable).findFirst();
+  }
+
+  /** --kubeconfig, which must be readable; empty when not given. */
+  private Optional<Path> givenKubeconfig() {
+    if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
+      throw KldloadException.invalid(
+          "kubeconfig " + kubeconfig + " cannot be read", "give an existing kubeconfig file");
+    }
+    return Optional.ofNullable(kubeconfig);
   }
 
   private void writeReport(SmokeReport result, ReportFormat reportFormat) {

@@ -156,8 +156,14 @@ class KubeBundleCommandIT {
     StackLock lock = StackLock.load(StackLock.inBundle(bundle));
     for (StackLock.Artifact a : allArtifacts(lock)) {
       String path = URI.create(a.source()).getPath();
-      int expected = kept.contains(a.file()) ? 1 : path.equals(stalled) ? 2 : 1;
-      assertThat(upstream.requests(path)).as(a.file()).isEqualTo(expected);
+      if (kept.contains(a.file())) {
+        assertThat(upstream.requests(path)).as("verified before the kill: " + a.file()).isOne();
+      } else if (path.equals(stalled)) {
+        assertThat(upstream.requests(path)).as(a.file()).isEqualTo(2);
+      } else {
+        // in flight beside the stalled one when the signal came (its partial redone), or not begun
+        assertThat(upstream.requests(path)).as(a.file()).isBetween(1, 2);
+      }
     }
   }
 

@@ -23,6 +23,7 @@ class KubeInitCommandTest {
   void node() throws Exception {
     Files.createDirectories(dir.resolve("node/etc"));
     Files.writeString(dir.resolve("node/etc/hostname"), "kldload-cp-1\n");
+    wgK8s("10.251.0.1/24");
     lock = dir.resolve("lock.yaml");
     StringBuilder sb = new StringBuilder("kubernetes: v1.32.3\ncharts:\n");
     for (String chart : List.of("cilium", "metallb", "zfs-localpv", "metrics-server")) {
@@ -46,6 +47,13 @@ class KubeInitCommandTest {
             .env("KLDLOAD_RUN_DIR", dir.resolve("run").toString());
   }
 
+  /** The wg-quick file kube-network init leaves on the node. */
+  void wgK8s(String address) throws Exception {
+    Files.createDirectories(dir.resolve("node/etc/wireguard"));
+    Files.writeString(
+        dir.resolve("node/etc/wireguard/wg-k8s.conf"), "[Interface]\nAddress = " + address + "\n");
+  }
+
   @Test
   @DisplayName("--dry-run shows the plan and every rendered file, and changes nothing")
   void dryRun() throws Exception {
@@ -57,6 +65,10 @@ class KubeInitCommandTest {
             "192.168.122.10",
             "--vip",
             "192.168.122.240",
+            "--vip-interface",
+            "enp1s0",
+            "--kube-vip-image",
+            "registry.example/kube-vip/kube-vip:v1.2.4",
             "--lock",
             lock.toString());
     assertThat(r.exit()).as(r.toString()).isZero();
@@ -68,19 +80,24 @@ class KubeInitCommandTest {
             "# /etc/kldload/kube-init/kubeadm.yaml (0644)",
             "controlPlaneEndpoint: 192.168.122.240:6443")
         .contains("- 10.250.0.1", "- 10.251.0.1", "addon/kube-proxy")
+        .contains(
+            "# /etc/kubernetes/manifests/kube-vip.yaml (0600)",
+            "image: registry.example/kube-vip/kube-vip:v1.2.4")
         .contains("# /etc/kldload/kube-init/cilium-values.yaml (0644)", "MTU: 1370")
         .contains(
             "# /etc/kldload/kube-init/metallb.yaml (0644)", "192.168.122.200-192.168.122.220");
     try (Stream<Path> files = Files.walk(dir.resolve("node"))) {
       assertThat(files.filter(Files::isRegularFile))
-          .containsExactly(dir.resolve("node/etc/hostname"));
+          .containsExactlyInAnyOrder(
+              dir.resolve("node/etc/hostname"), dir.resolve("node/etc/wireguard/wg-k8s.conf"));
     }
     assertThat(cli.ran).allSatisfy(s -> assertThat(s.readOnly()).isTrue());
   }
 
   @Test
   @DisplayName("the net.* configuration reaches the kubeadm configuration and the Cilium values")
-  void configuredPlan() {
+  void configuredPlan() throws Exception {
+    wgK8s("10.61.0.1/24");
     CliHarness.Result r =
         cli.env("KLDLOAD_NET_K8S_SUBNET", "10.61.0.0/24")
             .env("KLDLOAD_NET_POD_CIDR", "10.32.0.0/16")
@@ -95,6 +112,20 @@ class KubeInitCommandTest {
         .contains("podSubnet: 10.32.0.0/16", "serviceSubnet: 10.33.0.0/16")
         .contains("MTU: 1350", "k8sServiceHost: 10.61.0.1", "- 10.32.0.0/16")
         .doesNotContain("10.251.0.1", "10.244.0.0/16", "10.96.0.0/16");
+  }
+
+  @Test
+  @DisplayName("without WireGuard a warning line says the LAN is used, unencrypted, MTU 1450")
+  void lanFallbackWarns() throws Exception {
+    Files.delete(dir.resolve("node/etc/wireguard/wg-k8s.conf"));
+    CliHarness.Result r =
+        cli.exec(
+            "kube-init", "--dry-run", "--node-ip", "192.168.122.10", "--lock", lock.toString());
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.err())
+        .as(r.toString())
+        .contains("warning: kube-init: no WireGuard", "192.168.122.10", "NOT encrypted");
+    assertThat(r.out()).contains("advertiseAddress: 192.168.122.10", "MTU: 1450");
   }
 
   @Test

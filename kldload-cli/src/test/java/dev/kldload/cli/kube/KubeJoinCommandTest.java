@@ -55,15 +55,19 @@ class KubeJoinCommandTest {
     CliHarness.Result r = join(GOOD, "10.251.0.1");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(cli.ran).hasSize(1);
+    Path config = dir.resolve("node/etc/kldload/kube-join/join.yaml");
     assertThat(cli.ran.get(0).argv())
-        .containsExactly(
-            "kubeadm",
-            "join",
-            "10.251.0.1:6443",
-            "--token",
-            TOKEN,
-            "--discovery-token-ca-cert-hash",
-            HASH);
+        .as("the token is not on the command line")
+        .containsExactly("kubeadm", "join", "--config", config.toString());
+    assertThat(cli.configs)
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c)
+                    .contains("kind: JoinConfiguration", "apiServerEndpoint: 10.251.0.1:6443")
+                    .contains("token: " + TOKEN, "- " + HASH)
+                    .doesNotContain("controlPlane"));
+    assertThat(config).as("removed once kubeadm returned").doesNotExist();
     assertThat(r.out() + r.err()).doesNotContain(TOKEN);
   }
 
@@ -136,7 +140,8 @@ class KubeJoinCommandTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     CliHarness.Result r = cli.exec("kube-join", "10.251.0.1");
     assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(cli.ran.get(0).argv()).contains("kubeadm", "join", TOKEN);
+    assertThat(cli.ran.get(0).argv()).startsWith("kubeadm", "join", "--config");
+    assertThat(cli.configs).singleElement().satisfies(c -> assertThat(c).contains(TOKEN));
   }
 
   @Test
@@ -198,13 +203,54 @@ class KubeJoinCommandTest {
             "10.251.0.2",
             "10.251.0.1");
     assertThat(ok.exit()).as(ok.toString()).isZero();
-    assertThat(cli.ran.get(0).argv())
-        .endsWith(
-            "--control-plane",
-            "--certificate-key",
-            "ab".repeat(32),
-            "--apiserver-advertise-address",
-            "10.251.0.2");
+    assertThat(cli.configs)
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c)
+                    .contains("controlPlane:", "advertiseAddress: 10.251.0.2")
+                    .contains("certificateKey: " + "ab".repeat(32))
+                    .contains("name: node-ip", "value: 10.251.0.2"));
     assertThat(dir.resolve("node/root/.kube/config")).hasContent("apiVersion: v1");
+  }
+
+  @Test
+  @DisplayName(
+      "--vip: a joined control plane writes the kube-vip static pod after the join; a worker"
+          + " with --vip is exit 2")
+  void vip() throws Exception {
+    CliHarness.Result worker =
+        join(
+            GOOD,
+            "--vip",
+            "192.168.122.240",
+            "--kube-vip-image",
+            "registry.example/kube-vip/kube-vip:v1.2.4",
+            "10.251.0.1");
+    assertThat(worker.exit()).as(worker.toString()).isEqualTo(2);
+    assertThat(cli.ran).isEmpty();
+    Path key = dir.resolve("node/etc/kldload/certificate-key");
+    Files.createDirectories(key.getParent());
+    Files.writeString(key, "ab".repeat(32) + "\n");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    Files.createDirectories(dir.resolve("node/etc/kubernetes"));
+    Files.writeString(dir.resolve("node/etc/kubernetes/admin.conf"), "apiVersion: v1\n");
+    CliHarness.Result cp =
+        join(
+            GOOD,
+            "--control-plane",
+            "--advertise-address",
+            "10.251.0.2",
+            "--vip",
+            "192.168.122.240",
+            "--vip-interface",
+            "enp1s0",
+            "--kube-vip-image",
+            "registry.example/kube-vip/kube-vip:v1.2.4",
+            "10.251.0.1");
+    assertThat(cp.exit()).as(cp.toString()).isZero();
+    assertThat(dir.resolve("node/etc/kubernetes/manifests/kube-vip.yaml"))
+        .content()
+        .contains("value: 192.168.122.240", "value: enp1s0", "path: /etc/kubernetes/admin.conf");
   }
 }

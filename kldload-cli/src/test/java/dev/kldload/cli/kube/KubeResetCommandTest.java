@@ -32,6 +32,10 @@ class KubeResetCommandTest {
           "etc/cni/net.d/05-cilium.conflist",
           "root/.kube/config",
           "etc/kldload/nftables.nft",
+          "etc/kldload/join-command",
+          "etc/kldload/certificate-key",
+          "etc/kldload/kube-join/join.yaml",
+          "var/lib/kldload/kubelet-token",
           "etc/kubernetes/keep-me.txt"
         }) {
       Files.createDirectories(node.resolve(f).getParent());
@@ -67,6 +71,14 @@ class KubeResetCommandTest {
     assertThat(node.resolve("var/lib/kubelet")).isEmptyDirectory();
     assertThat(node.resolve("etc/cni/net.d")).isEmptyDirectory();
     assertThat(node.resolve("etc/kubernetes/keep-me.txt")).exists();
+    for (String secret :
+        List.of(
+            "etc/kldload/join-command",
+            "etc/kldload/certificate-key",
+            "etc/kldload/kube-join/join.yaml",
+            "var/lib/kldload/kubelet-token")) {
+      assertThat(node.resolve(secret)).as(secret).doesNotExist();
+    }
     assertThat(node.resolve("etc/kldload/nftables.nft"))
         .as("the table must not come back at the next boot")
         .doesNotExist();

@@ -4,6 +4,10 @@ import dev.kldload.cli.CliHarness;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +20,10 @@ import java.util.Map;
  */
 final class RecordingCli {
   final List<ProcessSpec> ran = new ArrayList<>();
+
+  /** The text of each {@code --config FILE} as it was when its program ran (files may not stay). */
+  final List<String> configs = new ArrayList<>();
+
   private final Map<String, String> env = new HashMap<>();
 
   RecordingCli env(String key, String value) {
@@ -28,6 +36,16 @@ final class RecordingCli {
         spec -> {
           synchronized (ran) {
             ran.add(spec);
+            int i = spec.argv().indexOf("--config");
+            Path config =
+                i >= 0 && i + 1 < spec.argv().size() ? Path.of(spec.argv().get(i + 1)) : null;
+            if (config != null && Files.isRegularFile(config)) {
+              try {
+                configs.add(Files.readString(config));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
           }
           return new ProcessResult(spec, 0, "", "", Duration.ZERO);
         };

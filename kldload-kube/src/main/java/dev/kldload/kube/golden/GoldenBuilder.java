@@ -7,7 +7,7 @@ import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
-import dev.kldload.kube.node.StackLock;
+import dev.kldload.kube.node.StackLockFile;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kvm.Hypervisor;
@@ -252,7 +252,8 @@ public final class GoldenBuilder {
                         "build the bundle ('kube-bundle build') or set kube.bundle"));
     String sha = GoldenStack.sha256(lock);
     boolean containerdPinned =
-        StackLock.load(lock).packages().stream().anyMatch(a -> a.name().startsWith("containerd"));
+        StackLockFile.requireVerified(lock).packages().stream()
+            .anyMatch(a -> a.name().startsWith("containerd"));
     GoldenBuilder provisioning =
         new GoldenBuilder(
             hypervisor,

@@ -1,9 +1,7 @@
 package dev.kldload.kube.node;
 
 import dev.kldload.core.KldloadException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -11,11 +9,18 @@ import java.util.regex.Pattern;
  * non-empty line, and it must be exactly {@code kubeadm join HOST:PORT --token
  * [a-z0-9]{6}.[a-z0-9]{16} --discovery-token-ca-cert-hash sha256:<64 hex>}. Anything else (an extra
  * word, a different flag, a token of the wrong shape, a shell metacharacter) is refused, and
- * kldload builds the argument list it runs itself.
+ * kldload builds what kubeadm reads itself (a JoinConfiguration).
  */
 public record JoinCommand(ApiEndpoint endpoint, String token, String caCertHash) {
   /** Where kube-init leaves the join command (0600) and where kube-join reads it by default. */
   public static final String FILE = "/etc/kldload/join-command";
+
+  /**
+   * Where kube-init leaves the certificate key of the uploaded control-plane certificates (0600;
+   * the certificates expire two hours after the upload) and where kube-join --control-plane reads
+   * it by default.
+   */
+  public static final String CERTIFICATE_KEY_FILE = "/etc/kldload/certificate-key";
 
   static final Pattern TOKEN = Pattern.compile("[a-z0-9]{6}\\.[a-z0-9]{16}");
   static final Pattern CA_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -85,32 +90,18 @@ public record JoinCommand(ApiEndpoint endpoint, String token, String caCertHash)
     return key;
   }
 
-  /** The argument list kldload runs (the token is in it: never log it). */
-  public List<String> argv(Optional<ControlPlane> controlPlane) {
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                "kubeadm",
-                "join",
-                endpoint.toString(),
-                "--token",
-                token,
-                "--discovery-token-ca-cert-hash",
-                caCertHash));
-    controlPlane.ifPresent(
-        cp ->
-            argv.addAll(
-                List.of(
-                    "--control-plane",
-                    "--certificate-key",
-                    cp.certificateKey(),
-                    "--apiserver-advertise-address",
-                    cp.advertiseAddress())));
-    return argv;
+  /** The command as one line, as kubeadm prints it (the token is in it: never log it). */
+  public String line() {
+    return String.join(
+        " ",
+        "kubeadm",
+        "join",
+        endpoint.toString(),
+        "--token",
+        token,
+        "--discovery-token-ca-cert-hash",
+        caCertHash);
   }
-
-  /** What a control-plane join adds. */
-  public record ControlPlane(String certificateKey, String advertiseAddress) {}
 
   @Override
   public String toString() {

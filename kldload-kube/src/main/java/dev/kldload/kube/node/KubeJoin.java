@@ -7,6 +7,9 @@ import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.DatasetName;
+import dev.kldload.kube.render.KubeVip;
+import dev.kldload.kube.render.KubeadmJoinConfig;
+import dev.kldload.net.HostNetwork;
 import dev.kldload.zfs.Zfs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,24 +32,42 @@ public final class KubeJoin {
   static final String ADMIN_CONF = "/etc/kubernetes/admin.conf";
   static final Duration JOIN_TIMEOUT = Duration.ofMinutes(10);
 
+  /** The JoinConfiguration of a running join (0600; removed when kubeadm returns). */
+  static final String CONFIG = "/etc/kldload/kube-join/join.yaml";
+
+  /** The port a joining control plane's API server binds. */
+  static final int API_PORT = 6443;
+
   /**
-   * What to join; {@code controlPlane} needs the certificate key file and advertise address. No
-   * {@code joinCommandFile}: {@link JoinCommand#FILE} on the node, where kube-init leaves it.
+   * What to join; {@code controlPlane} needs the certificate key and advertise address. No {@code
+   * joinCommandFile}: {@link JoinCommand#FILE} on the node, where kube-init leaves it; no {@code
+   * certificateKeyFile}: {@link JoinCommand#CERTIFICATE_KEY_FILE}, likewise. A control plane with a
+   * {@code vip} runs kube-vip for it too, after the join (kubeadm join wants an empty manifests
+   * directory), from {@code kubeVipImage} on {@code vipInterface} (default: the interface on the
+   * VIP's network).
    */
   public record Request(
       ApiEndpoint endpoint,
       Optional<Path> joinCommandFile,
       boolean controlPlane,
       Optional<Path> certificateKeyFile,
-      Optional<InetAddress> advertiseAddress) {}
+      Optional<InetAddress> advertiseAddress,
+      Optional<InetAddress> vip,
+      Optional<String> vipInterface,
+      Optional<String> kubeVipImage) {}
 
   private final NodeSystem sys;
   private final Supplier<Zfs> zfs;
+  private final Supplier<HostNetwork> host;
   private final Instant now;
 
-  public KubeJoin(NodeSystem sys, Supplier<Zfs> zfs, Instant now) {
+  /**
+   * @param host the node's routes and addresses, read only for a VIP without its interface
+   */
+  public KubeJoin(NodeSystem sys, Supplier<Zfs> zfs, Supplier<HostNetwork> host, Instant now) {
     this.sys = sys;
     this.zfs = zfs;
+    this.host = host;
     this.now = now;
   }
 
@@ -62,16 +83,10 @@ public final class KubeJoin {
           "the join command is for " + join.endpoint() + ", not " + request.endpoint(),
           "mint the join command on the cluster you are joining");
     }
-    Optional<JoinCommand.ControlPlane> cp = Optional.empty();
+    Optional<KubeadmJoinConfig.ControlPlane> cp = Optional.empty();
     if (request.controlPlane()) {
       Path keyFile =
-          request
-              .certificateKeyFile()
-              .orElseThrow(
-                  () ->
-                      KldloadException.invalid(
-                          "--control-plane needs --certificate-key-file",
-                          "mint one on a control plane: kubeadm init phase upload-certs --upload-certs"));
+          request.certificateKeyFile().orElse(sys.path(JoinCommand.CERTIFICATE_KEY_FILE));
       InetAddress advertise =
           request
               .advertiseAddress()
@@ -82,17 +97,41 @@ public final class KubeJoin {
                           "give this node's wg-k8s address"));
       cp =
           Optional.of(
-              new JoinCommand.ControlPlane(
+              new KubeadmJoinConfig.ControlPlane(
+                  advertise.getHostAddress(),
+                  API_PORT,
                   JoinCommand.certificateKey(
-                      readSecret(keyFile, "certificate key"), keyFile.toString()),
-                  advertise.getHostAddress()));
+                      readSecret(keyFile, "certificate key"), keyFile.toString())));
+    }
+    Optional<KubeVip> kubeVip = Optional.empty();
+    if (request.vip().isPresent()) {
+      if (!request.controlPlane()) {
+        throw KldloadException.invalid(
+            "--vip is for a control plane", "add --control-plane, or leave --vip out");
+      }
+      InetAddress vip = request.vip().get();
+      kubeVip =
+          Optional.of(
+              new KubeVip(
+                  vip,
+                  request.vipInterface().orElseGet(() -> VipInterface.of(host.get(), vip)),
+                  request
+                      .kubeVipImage()
+                      .orElseThrow(
+                          () ->
+                              KldloadException.invalid(
+                                  "--vip needs --kube-vip-image",
+                                  "give the image the first control plane runs (its stack lock's)")),
+                  API_PORT,
+                  ADMIN_CONF));
     }
     if (sys.exists(KUBELET_CONF)) {
       throw KldloadException.conflict(
           "this node already belongs to a cluster (" + KUBELET_CONF + " exists)",
           "run kube-reset --yes first if it should join another one");
     }
-    Optional<JoinCommand.ControlPlane> controlPlane = cp;
+    KubeadmJoinConfig config =
+        new KubeadmJoinConfig(join.endpoint().toString(), join.token(), join.caCertHash(), cp);
     Plan.Builder plan = Plan.builder("kube-join");
     List<String> first = new ArrayList<>();
     Optional<DatasetName> root = sys.rootDataset();
@@ -110,15 +149,21 @@ public final class KubeJoin {
             .doneWhen(ctx -> sys.exists(KUBELET_CONF))
             .apply(
                 ctx -> {
-                  ProcessResult r =
-                      sys.runner()
-                          .run(
-                              ProcessSpec.of(join.argv(controlPlane))
-                                  .timeout(JOIN_TIMEOUT)
-                                  .build());
+                  // token and key reach kubeadm in a 0600 file, not on a command line others see
+                  sys.write(CONFIG, config.render(), 0600);
+                  ProcessResult r;
+                  try {
+                    r =
+                        sys.runner()
+                            .run(
+                                ProcessSpec.of(
+                                        "kubeadm", "join", "--config", sys.path(CONFIG).toString())
+                                    .timeout(JOIN_TIMEOUT)
+                                    .build());
+                  } finally {
+                    Files.deleteIfExists(sys.path(CONFIG));
+                  }
                   if (!r.ok()) {
-                    // not ProcessRunner.check: its hint would print the command line, token
-                    // included
                     throw new KldloadException(
                         ErrorKind.FAILED,
                         "kubeadm join "
@@ -153,6 +198,12 @@ public final class KubeJoin {
                                           "check the kubeadm output; run kube-reset --yes and retry")),
                           0600)));
     }
+    kubeVip.ifPresent(
+        v ->
+            plan.add(
+                nonCritical(
+                    sys.fileStep(
+                        "file-kube-vip", KubeVip.MANIFEST, v.manifest(), 0600, "kubeadm-join"))));
     return plan.build();
   }
 
@@ -166,6 +217,7 @@ public final class KubeJoin {
   private static Step nonCritical(Step step) {
     return Step.named(step.id())
         .description(step.description())
+        .after(step.dependsOn())
         .nonCritical()
         .doneWhen(step::isDone)
         .apply(step::apply);

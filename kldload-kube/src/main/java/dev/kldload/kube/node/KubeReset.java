@@ -43,6 +43,10 @@ public final class KubeReset {
           // where the original shell tools left the join token; nodes they set up still have it
           "/etc/kubernetes/join-command.sh",
           JoinCommand.FILE,
+          // the cluster's other secrets kube-init and kube-join leave (0600)
+          JoinCommand.CERTIFICATE_KEY_FILE,
+          KubeInit.KUBELET_TOKEN,
+          KubeJoin.CONFIG,
           "/root/.kube/config",
           "/var/run/cilium");
 

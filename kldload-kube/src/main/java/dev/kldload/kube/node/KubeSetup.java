@@ -242,15 +242,20 @@ public final class KubeSetup {
             .description(
                 "install the pinned Kubernetes packages from the offline bundle (SHA-256 verified)")
             .after(all)
-            .doneWhen(ctx -> missingPackages(StackLock.load(request.lock())).isEmpty())
+            .doneWhen(
+                ctx -> missingPackages(StackLockFile.requireVerified(request.lock())).isEmpty())
             .apply(
-                ctx -> installPackages(StackLock.load(request.lock()), request.bundle(), image)));
+                ctx ->
+                    installPackages(
+                        StackLockFile.requireVerified(request.lock()), request.bundle(), image)));
     plan.add(
         Step.named("tools")
             .description("install the pinned CLI tools (helm, cilium…) from the offline bundle")
             .after("packages")
-            .doneWhen(ctx -> missingTools(StackLock.load(request.lock())).isEmpty())
-            .apply(ctx -> installTools(StackLock.load(request.lock()), request.bundle())));
+            .doneWhen(ctx -> missingTools(StackLockFile.requireVerified(request.lock())).isEmpty())
+            .apply(
+                ctx ->
+                    installTools(StackLockFile.requireVerified(request.lock()), request.bundle())));
     request.image().ifPresent(target -> plan.add(nodeBundleStep(request, target)));
     return plan.build();
   }
@@ -291,7 +296,7 @@ public final class KubeSetup {
 
   /** The node files not yet in {@code target} as the bundle has them. */
   private List<NodeFile> missingNodeFiles(Request request, Path target) throws IOException {
-    StackLock lock = StackLock.load(request.lock());
+    StackLock lock = StackLockFile.requireVerified(request.lock());
     List<NodeFile> files = new ArrayList<>();
     files.add(
         new NodeFile(request.lock().getFileName().toString(), request.lock(), Optional.empty()));
@@ -328,7 +333,7 @@ public final class KubeSetup {
    * to the real run: hashing the whole bundle is not a dry-run's business.
    */
   public void checkPreconditions(Request request) {
-    StackLock lock = StackLock.load(request.lock());
+    StackLock lock = StackLockFile.requireVerified(request.lock());
     List<StackLock.Artifact> needed = new ArrayList<>(missingPackages(lock));
     needed.addAll(missingTools(lock));
     for (StackLock.Artifact a : needed) {

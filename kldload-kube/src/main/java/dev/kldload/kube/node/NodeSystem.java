@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,24 @@ public final class NodeSystem {
       return toMode(Files.getPosixFilePermissions(path(absolute))) == mode;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The file's permission bits; -1 when it does not exist. */
+  public int mode(String absolute) {
+    try {
+      return toMode(Files.getPosixFilePermissions(path(absolute)));
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** When the file was last written; the epoch when it does not exist. */
+  public Instant modified(String absolute) {
+    try {
+      return Files.getLastModifiedTime(path(absolute)).toInstant();
+    } catch (IOException e) {
+      return Instant.EPOCH;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.kldload.core.plan.Step;
 import dev.kldload.core.value.ClusterName;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -50,19 +51,28 @@ public final class ClusterPlans {
   /**
    * {@code meshed} (bootstrap's plan through the mesh) followed by the Kubernetes phases up to
    * {@code phase}: the control plane waits for every step of the mesh (the host's join and each
-   * node's handshakes), so the nodes reach each other on wg-k8s before kubeadm runs.
+   * node's handshakes), so the nodes reach each other on wg-k8s before kubeadm runs. The {@code
+   * smoke} step ({@link SmokePhase}) comes last when {@code phase} includes it.
    */
   public static Plan withKubernetes(
-      Plan meshed, ClusterKubernetes kubernetes, ClusterManifest manifest, Phase phase) {
+      Plan meshed,
+      ClusterKubernetes kubernetes,
+      ClusterManifest manifest,
+      Phase phase,
+      Optional<Step> smoke) {
     if (!phase.kubernetes()) {
       return meshed;
     }
     List<String> mesh =
         meshed.ordered().stream().map(Step::id).filter(id -> id.startsWith("mesh/")).toList();
-    return Plan.builder(meshed.name())
-        .addAll(meshed.ordered())
-        .addAll(kubernetes.steps(manifest, phase, mesh))
-        .build();
+    Plan.Builder plan =
+        Plan.builder(meshed.name())
+            .addAll(meshed.ordered())
+            .addAll(kubernetes.steps(manifest, phase, mesh));
+    if (phase.includes(Phase.SMOKE)) {
+      smoke.ifPresent(plan::add);
+    }
+    return plan.build();
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.kldload.kube.orchestrator;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.output.Table;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kube.smoke.LastSmoke;
 import dev.kldload.kvm.DomainState;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.VmDomain;
@@ -57,12 +59,28 @@ public final class ClusterStatus {
    * The report, as {@code -o json|yaml} writes it.
    *
    * @param reasons one line per problem, naming the node (and plane); empty when healthy
+   * @param smoke the last {@code kube-smoke-test --cluster} result, when one was recorded; it does
+   *     not change the verdict (that run read the nodes, this one reads the host)
    */
   public record ClusterReport(
-      String cluster, Verdict verdict, List<String> reasons, List<NodeReport> nodes) {
+      String cluster,
+      Verdict verdict,
+      List<String> reasons,
+      List<NodeReport> nodes,
+      @JsonInclude(JsonInclude.Include.NON_NULL) LastSmoke smoke) {
     public ClusterReport {
       reasons = List.copyOf(reasons);
       nodes = List.copyOf(nodes);
+    }
+
+    public ClusterReport(
+        String cluster, Verdict verdict, List<String> reasons, List<NodeReport> nodes) {
+      this(cluster, verdict, reasons, nodes, null);
+    }
+
+    /** This report with the cluster's last smoke result (read from its state directory). */
+    public ClusterReport withSmoke(Optional<LastSmoke> last) {
+      return new ClusterReport(cluster, verdict, reasons, nodes, last.orElse(null));
     }
 
     /** 0 when healthy, 3 when degraded (the command's exit status). */
@@ -316,6 +334,9 @@ public final class ClusterStatus {
     sb.append("cluster ").append(report.cluster()).append(": ").append(report.verdict());
     sb.append('\n');
     report.reasons().forEach(r -> sb.append("  ").append(r).append('\n'));
+    if (report.smoke() != null) {
+      sb.append("last smoke test: ").append(report.smoke().line()).append('\n');
+    }
     if (report.nodes().isEmpty()) {
       return sb.toString();
     }

@@ -30,7 +30,9 @@ public enum Phase {
    */
   JOIN,
   /** Every node Ready and the system pods running, within deadlines. */
-  VERIFY;
+  VERIFY,
+  /** kube-smoke-test --cluster: the node checks on every node, the cluster checks once. */
+  SMOKE;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

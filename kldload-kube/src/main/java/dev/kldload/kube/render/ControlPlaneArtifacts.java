@@ -19,6 +19,7 @@ public final class ControlPlaneArtifacts {
   public static final String METALLB_NAMESPACE = "metallb-system";
   public static final String METALLB_POOL = "kldload-pool";
   public static final String ZFS_PROVISIONER = "zfs.csi.openebs.io";
+  public static final String PROMETHEUS_KUBELET = "prometheus-kubelet";
 
   private final HostName node;
   private final String clusterName;
@@ -235,5 +236,46 @@ public final class ControlPlaneArtifacts {
             List.of("--kubelet-preferred-address-types=InternalIP"),
             "metrics",
             map("enabled", false)));
+  }
+
+  /**
+   * What Prometheus scrapes kubelets with (the original's bootstrap step 7): ServiceAccount {@code
+   * prometheus-kubelet} in kube-system, a ClusterRole that may only read the kubelet's metrics,
+   * proxy and stats endpoints and {@code /metrics}, and its binding.
+   */
+  public static String prometheusKubeletAccess() {
+    String name = PROMETHEUS_KUBELET;
+    Map<String, Object> account = object("v1", "ServiceAccount", name, "kube-system");
+    Map<String, Object> role = object("rbac.authorization.k8s.io/v1", "ClusterRole", name, null);
+    role.put(
+        "rules",
+        List.of(
+            map(
+                "apiGroups",
+                List.of(""),
+                "resources",
+                List.of("nodes/metrics", "nodes/proxy", "nodes/stats"),
+                "verbs",
+                List.of("get")),
+            map("nonResourceURLs", List.of("/metrics"), "verbs", List.of("get"))));
+    Map<String, Object> binding =
+        object("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", name, null);
+    binding.put(
+        "roleRef",
+        map("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", name));
+    binding.put(
+        "subjects",
+        List.of(map("kind", "ServiceAccount", "name", name, "namespace", "kube-system")));
+    return Yaml.documents(List.of(account, role, binding));
+  }
+
+  /** Tetragon chart values, as the original installed it: process credentials and namespaces. */
+  public static String tetragonValues() {
+    return Yaml.document(
+        map(
+            "tetragon",
+            map("enableProcessCred", true, "enableProcessNs", true),
+            "tetragonOperator",
+            map("install", true)));
   }
 }

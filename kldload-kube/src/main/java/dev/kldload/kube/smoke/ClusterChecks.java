@@ -53,7 +53,7 @@ final class ClusterChecks {
             c ->
                 c.kubeconfig()
                     .map(p -> Verdict.pass(p.toString()))
-                    .orElseGet(() -> Verdict.skip(noKubeconfig()))));
+                    .orElseGet(() -> Verdict.skip(c.noKubeconfig()))));
     checks.add(
         new Check(
             "cluster.api",
@@ -113,13 +113,9 @@ final class ClusterChecks {
     return checks;
   }
 
-  private static String noKubeconfig() {
-    return "no kubeconfig (/etc/kubernetes/admin.conf, ~/.kube/config): not a control plane";
-  }
-
   static Verdict withCluster(SmokeContext c, ClusterProbe probe) throws Exception {
     if (c.kubeconfig().isEmpty()) {
-      return Verdict.skip(noKubeconfig());
+      return Verdict.skip(c.noKubeconfig());
     }
     Optional<Verdict> api = c.verdict("cluster.api");
     if (api.isPresent() && api.get().kind() != Verdict.Kind.PASS) {
@@ -134,7 +130,7 @@ final class ClusterChecks {
 
   static Verdict api(SmokeContext c) {
     if (c.kubeconfig().isEmpty()) {
-      return Verdict.skip(noKubeconfig());
+      return Verdict.skip(c.noKubeconfig());
     }
     try {
       return Verdict.pass("server " + c.cluster().serverVersion());

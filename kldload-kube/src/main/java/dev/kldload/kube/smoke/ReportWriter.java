@@ -1,11 +1,14 @@
 package dev.kldload.kube.smoke;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +18,9 @@ import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Renders a {@link SmokeReport} as text: the table for people (sections, result words, counts;
- * colour only when asked), JSON ({@link JsonReport}), JUnit XML (one testsuite per section, one
- * testcase per check) and TAP version 13 (plan line first).
+ * colour only when asked), JSON ({@link JsonReport}), JUnit XML (one testsuite per section, per
+ * node for a cluster's node checks, one testcase per check) and TAP version 13 (plan line first).
+ * Results of a node name it: a JSON field, the testsuite, a {@code node: } prefix in table and TAP.
  */
 public final class ReportWriter {
   private static final String GREEN = "\u001b[1;32m";
@@ -28,16 +32,20 @@ public final class ReportWriter {
 
   private ReportWriter() {}
 
-  /** The JSON document: one object, every result and the counts. Durations in milliseconds. */
+  /**
+   * The JSON document: one object, every result and the counts. Durations in milliseconds; {@code
+   * unreachable} (only with {@code --cluster}, only when one did not answer) lists silent nodes.
+   */
   public record JsonReport(
       String started,
       long elapsedMs,
       boolean interrupted,
       int exitCode,
       SmokeReport.Counts counts,
-      List<JsonResult> results) {}
+      List<JsonResult> results,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unreachable) {}
 
-  /** One result in the JSON document. */
+  /** One result in the JSON document; {@code node} only on a node check of a --cluster run. */
   public record JsonResult(
       String id,
       String section,
@@ -46,7 +54,8 @@ public final class ReportWriter {
       String result,
       String evidence,
       String hint,
-      long durationMs) {}
+      long durationMs,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String node) {}
 
   public static String render(
       SmokeReport report, ReportFormat format, boolean strict, boolean color) {
@@ -60,7 +69,7 @@ public final class ReportWriter {
 
   public static String table(SmokeReport report, boolean strict, boolean color) {
     StringBuilder sb = new StringBuilder();
-    int width = report.results().stream().mapToInt(r -> r.id().length()).max().orElse(10);
+    int width = report.results().stream().mapToInt(r -> r.label().length()).max().orElse(10);
     for (Map.Entry<Section, List<CheckResult>> section : report.bySection().entrySet()) {
       if (sb.length() > 0) {
         sb.append('\n');
@@ -71,7 +80,7 @@ public final class ReportWriter {
         sb.append("  ")
             .append(paint(color, colour(r.outcome()), word))
             .append("  ")
-            .append(String.format("%-" + width + "s", r.id()))
+            .append(String.format("%-" + width + "s", r.label()))
             .append("  ")
             .append(r.evidence())
             .append('\n');
@@ -150,8 +159,10 @@ public final class ReportWriter {
                         r.outcome().name(),
                         r.evidence(),
                         r.hint().orElse(null),
-                        r.duration().toMillis()))
-            .toList());
+                        r.duration().toMillis(),
+                        r.node().orElse(null)))
+            .toList(),
+        List.copyOf(report.unreachable()));
   }
 
   public static String json(SmokeReport report, boolean strict) {
@@ -186,11 +197,11 @@ public final class ReportWriter {
       xml.writeAttribute("time", seconds(report.elapsed()));
       xml.writeAttribute("timestamp", report.started().truncatedTo(ChronoUnit.SECONDS).toString());
       xml.writeCharacters("\n");
-      for (Map.Entry<Section, List<CheckResult>> section : report.bySection().entrySet()) {
-        List<CheckResult> rs = section.getValue();
+      for (Map.Entry<String, List<CheckResult>> suite : suites(report).entrySet()) {
+        List<CheckResult> rs = suite.getValue();
         xml.writeCharacters("  ");
         xml.writeStartElement("testsuite");
-        xml.writeAttribute("name", "kube-smoke-test." + section.getKey().id());
+        xml.writeAttribute("name", suite.getKey());
         xml.writeAttribute("tests", Integer.toString(rs.size()));
         xml.writeAttribute("failures", Long.toString(count(rs, Outcome.FAIL)));
         xml.writeAttribute("errors", "0");
@@ -203,7 +214,7 @@ public final class ReportWriter {
           xml.writeCharacters("    ");
           xml.writeStartElement("testcase");
           xml.writeAttribute("name", r.id());
-          xml.writeAttribute("classname", "kube-smoke-test." + section.getKey().id());
+          xml.writeAttribute("classname", suite.getKey());
           xml.writeAttribute("time", seconds(r.duration()));
           switch (r.outcome()) {
             case FAIL -> {
@@ -247,6 +258,19 @@ public final class ReportWriter {
     return out.toString();
   }
 
+  /**
+   * The testsuites: one per section for this machine's results and the cluster's, one per node for
+   * the node checks of a {@code --cluster} run, in report order.
+   */
+  private static Map<String, List<CheckResult>> suites(SmokeReport report) {
+    Map<String, List<CheckResult>> out = new LinkedHashMap<>();
+    for (CheckResult r : report.results()) {
+      String name = "kube-smoke-test." + r.node().orElse(r.section().id());
+      out.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+    }
+    return out;
+  }
+
   private static long count(List<CheckResult> rs, Outcome o) {
     return rs.stream().filter(r -> r.outcome() == o).count();
   }
@@ -267,7 +291,7 @@ public final class ReportWriter {
     for (CheckResult r : results) {
       i++;
       boolean ok = r.outcome() != Outcome.FAIL;
-      sb.append(ok ? "ok " : "not ok ").append(i).append(" - ").append(escape(r.id()));
+      sb.append(ok ? "ok " : "not ok ").append(i).append(" - ").append(escape(r.label()));
       if (r.outcome() == Outcome.SKIP) {
         sb.append(" # SKIP ").append(escape(r.evidence()));
       } else {
@@ -279,6 +303,7 @@ public final class ReportWriter {
         sb.append("  result: ").append(r.outcome().name()).append('\n');
         sb.append("  severity: ").append(r.severity().label()).append('\n');
         sb.append("  section: ").append(r.section().id()).append('\n');
+        r.node().ifPresent(n -> sb.append("  node: ").append(yamlString(n)).append('\n'));
         sb.append("  evidence: ").append(yamlString(r.evidence())).append('\n');
         r.hint().ifPresent(h -> sb.append("  hint: ").append(yamlString(h)).append('\n'));
         sb.append("  duration_ms: ").append(r.duration().toMillis()).append('\n');

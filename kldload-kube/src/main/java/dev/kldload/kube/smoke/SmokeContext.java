@@ -1,5 +1,7 @@
 package dev.kldload.kube.smoke;
 
+import dev.kldload.core.config.Config;
+import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.process.ProcessResult;
 import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.net.NetworkPlan;
@@ -20,7 +22,14 @@ import java.util.function.Function;
  */
 public final class SmokeContext implements AutoCloseable {
   /** Where node-side files live; from configuration, never hard-coded in the checks. */
-  public record Paths(String kubeletDefaults, String imagesDir) {}
+  public record Paths(String kubeletDefaults, String imagesDir) {
+    /** The kubelet defaults file and the bundle's image directory, as configured. */
+    public static Paths fromConfig(Config config) {
+      return new Paths(
+          config.require(ConfigKey.NET_KUBELET_DEFAULTS),
+          config.require(ConfigKey.KUBE_BUNDLE) + "/k8s-images");
+    }
+  }
 
   private final SmokeNode node;
   private final NetworkPlan plan;
@@ -34,6 +43,8 @@ public final class SmokeContext implements AutoCloseable {
   private final Map<List<String>, Optional<ProcessResult>> commands = new ConcurrentHashMap<>();
   private Cluster cluster;
   private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
+  private String noKubeconfig =
+      "no kubeconfig (/etc/kubernetes/admin.conf, ~/.kube/config): not a control plane";
 
   public SmokeContext(
       SmokeNode node,
@@ -90,6 +101,17 @@ public final class SmokeContext implements AutoCloseable {
 
   public Optional<Path> kubeconfig() {
     return kubeconfig;
+  }
+
+  /** Why the cluster checks SKIP without a kubeconfig: where one was looked for. */
+  public String noKubeconfig() {
+    return noKubeconfig;
+  }
+
+  /** Replaces the SKIP reason, for a run that looks for the kubeconfig elsewhere. */
+  public SmokeContext noKubeconfig(String reason) {
+    this.noKubeconfig = reason;
+    return this;
   }
 
   /** The cluster, connected on first use; fails as the adapter does (UNAVAILABLE, NOT_FOUND…). */

@@ -5,15 +5,24 @@ import dev.kldload.core.ExitCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
-/** A finished run: every result in catalogue order, when it started, how long it took. */
+/**
+ * A finished run: every result in catalogue order, when it started, how long it took; {@code
+ * unreachable} names the cluster nodes that did not answer at all ({@code --cluster}).
+ */
 public record SmokeReport(
-    Instant started, Duration elapsed, List<CheckResult> results, boolean interrupted) {
+    Instant started,
+    Duration elapsed,
+    List<CheckResult> results,
+    boolean interrupted,
+    Set<String> unreachable) {
 
   /** The four counters. */
   public record Counts(int pass, int fail, int warn, int skip) {
@@ -24,11 +33,27 @@ public record SmokeReport(
 
   public SmokeReport {
     results = List.copyOf(results);
+    unreachable = Collections.unmodifiableSet(new TreeSet<>(unreachable));
+  }
+
+  /** A run on this machine, where every result is about one node that answered. */
+  public SmokeReport(
+      Instant started, Duration elapsed, List<CheckResult> results, boolean interrupted) {
+    this(started, elapsed, results, interrupted, Set.of());
   }
 
   public Counts counts() {
     return new Counts(
         count(Outcome.PASS), count(Outcome.FAIL), count(Outcome.WARN), count(Outcome.SKIP));
+  }
+
+  /** Whether the result came from something that answered: a reachable node, or the API. */
+  private boolean answered(CheckResult r) {
+    if (r.node().isPresent()) {
+      return !unreachable.contains(r.node().get());
+    }
+    return r.outcome() != Outcome.SKIP
+        && r.cause().filter(k -> k == ErrorKind.UNAVAILABLE || k == ErrorKind.TIMEOUT).isEmpty();
   }
 
   private int count(Outcome outcome) {
@@ -47,11 +72,15 @@ public record SmokeReport(
   /**
    * 0 when no critical check failed (3 with warnings under {@code strict}); 1 when one did; 7 when
    * every failure was something not answering (API, daemon); 8 when, of those, one hung past its
-   * deadline; 130 when interrupted.
+   * deadline; 130 when interrupted. A cluster node that did not answer is a failure (1) while
+   * anything else answered, and 7 only when nothing did.
    */
   public ExitCode exitCode(boolean strict) {
     if (interrupted) {
       return ExitCode.INTERRUPTED;
+    }
+    if (!unreachable.isEmpty()) {
+      return results.stream().anyMatch(this::answered) ? ExitCode.FAILED : ExitCode.UNAVAILABLE;
     }
     List<CheckResult> failed = results.stream().filter(r -> r.outcome() == Outcome.FAIL).toList();
     if (!failed.isEmpty()) {

@@ -15,7 +15,10 @@ import dev.kldload.kube.KubeNetwork;
 import dev.kldload.net.NetworkPlan;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
@@ -69,6 +72,10 @@ class ControlPlaneArtifactsTest {
     assertThat(docs)
         .extracting(d -> d.get("kind").asText())
         .containsExactly("InitConfiguration", "ClusterConfiguration", "KubeletConfiguration");
+    assertThat(docs)
+        .extracting(d -> d.get("apiVersion").asText())
+        .containsExactly(
+            "kubeadm.k8s.io/v1beta4", "kubeadm.k8s.io/v1beta4", "kubelet.config.k8s.io/v1beta1");
     JsonNode cluster = docs.get(1);
     assertThat(docs.get(0).get("skipPhases").toString()).contains("addon/kube-proxy");
     assertThat(cluster.at("/proxy/disabled").asBoolean()).isTrue();
@@ -196,5 +203,40 @@ class ControlPlaneArtifactsTest {
     String metrics = ControlPlaneArtifacts.metricsServerValues();
     GoldenFiles.assertMatches("metrics-server-values.yaml", metrics);
     assertThat(metrics).doesNotContain("insecure");
+  }
+
+  @Test
+  @DisplayName(
+      "Prometheus kubelet access parses as ServiceAccount, ClusterRole (read kubelet metrics only)"
+          + " and its binding; Tetragon values as the original")
+  void optionalComponents() throws Exception {
+    String yaml = ControlPlaneArtifacts.prometheusKubeletAccess();
+    GoldenFiles.assertMatches("prometheus-kubelet.yaml", yaml);
+    List<HasMetadata> objects = parse(yaml);
+    ServiceAccount account = (ServiceAccount) objects.get(0);
+    ClusterRole role = (ClusterRole) objects.get(1);
+    ClusterRoleBinding binding = (ClusterRoleBinding) objects.get(2);
+    assertThat(account.getMetadata().getNamespace()).isEqualTo("kube-system");
+    assertThat(role.getRules())
+        .allSatisfy(r -> assertThat(r.getVerbs()).containsExactly("get"))
+        .anySatisfy(
+            r ->
+                assertThat(r.getResources())
+                    .containsExactly("nodes/metrics", "nodes/proxy", "nodes/stats"))
+        .anySatisfy(r -> assertThat(r.getNonResourceURLs()).containsExactly("/metrics"));
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            sub -> {
+              assertThat(sub.getName()).isEqualTo(account.getMetadata().getName());
+              assertThat(sub.getNamespace()).isEqualTo("kube-system");
+            });
+    String tetragon = ControlPlaneArtifacts.tetragonValues();
+    GoldenFiles.assertMatches("tetragon-values.yaml", tetragon);
+    JsonNode v = YAML.readTree(tetragon);
+    assertThat(v.at("/tetragon/enableProcessCred").asBoolean()).isTrue();
+    assertThat(v.at("/tetragon/enableProcessNs").asBoolean()).isTrue();
+    assertThat(v.at("/tetragonOperator/install").asBoolean()).isTrue();
   }
 }

@@ -3,6 +3,8 @@ package dev.kldload.kube.smoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.ExitCode;
 import dev.kldload.core.process.Programs;
 import dev.kldload.core.testing.Requirements;
 import java.io.ByteArrayInputStream;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.maven.plugin.surefire.log.api.NullConsoleLogger;
@@ -187,7 +190,8 @@ class ReportWriterTest {
                 "FAIL",
                 "not loaded <#1 & \"quoted\">",
                 "modprobe br_netfilter",
-                12));
+                12,
+                null));
     assertThat(new ObjectMapper().readTree(json).fieldNames())
         .toIterable()
         .containsExactly("started", "elapsedMs", "interrupted", "exitCode", "counts", "results");
@@ -209,6 +213,101 @@ class ReportWriterTest {
     assertThat(ReportWriter.table(sample(true), false, true)).contains("\u001b[1;31mFAIL\u001b[0m");
     assertThat(ReportWriter.table(sample(false), true, false))
         .contains("All critical checks passed. 1 warning (--strict: exit 3).");
+  }
+
+  /** A --cluster run: two nodes' node checks (one node silent) and the cluster's check. */
+  static SmokeReport clusterSample() {
+    CheckResult silent =
+        new CheckResult(
+            "wireguard.wg-k8s.up",
+            Section.WIREGUARD,
+            Severity.CRITICAL,
+            "wg-k8s is up",
+            Outcome.FAIL,
+            "unreachable: ssh cp-2: connection refused",
+            Optional.of("kube-cluster status"),
+            Duration.ZERO,
+            Optional.of(ErrorKind.UNAVAILABLE),
+            Optional.of("cp-2"));
+    return new SmokeReport(
+        SmokeFixtures.NOW,
+        Duration.ofMillis(500),
+        List.of(
+            result(
+                    "wireguard.wg-k8s.up",
+                    Section.WIREGUARD,
+                    Severity.CRITICAL,
+                    Outcome.PASS,
+                    "10.251.0.1/16",
+                    null)
+                .on("cp-1"),
+            silent,
+            result(
+                "cluster.api",
+                Section.CLUSTER,
+                Severity.CRITICAL,
+                Outcome.SKIP,
+                "no kubeconfig for cluster lab",
+                null)),
+        false,
+        Set.of("cp-2"));
+  }
+
+  @Test
+  @DisplayName(
+      "--cluster: each node check names its node in JSON, JUnit (a suite per node), TAP and table;"
+          + " a silent node fails the run (exit 1) while another answered")
+  void nodeNamed() throws Exception {
+    SmokeReport report = clusterSample();
+    ReportWriter.JsonReport json =
+        new ObjectMapper()
+            .readValue(ReportWriter.json(report, false), ReportWriter.JsonReport.class);
+    assertThat(json.results())
+        .extracting(ReportWriter.JsonResult::node)
+        .containsExactly("cp-1", "cp-2", null);
+    assertThat(json.unreachable()).containsExactly("cp-2");
+    assertThat(json.exitCode()).isEqualTo(1);
+
+    List<ReportTestSuite> suites =
+        new TestSuiteXmlParser(new NullConsoleLogger())
+            .parse(
+                new InputStreamReader(
+                    new ByteArrayInputStream(
+                        ReportWriter.junit(report).getBytes(StandardCharsets.UTF_8)),
+                    StandardCharsets.UTF_8));
+    assertThat(suites)
+        .extracting(ReportTestSuite::getFullClassName)
+        .containsExactly("kube-smoke-test.cp-1", "kube-smoke-test.cp-2", "kube-smoke-test.cluster");
+    assertThat(suites.get(1).getNumberOfFailures()).isEqualTo(1);
+    assertThat(suites.get(1).getTestCases().get(0).getFailureMessage())
+        .isEqualTo("unreachable: ssh cp-2: connection refused");
+
+    String tap = ReportWriter.tap(report);
+    ProveRun run = prove(tap);
+    assertThat(run.exit).as(run.output).isNotZero();
+    assertThat(run.output).contains("Failed 1/3 subtests");
+    assertThat(tap)
+        .contains("ok 1 - cp-1: wireguard.wg-k8s.up: 10.251.0.1/16")
+        .contains("not ok 2 - cp-2: wireguard.wg-k8s.up: unreachable")
+        .contains("  node: \"cp-2\"");
+    assertThat(ReportWriter.table(report, false, false))
+        .contains("  PASS  cp-1: wireguard.wg-k8s.up  10.251.0.1/16")
+        .contains("  FAIL  cp-2: wireguard.wg-k8s.up  unreachable: ssh cp-2: connection refused");
+  }
+
+  @Test
+  @DisplayName("--cluster: exit 7 only when nothing answered at all, neither node nor API")
+  void nothingAnswered() {
+    SmokeReport report = clusterSample();
+    SmokeReport silent =
+        new SmokeReport(
+            report.started(),
+            report.elapsed(),
+            report.results().subList(1, 3),
+            false,
+            report.unreachable());
+    assertThat(silent.exitCode(false)).isEqualTo(ExitCode.UNAVAILABLE);
+    assertThat(report.exitCode(false)).isEqualTo(ExitCode.FAILED);
   }
 
   @Test

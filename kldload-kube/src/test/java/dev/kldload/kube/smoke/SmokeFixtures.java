@@ -131,6 +131,20 @@ final class SmokeFixtures {
   }
 
   /** What {@code nft -j list table inet kldload} printed for our rules (nft 1.0.6, netns). */
+  /** Loads our table with both WireGuard ports and 6443 open, as kube-network nft does. */
+  static final String NFT_LOAD =
+      String.join(
+          "\n",
+          "nft -f - <<'EOF'",
+          "table inet kldload {",
+          "  chain input {",
+          "    type filter hook input priority filter; policy accept;",
+          "    udp dport { 51820, 51821 } accept",
+          "    tcp dport 6443 accept",
+          "  }",
+          "}",
+          "EOF");
+
   static final String NFT_TABLE =
       "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\", \"release_name\": \"Lester Gooch #5\","
           + " \"json_schema_version\": 1}}, {\"table\": {\"family\": \"inet\", \"name\":"

@@ -86,15 +86,7 @@ class SmokeWireGuardIT {
             "ip addr add 10.251.0.1/24 dev wg-k8s; ip link set wg-k8s up",
             "ip addr add 10.250.0.1/24 dev wg-mgmt; ip link set wg-mgmt up",
             "rm -r $d",
-            "nft -f - <<'EOF'",
-            "table inet kldload {",
-            "  chain input {",
-            "    type filter hook input priority filter; policy accept;",
-            "    udp dport { 51820, 51821 } accept",
-            "    tcp dport 6443 accept",
-            "  }",
-            "}",
-            "EOF"));
+            SmokeFixtures.NFT_LOAD));
     HostSmokeNode node = new HostSmokeNode(Path.of("/"), inNs);
     List<Check> checks =
         SmokeCatalogue.select(

@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  * authentication only, and the log written to a file the test can read.
  */
 public final class OpenSshServer implements AutoCloseable {
-  static final Path SSHD = Path.of("/usr/sbin/sshd");
+  public static final Path SSHD = Path.of("/usr/sbin/sshd");
 
   final Path dir;
   final int port;
-  final Path clientKey;
+  public final Path clientKey;
   final Path log;
   private final Process process;
 
@@ -37,7 +37,7 @@ public final class OpenSshServer implements AutoCloseable {
     this.process = process;
   }
 
-  static OpenSshServer start(Path dir) throws Exception {
+  public static OpenSshServer start(Path dir) throws Exception {
     Files.createDirectories(Path.of("/run/sshd"));
     Files.createDirectories(dir);
     keygen(dir.resolve("host_ed25519"));
@@ -115,11 +115,11 @@ public final class OpenSshServer implements AutoCloseable {
   }
 
   /** The server's host public key line ("ssh-ed25519 AAAA… comment"). */
-  String hostPublicKey() throws IOException {
+  public String hostPublicKey() throws IOException {
     return Files.readString(dir.resolve("host_ed25519.pub")).strip();
   }
 
-  SshTarget target(String node) {
+  public SshTarget target(String node) {
     return new SshTarget(HostName.of(node), "127.0.0.1", port, System.getProperty("user.name"));
   }
 

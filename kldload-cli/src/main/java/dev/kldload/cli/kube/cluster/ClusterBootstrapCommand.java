@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
       "several, the API behind the VIP .240 of the host network), kubeconfig (its admin.conf in the",
       "cluster's state and ~/.kube/config as context NAME), join (control planes in turn, workers",
       "at once, a fresh token each attempt, logs in kube.log-dir), verify (nodes Ready, system pods",
-      "running). They need the offline bundle (kube.bundle) and a golden that carries its stack,",
+      "running), smoke (kube-smoke-test --cluster; the result shown by status). They need the offline bundle (kube.bundle) and a golden that carries its stack,",
       "checked before anything changes; --until PHASE stops after a phase. Sizes follow the original's rule (12 GB stay with the",
       "host; a control plane takes two shares, a worker one) and are printed first; --ram is MB",
       "and --disk GB when given as plain numbers, units (4G) are accepted. Flags override the",
@@ -135,7 +135,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
       paramLabel = "PHASE",
       description =
           "Stop after this phase: preflight, golden, clones, reach, mesh, control-plane,"
-              + " kubeconfig, join or verify (the default).")
+              + " kubeconfig, join, verify or smoke (the default).")
   String until;
 
   @Option(
@@ -160,7 +160,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
     Optional<Phase> last = Optional.ofNullable(until).map(Phase::parse);
     ClusterName cluster = spec.name().orElseGet(() -> ClusterContext.clusterName(cli, null));
     try (ClusterContext ctx = new ClusterContext(cli, cluster, spec.network(), mutation.dryRun())) {
-      Phase phase = last.orElse(Phase.VERIFY);
+      Phase phase = last.orElse(Phase.SMOKE);
       String cpHost = spec.controlPlane().host().orElseGet(ctx::defaultUri);
       if (phase.kubernetes()) {
         // before anything changes: a refusal leaves a half-built cluster where it stands
@@ -306,7 +306,8 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                               preflight),
                           holder.kubernetes,
                           manifest,
-                          phase);
+                          phase,
+                          Optional.of(ctx.smokePhase(manifest, shell)));
                     });
       }
       if (!mutation.dryRun() && code != ExitCode.USAGE.code() && holder.manifest != null) {

@@ -6,7 +6,9 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.config.Config;
 import dev.kldload.core.config.ConfigKey;
 import dev.kldload.core.io.PrivateFiles;
+import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
+import dev.kldload.core.plan.Step;
 import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.ClusterName;
@@ -22,6 +24,7 @@ import dev.kldload.kube.orchestrator.ClusterDestroy;
 import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterReach;
+import dev.kldload.kube.orchestrator.ClusterSmoke;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
 import dev.kldload.kube.orchestrator.GoldenStack;
@@ -29,6 +32,9 @@ import dev.kldload.kube.orchestrator.HostFacts;
 import dev.kldload.kube.orchestrator.HostPeer;
 import dev.kldload.kube.orchestrator.NodeRecord;
 import dev.kldload.kube.orchestrator.NodeSeeds;
+import dev.kldload.kube.orchestrator.SmokePhase;
+import dev.kldload.kube.smoke.SmokeCatalogue;
+import dev.kldload.kube.smoke.SmokeContext;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kube.ssh.SshTarget;
@@ -74,6 +80,9 @@ import java.util.stream.Stream;
  */
 final class ClusterContext implements AutoCloseable {
   static final String GOLDEN_SNAPSHOT = "golden";
+
+  /** Each smoke check's deadline in bootstrap's last phase, as kube-smoke-test's default. */
+  static final Duration SMOKE_TIMEOUT = Duration.ofSeconds(30);
 
   final Cli cli;
   final Config config;
@@ -421,6 +430,36 @@ final class ClusterContext implements AutoCloseable {
         Path.of(config.require(ConfigKey.KUBE_LOG_DIR)),
         ClusterKubernetes.Deadlines.defaults(),
         Conditions::system);
+  }
+
+  /**
+   * {@code kube-smoke-test --cluster}'s engine on this cluster's network plan, its notes on stderr,
+   * bound to {@code cancellation}.
+   */
+  ClusterSmoke smoke(Duration timeout, boolean fix, CancellationToken cancellation) {
+    return new ClusterSmoke(
+        new ClusterSmoke.Settings(
+            plan,
+            SmokeContext.Paths.fromConfig(config),
+            timeout,
+            fix,
+            line -> {
+              cli.err().println(line);
+              cli.err().flush();
+            },
+            file -> engines.cluster(file, cancellation)),
+        cancellation,
+        cli.clock());
+  }
+
+  /** Bootstrap's last phase: every check of the catalogue, the result kept for status. */
+  Step smokePhase(ClusterManifest manifest, RemoteShell shell) {
+    return SmokePhase.step(
+        manifest,
+        shell,
+        SmokeCatalogue.all(plan),
+        store.dir(name),
+        cancellation -> smoke(SMOKE_TIMEOUT, false, cancellation));
   }
 
   /** The operator's {@code ~/.kube/config}, where the cluster's context {@code <name>} goes. */

@@ -25,6 +25,7 @@ import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeStore;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -157,7 +158,7 @@ public final class ClusterScaleCommand implements Callable<Integer> {
     ClusterKubernetes kubernetes = ctx.kubernetes(shell);
     if (Files.exists(kubernetes.kubeconfig())) {
       // a cluster that runs Kubernetes: new workers join it as bootstrap's did
-      grow = ClusterPlans.withKubernetes(grow, kubernetes, target, Phase.VERIFY);
+      grow = ClusterPlans.withKubernetes(grow, kubernetes, target, Phase.VERIFY, Optional.empty());
     }
     ClusterMeshRepair repair =
         new ClusterMeshRepair(

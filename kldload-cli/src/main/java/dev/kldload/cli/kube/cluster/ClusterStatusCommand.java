@@ -3,6 +3,7 @@ package dev.kldload.cli.kube.cluster;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.kube.orchestrator.ClusterStatus;
+import dev.kldload.kube.smoke.LastSmoke;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
       "Per node: its domain's state, its disk (used, clone origin), its LAN and plane addresses,",
       "and the host's peer for it on each plane with the age of the last handshake. Healthy",
       "means every domain runs, every disk is there and every peer shook hands in the last",
-      "180 s. Reads the host only (libvirt, the disks, WireGuard): no SSH, answers in seconds."
+      "180 s. Reads the host only (libvirt, the disks, WireGuard): no SSH, answers in seconds.",
+      "The last 'kube-smoke-test --cluster' result is shown when there is one (it does not",
+      "change the verdict)."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -46,7 +49,8 @@ public final class ClusterStatusCommand implements Callable<Integer> {
       ClusterStatus.ClusterReport report =
           new ClusterStatus(
                   ctx.plan, ctx::hypervisor, uri -> ctx.disks(), ctx.hostWireGuard(), cli.clock())
-              .report(ctx.manifest());
+              .report(ctx.manifest())
+              .withSmoke(LastSmoke.load(ctx.store.dir(ctx.name)));
       output.renderer().single(cli.out(), report, ClusterStatus::table);
       cli.out().flush();
       return report.exitCode().code();

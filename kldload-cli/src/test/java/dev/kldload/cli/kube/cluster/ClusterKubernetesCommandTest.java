@@ -2,6 +2,8 @@ package dev.kldload.cli.kube.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kldload.cli.CliHarness;
 import dev.kldload.core.value.HostName;
 import dev.kldload.kube.cluster.AdminConfs;
@@ -12,6 +14,7 @@ import dev.kldload.kube.cluster.fabric8.Fabric8KubeconfigFiles;
 import dev.kldload.kube.golden.GoldenRecipe;
 import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.GoldenStack;
+import dev.kldload.kube.orchestrator.SmokePhase;
 import dev.kldload.kube.ssh.InMemoryRemoteShell;
 import dev.kldload.kube.ssh.InMemoryRemoteShell.Reply;
 import dev.kldload.kube.ssh.KnownHosts;
@@ -183,7 +186,8 @@ class ClusterKubernetesCommandTest {
             AdminConfs.at("https://work.example:6443"),
             "work",
             "work");
-    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2");
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "verify");
     assertThat(r.exit()).as(r.toString()).isZero();
 
     assertThat(calls("kube-init"))
@@ -207,7 +211,7 @@ class ClusterKubernetesCommandTest {
         .containsPattern("kldload-w-1 +192\\.168\\.122\\.\\d+ -> 10\\.250\\.0\\.2")
         .contains("elapsed");
 
-    CliHarness.Result again = bed.run("kube-cluster", "bootstrap");
+    CliHarness.Result again = bed.run("kube-cluster", "bootstrap", "--until", "verify");
     assertThat(again.exit()).as(again.toString()).isZero();
     assertThat(calls("kube-init")).hasSize(1);
     assertThat(calls("kube-join")).hasSize(2);
@@ -243,7 +247,8 @@ class ClusterKubernetesCommandTest {
     Files.writeString(cached.resolve("initrd.img"), "initrd");
     Files.writeString(cached.resolve(".complete"), "done\n");
 
-    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1");
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1", "--until", "verify");
 
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(new GoldenStack(dir.resolve("state")).carried("k8s-golden"))
@@ -308,7 +313,8 @@ class ClusterKubernetesCommandTest {
     assertThat(calls("kube-init")).isEmpty();
 
     kubernetesGolden();
-    CliHarness.Result resumed = bed.run("kube-cluster", "bootstrap", "--cps", "1");
+    CliHarness.Result resumed =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--until", "verify");
     assertThat(resumed.exit()).as(resumed.toString()).isZero();
     assertThat(Files.readString(manifest)).isEqualTo(before);
     assertThat(calls("kube-init")).hasSize(1);
@@ -322,7 +328,8 @@ class ClusterKubernetesCommandTest {
   void oneWorkerFails() throws Exception {
     kubernetesGolden();
     failingJoins.add("kldload-w-2");
-    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2");
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "verify");
     assertThat(r.exit()).as(r.toString()).isEqualTo(3);
     assertThat(r.err()).contains("kube/join/kldload-w-2", "kldload-w-2 did not join");
     assertThat(apiNodes.get("kldload-w-1").labels()).containsKey(ClusterKubernetes.WORKER_LABEL);
@@ -331,7 +338,7 @@ class ClusterKubernetesCommandTest {
     assertThat(calls("kubeadm")).hasSize(4);
 
     failingJoins.clear();
-    CliHarness.Result again = bed.run("kube-cluster", "bootstrap");
+    CliHarness.Result again = bed.run("kube-cluster", "bootstrap", "--until", "verify");
     assertThat(again.exit()).as(again.toString()).isZero();
     assertThat(calls("kube-join")).filteredOn(c -> c.startsWith("kldload-w-1 ")).hasSize(1);
     assertThat(calls("kube-init")).hasSize(1);
@@ -341,7 +348,8 @@ class ClusterKubernetesCommandTest {
   @DisplayName("scale on a cluster that runs Kubernetes: the new worker joins with its own token")
   void scaleJoinsNewWorkers() throws Exception {
     kubernetesGolden();
-    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1");
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1", "--until", "verify");
     assertThat(r.exit()).as(r.toString()).isZero();
     CliHarness.Result scaled = bed.run("kube-cluster", "scale", "2");
     assertThat(scaled.exit()).as(scaled.toString()).isZero();
@@ -351,5 +359,29 @@ class ClusterKubernetesCommandTest {
             "kldload-w-2 kube-join --join-command /etc/kldload/join-command 10.251.0.1:6443");
     assertThat(calls("kube-init")).hasSize(1);
     assertThat(apiNodes.get("kldload-w-2").labels()).containsKey(ClusterKubernetes.WORKER_LABEL);
+  }
+
+  @Test
+  @DisplayName(
+      "without --until the smoke test is the last phase: its failed checks end the run with exit"
+          + " 3 naming the step, its result is kept for status, and a re-run tests again")
+  void smokeIsTheLastPhase() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1");
+
+    // the in-memory nodes answer every read with nothing: their node checks cannot pass
+    assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+    assertThat(r.err()).contains(SmokePhase.STEP).contains("smoke test of kldload");
+    assertThat(apiNodes).containsKeys("kldload-cp", "kldload-w-1");
+    JsonNode smoke =
+        new ObjectMapper()
+            .readTree(bed.run("kube-cluster", "status", "-o", "json").out())
+            .path("smoke");
+    assertThat(smoke.path("verdict").asText()).isEqualTo("failed");
+    assertThat(smoke.path("counts").path("fail").asInt()).isPositive();
+
+    CliHarness.Result again = bed.run("kube-cluster", "bootstrap");
+    assertThat(again.exit()).as(again.toString()).isEqualTo(3);
+    assertThat(calls("kube-init")).hasSize(1);
   }
 }
