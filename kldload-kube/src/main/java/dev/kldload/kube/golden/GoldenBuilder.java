@@ -642,6 +642,8 @@ public final class GoldenBuilder {
       mounts.unmountAll(root);
     }
     Files.delete(mountPoint);
+    // the suite's host locks (run-dir) from that run: a node's /run starts empty
+    mounts.delete(root.resolve("run/kldload"));
     markStage("kubernetes");
   }
 

@@ -146,7 +146,7 @@ class GoldenKubernetesIT {
       assertThat(cat(raw, "/root/darksite/k8s-stack.lock.yaml"))
           .isEqualTo(Files.readString(bundle.resolve("k8s-stack.lock.yaml")));
       assertThat(cat(raw, "/var/lib/kldload/golden-stack-lock")).isEqualTo(sha + "\n");
-      assertThat(debugfs(raw, "ls /run").stdout()).doesNotContain("kldload-bundle");
+      assertThat(debugfs(raw, "ls /run").stdout()).doesNotContain("kldload");
 
       begin = System.nanoTime();
       PlanResult again = engine.run(builder.plan(request), false);
