@@ -2,7 +2,6 @@ package dev.kldload.cli.kube.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.jna.NativeLibrary;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
@@ -19,8 +18,8 @@ import dev.kldload.kube.golden.GoldenBuilder;
 import dev.kldload.kube.golden.GoldenRecipe;
 import dev.kldload.kube.golden.GoldenRequest;
 import dev.kldload.kube.orchestrator.GoldenStack;
+import dev.kldload.kvm.InMemoryHypervisor;
 import dev.kldload.kvm.disk.Qcow2Backend;
-import dev.kldload.kvm.libvirt.LibvirtHypervisor;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * built with dpkg-deb, a helm tool archive, an image archive), bind-mounted read-only, in a network
  * namespace with only a loopback. The suite is a runtime directory laid out as the packaging lays
  * it out, with the real launcher, this test's class path as its jars and the golden's own Java as
- * its {@code jre}. Needs root, debootstrap, mkfs.ext4, debugfs, qemu-img, unshare, dpkg-deb,
- * libvirt0 and the host's Debian archive (minutes: measured and reported).
+ * its {@code jre}. Needs root, debootstrap, mkfs.ext4, debugfs, qemu-img, unshare, dpkg-deb and the
+ * host's Debian archive (minutes: measured and reported).
  */
 class GoldenKubernetesIT {
   static final String VERSION = "1.32.3-1.1";
@@ -67,14 +66,6 @@ class GoldenKubernetesIT {
           Requirements.onPath(tool) || Requirements.onPath("/usr/sbin/" + tool),
           tool + " is not installed");
     }
-    boolean libvirt;
-    try {
-      NativeLibrary.getInstance("virt");
-      libvirt = true;
-    } catch (UnsatisfiedLinkError e) {
-      libvirt = false;
-    }
-    Requirements.require(libvirt, "libvirt0 is not installed (apt-get install libvirt0)");
   }
 
   @Test
@@ -87,74 +78,69 @@ class GoldenKubernetesIT {
     Path suite = suite();
     Path images = tmp.resolve("images");
     GoldenStack stacks = new GoldenStack(tmp.resolve("state"));
-    try (LibvirtHypervisor hypervisor = new LibvirtHypervisor("test:///default")) {
-      GoldenBuilder builder =
-          new GoldenBuilder(
-              hypervisor,
-              new Qcow2Backend(images, runner, Clock.systemUTC()),
-              runner,
-              AptSources.ofHost(),
-              tmp.resolve("cache"),
-              images,
-              stacks,
-              Optional.of(suite));
-      GoldenRequest request = GoldenRequest.defaults("qemu").withBundle(bundle);
-      PlanEngine engine =
-          new PlanEngine(
-              2,
-              Optional.empty(),
-              ProgressListener.NONE,
-              new CancellationToken(),
-              Clock.systemUTC());
-      long begin = System.nanoTime();
-      PlanResult result = engine.run(builder.plan(request), false);
-      Duration took = Duration.ofNanos(System.nanoTime() - begin);
-      reporter.publishEntry("golden with Kubernetes, cold", took.toSeconds() + " s");
-      assertThat(result.outcomes())
-          .as(result.outcomes().toString())
-          .allMatch(o -> o.status() == StepStatus.APPLIED);
-      assertThat(result.outcomes())
-          .extracting(StepOutcome::stepId)
-          .contains("golden/kubernetes", "golden/stack");
+    // the hypervisor only defines the golden: the chroot is what this test is about
+    InMemoryHypervisor hypervisor = new InMemoryHypervisor();
+    GoldenBuilder builder =
+        new GoldenBuilder(
+            hypervisor,
+            new Qcow2Backend(images, runner, Clock.systemUTC()),
+            runner,
+            AptSources.ofHost(),
+            tmp.resolve("cache"),
+            images,
+            stacks,
+            Optional.of(suite));
+    GoldenRequest request = GoldenRequest.defaults("qemu").withBundle(bundle);
+    PlanEngine engine =
+        new PlanEngine(
+            2, Optional.empty(), ProgressListener.NONE, new CancellationToken(), Clock.systemUTC());
+    long begin = System.nanoTime();
+    PlanResult result = engine.run(builder.plan(request), false);
+    Duration took = Duration.ofNanos(System.nanoTime() - begin);
+    reporter.publishEntry("golden with Kubernetes, cold", took.toSeconds() + " s");
+    assertThat(result.outcomes())
+        .as(result.outcomes().toString())
+        .allMatch(o -> o.status() == StepStatus.APPLIED);
+    assertThat(result.outcomes())
+        .extracting(StepOutcome::stepId)
+        .contains("golden/kubernetes", "golden/stack");
 
-      String uuid = hypervisor.domain(request.name().value()).orElseThrow().uuid();
-      String sha = GoldenStack.sha256(bundle.resolve("k8s-stack.lock.yaml"));
-      assertThat(stacks.carried(request.name().value()))
-          .contains(new GoldenStack.Carried(sha, uuid));
+    String uuid = hypervisor.domain(request.name().value()).orElseThrow().uuid();
+    String sha = GoldenStack.sha256(bundle.resolve("k8s-stack.lock.yaml"));
+    assertThat(stacks.carried(request.name().value())).contains(new GoldenStack.Carried(sha, uuid));
 
-      // the recipe with the bundle's stack names its cache
-      Path raw =
-          tmp.resolve("cache")
-              .resolve("rootfs-" + GoldenRecipe.standard().kubernetes(sha, false).hash())
-              .resolve("rootfs.raw");
-      assertThat(raw).isRegularFile();
-      String status = cat(raw, "/var/lib/dpkg/status");
-      for (String pkg : List.of("kubelet", "kubeadm", "kubectl")) {
-        assertThat(status)
-            .contains("Package: " + pkg + "\nStatus: hold ok installed")
-            .containsPattern(
-                "Package: " + pkg + "\n(?:.+\n)*?Version: " + VERSION.replace(".", "\\."));
-      }
-      assertThat(status).as("containerd from Debian").contains("Package: containerd\n");
-      assertThat(cat(raw, "/usr/local/bin/helm")).isEqualTo(HELM);
-      assertThat(stat(raw, "/usr/local/bin/kube-setup")).contains("Type: symlink");
-      assertThat(cat(raw, "/etc/modules-load.d/kldload-k8s.conf")).contains("br_netfilter");
-      assertThat(cat(raw, "/etc/sysctl.d/99-kldload-k8s.conf")).contains("net.ipv4.ip_forward = 1");
-      assertThat(stat(raw, "/etc/systemd/system/multi-user.target.wants/kubelet.service"))
-          .contains("Type: symlink");
-      assertThat(cat(raw, "/root/darksite/k8s-images/pause.tar")).isEqualTo(new String(PAUSE));
-      assertThat(cat(raw, "/root/darksite/k8s-stack.lock.yaml"))
-          .isEqualTo(Files.readString(bundle.resolve("k8s-stack.lock.yaml")));
-      assertThat(cat(raw, "/var/lib/kldload/golden-stack-lock")).isEqualTo(sha + "\n");
-      assertThat(debugfs(raw, "ls /run").stdout()).doesNotContain("kldload");
-
-      begin = System.nanoTime();
-      PlanResult again = engine.run(builder.plan(request), false);
-      reporter.publishEntry(
-          "golden with Kubernetes, second run",
-          Duration.ofNanos(System.nanoTime() - begin).toMillis() + " ms");
-      assertThat(again.outcomes()).allMatch(o -> o.status() == StepStatus.ALREADY_DONE);
+    // the recipe with the bundle's stack names its cache
+    Path raw =
+        tmp.resolve("cache")
+            .resolve("rootfs-" + GoldenRecipe.standard().kubernetes(sha, false).hash())
+            .resolve("rootfs.raw");
+    assertThat(raw).isRegularFile();
+    String status = cat(raw, "/var/lib/dpkg/status");
+    for (String pkg : List.of("kubelet", "kubeadm", "kubectl")) {
+      assertThat(status)
+          .contains("Package: " + pkg + "\nStatus: hold ok installed")
+          .containsPattern(
+              "Package: " + pkg + "\n(?:.+\n)*?Version: " + VERSION.replace(".", "\\."));
     }
+    assertThat(status).as("containerd from Debian").contains("Package: containerd\n");
+    assertThat(cat(raw, "/usr/local/bin/helm")).isEqualTo(HELM);
+    assertThat(stat(raw, "/usr/local/bin/kube-setup")).contains("Type: symlink");
+    assertThat(cat(raw, "/etc/modules-load.d/kldload-k8s.conf")).contains("br_netfilter");
+    assertThat(cat(raw, "/etc/sysctl.d/99-kldload-k8s.conf")).contains("net.ipv4.ip_forward = 1");
+    assertThat(stat(raw, "/etc/systemd/system/multi-user.target.wants/kubelet.service"))
+        .contains("Type: symlink");
+    assertThat(cat(raw, "/root/darksite/k8s-images/pause.tar")).isEqualTo(new String(PAUSE));
+    assertThat(cat(raw, "/root/darksite/k8s-stack.lock.yaml"))
+        .isEqualTo(Files.readString(bundle.resolve("k8s-stack.lock.yaml")));
+    assertThat(cat(raw, "/var/lib/kldload/golden-stack-lock")).isEqualTo(sha + "\n");
+    assertThat(debugfs(raw, "ls /run").stdout()).doesNotContain("kldload");
+
+    begin = System.nanoTime();
+    PlanResult again = engine.run(builder.plan(request), false);
+    reporter.publishEntry(
+        "golden with Kubernetes, second run",
+        Duration.ofNanos(System.nanoTime() - begin).toMillis() + " ms");
+    assertThat(again.outcomes()).allMatch(o -> o.status() == StepStatus.ALREADY_DONE);
   }
 
   private ProcessResult debugfs(Path raw, String request) {
