@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
       "ZFS or --zfs-parent is given, writes the containerd (SystemdCgroup) and crictl configuration,",
       "then installs the packages and tools pinned in the stack lock from the offline bundle, each",
       "verified against its SHA-256. Nothing is downloaded: without the bundle it stops with exit 6.",
-      "Every step checks the machine first; a second run changes nothing."
+      "Every step checks the machine first; a second run changes nothing.",
+      "With --image it sets up an image that boots later (a golden's chroot): the module and",
+      "sysctl files are written, not applied; kubelet and containerd are enabled, not started;",
+      "no datasets; the lock, charts, manifests and k8s-images/ are copied to kube.bundle."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -74,6 +77,13 @@ public final class KubeSetupCommand implements Callable<Integer> {
       description = "Sandbox image containerd uses (default: ${DEFAULT-VALUE}).")
   String pauseImage = "registry.k8s.io/pause:3.10";
 
+  @Option(
+      names = "--image",
+      description =
+          "Set up an image (a chroot that boots later), not this running machine; the bundle's"
+              + " node files go to kube.bundle in it.")
+  Boolean image = false;
+
   KubeSetupCommand(Cli cli) {
     this.cli = cli;
   }
@@ -87,7 +97,10 @@ public final class KubeSetupCommand implements Callable<Integer> {
             bundleDir,
             Optional.ofNullable(nodeIp).map(Cidr::parseAddress),
             Optional.ofNullable(zfsParent).map(DatasetName::of),
-            pauseImage);
+            pauseImage,
+            image
+                ? Optional.of(Path.of(cli.config().require(ConfigKey.KUBE_BUNDLE)))
+                : Optional.empty());
     boolean dryRun = mutation.dryRun();
     NodeTools.requireRoot(cli, "kube-setup", dryRun);
     NodeSystem sys = NodeTools.system(cli, dryRun);

@@ -7,7 +7,9 @@ import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.ProcessSpec;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kube.node.StackLockFile;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
+import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.SnapshotInfo;
 import dev.kldload.kvm.VmDomain;
@@ -57,6 +59,15 @@ import java.util.stream.Stream;
  * with its own boot loader, or with the kernel the request gives. Such an image must be a
  * cloud-init guest that reads NoCloud seeds; it is used as it is (not sealed here).
  *
+ * <p>With {@link GoldenRequest#bundle()} the golden gets Kubernetes once, offline, in the chroot
+ * ({@code golden/kubernetes}, between the packages and the seal): the suite's runtime is copied to
+ * {@code /opt/kldload} (its tools linked from {@code /usr/local/bin}), the bundle is bind-mounted
+ * read-only, and the suite's own {@code kube-setup --image} runs in the chroot inside a network
+ * namespace that has only a loopback, so nothing can be fetched. The recipe's hash includes the
+ * stack lock's SHA-256; once the golden is there, {@code golden/stack} records which lock it
+ * carries ({@link GoldenStack}). A golden that is there without that stack is refused (exit 6)
+ * unless it is being rebuilt.
+ *
  * <p>A golden that is there (domain and snapshot) is reused. {@link GoldenRequest#rebuild()}
  * replaces it, which is refused (CONFLICT) while clones depend on its disk; nothing here ever
  * destroys a golden a clone uses.
@@ -82,11 +93,23 @@ public final class GoldenBuilder {
   private final Path imagesDir;
   private final GoldenRecipe recipe;
   private final ChrootMounts mounts;
+  private final Path mountinfo;
+  private final GoldenStack stacks;
+  private final Optional<Path> suite;
+
+  /** Where the bundle is bind-mounted in the chroot while kube-setup runs there. */
+  static final String BUNDLE_MOUNT = "/run/kldload-bundle";
+
+  /** Where the suite's runtime goes in the golden (where the .deb puts it). */
+  static final String SUITE_DIR = "/opt/kldload";
 
   /**
    * @param cacheDir where built root file systems are kept and built ({@code
    *     ~/.cache/kldload/golden} or {@code /var/cache/kldload/golden})
    * @param imagesDir where the golden's kernel and initrd go (the qcow2 images directory)
+   * @param stacks where the stack a golden carries is recorded
+   * @param suite the running suite's runtime directory ({@code bin/}, {@code lib/}, {@code jre/}),
+   *     whose node tools a golden with Kubernetes gets; empty when the suite does not run from one
    */
   public GoldenBuilder(
       Hypervisor hypervisor,
@@ -94,7 +117,9 @@ public final class GoldenBuilder {
       ProcessRunner runner,
       AptSources aptSources,
       Path cacheDir,
-      Path imagesDir) {
+      Path imagesDir,
+      GoldenStack stacks,
+      Optional<Path> suite) {
     this(
         hypervisor,
         disks,
@@ -103,7 +128,9 @@ public final class GoldenBuilder {
         cacheDir,
         imagesDir,
         GoldenRecipe.standard(),
-        Path.of("/proc/self/mountinfo"));
+        Path.of("/proc/self/mountinfo"),
+        stacks,
+        suite);
   }
 
   GoldenBuilder(
@@ -114,7 +141,9 @@ public final class GoldenBuilder {
       Path cacheDir,
       Path imagesDir,
       GoldenRecipe recipe,
-      Path mountinfo) {
+      Path mountinfo,
+      GoldenStack stacks,
+      Optional<Path> suite) {
     this.hypervisor = hypervisor;
     this.disks = disks;
     this.runner = runner;
@@ -123,7 +152,13 @@ public final class GoldenBuilder {
     this.imagesDir = imagesDir.toAbsolutePath().normalize();
     this.recipe = recipe;
     this.mounts = new ChrootMounts(runner, mountinfo);
+    this.mountinfo = mountinfo;
+    this.stacks = stacks;
+    this.suite = suite;
   }
+
+  /** What {@code golden/kubernetes} provisions from. */
+  private record Provision(Path bundle, Path lock, String lockSha256) {}
 
   /** What {@link ClusterBootstrap#plan} clones nodes from, once this plan ran. */
   public static ClusterBootstrap.Golden golden(GoldenRequest request) {
@@ -195,6 +230,56 @@ public final class GoldenBuilder {
    * unreadable image, and a rebuild while clones depend on the golden are refused here.
    */
   public Plan plan(GoldenRequest request) {
+    if (request.bundle().isEmpty()) {
+      return plan(request, Optional.empty());
+    }
+    Path bundle = request.bundle().get();
+    if (request.image().isPresent()) {
+      throw KldloadException.invalid(
+          "golden " + request.name() + ": an image given as is gets no Kubernetes from us",
+          "build the golden from packages (no --image), or give --until mesh");
+    }
+    Path lock =
+        GoldenStack.lock(bundle)
+            .orElseThrow(
+                () ->
+                    KldloadException.precondition(
+                        "golden "
+                            + request.name()
+                            + ": the offline bundle "
+                            + bundle
+                            + " has no stack lock",
+                        "build the bundle ('kube-bundle build') or set kube.bundle"));
+    String sha = GoldenStack.sha256(lock);
+    boolean containerdPinned =
+        StackLockFile.requireVerified(lock).packages().stream()
+            .anyMatch(a -> a.name().startsWith("containerd"));
+    GoldenBuilder provisioning =
+        new GoldenBuilder(
+            hypervisor,
+            disks,
+            runner,
+            aptSources,
+            cacheDir,
+            imagesDir,
+            recipe.kubernetes(sha, containerdPinned),
+            mountinfo,
+            stacks,
+            suite);
+    // a cached root file system carries the stack already; a build needs the suite's tools
+    if (suite.isEmpty() && (request.rebuild() || !provisioning.built(request.name()))) {
+      throw KldloadException.precondition(
+          "golden "
+              + request.name()
+              + ": the suite does not run from its runtime directory, whose node tools"
+              + " (kube-setup, kube-init, kube-join) the golden gets",
+          "run the suite as installed (/opt/kldload) or from its build"
+              + " (packaging/target/kldload/bin/kldload)");
+    }
+    return provisioning.plan(request, Optional.of(new Provision(bundle, lock, sha)));
+  }
+
+  private Plan plan(GoldenRequest request, Optional<Provision> provision) {
     VmName vm = request.name();
     Optional<VmDomain> existing = hypervisor.domain(vm.value());
     if (existing.isPresent() && !isOurGolden(existing.get())) {
@@ -214,6 +299,21 @@ public final class GoldenBuilder {
                   "golden " + vm + " is running; a golden stays shut off",
                   "shut it down ('virsh shutdown " + vm + "') and run again");
             });
+    if (provision.isPresent() && existing.isPresent() && !request.rebuild()) {
+      String sha = provision.get().lockSha256();
+      Optional<GoldenStack.Carried> carried = stacks.carried(vm.value());
+      if (!carries(existing.get(), sha)) {
+        throw KldloadException.precondition(
+            "golden "
+                + vm
+                + (carried.isPresent() && carried.get().domainUuid().equals(existing.get().uuid())
+                    ? " carries another stack than the bundle's"
+                    : " carries no Kubernetes")
+                + "; it is never used for the Kubernetes phases",
+            "rebuild it with the bundle: 'kube-cluster golden --rebuild' (refused while clones"
+                + " depend on it)");
+      }
+    }
     request
         .image()
         .ifPresent(
@@ -245,7 +345,7 @@ public final class GoldenBuilder {
       diskAfter = null;
     } else {
       String mirror = request.mirror().orElseGet(aptSources::archive);
-      addBuild(plan, vm, mirror, first);
+      addBuild(plan, vm, mirror, first, provision);
       diskAfter = "golden/rootfs";
     }
     Path source = request.image().orElse(rootfsCache().resolve("rootfs.raw"));
@@ -296,7 +396,36 @@ public final class GoldenBuilder {
                   }
                 })
             .apply(c -> disks.snapshot(vm, GoldenRequest.SNAPSHOT)));
+    provision.ifPresent(p -> plan.add(stackStep(vm, p.lockSha256())));
     return plan.build();
+  }
+
+  /** Whether the golden domain was recorded as carrying the stack of that lock. */
+  private boolean carries(VmDomain domain, String lockSha256) {
+    return stacks
+        .carried(domain.name())
+        .filter(c -> c.domainUuid().equals(domain.uuid()) && c.lockSha256().equals(lockSha256))
+        .isPresent();
+  }
+
+  /** Records the stack the golden carries, on the domain's UUID (a rebuilt golden has another). */
+  private Step stackStep(VmName vm, String lockSha256) {
+    return Step.named("golden/stack")
+        .description("record that golden " + vm + " carries the stack lock " + lockSha256)
+        .after("golden/snapshot")
+        .doneWhen(
+            c -> hypervisor.domain(vm.value()).filter(d -> carries(d, lockSha256)).isPresent())
+        .apply(
+            c -> {
+              VmDomain domain =
+                  hypervisor
+                      .domain(vm.value())
+                      .orElseThrow(
+                          () ->
+                              KldloadException.notFound(
+                                  "golden " + vm + " is gone", "run 'kube-cluster golden' again"));
+              stacks.record(vm.value(), domain.uuid(), lockSha256);
+            });
   }
 
   private static boolean isOurGolden(VmDomain domain) {
@@ -358,7 +487,12 @@ public final class GoldenBuilder {
     Files.writeString(workDir().resolve("." + stage), Instant.now().toString() + "\n");
   }
 
-  private void addBuild(Plan.Builder plan, VmName vm, String mirror, List<String> after) {
+  private void addBuild(
+      Plan.Builder plan,
+      VmName vm,
+      String mirror,
+      List<String> after,
+      Optional<Provision> provision) {
     Path root = chroot();
     plan.add(
         Step.named("golden/debootstrap")
@@ -391,10 +525,27 @@ public final class GoldenBuilder {
             .after("golden/debootstrap")
             .doneWhen(c -> stageDone(vm, "packages"))
             .apply(c -> installPackages(root, mirror)));
+    String configureAfter = "golden/packages";
+    if (provision.isPresent()) {
+      Provision p = provision.get();
+      plan.add(
+          Step.named("golden/kubernetes")
+              .description(
+                  "kube-setup --image in the chroot from "
+                      + p.bundle()
+                      + " (read-only, no network): the stack of "
+                      + p.lock().getFileName()
+                      + ", the suite's node tools"
+                      + suite.map(home -> " from " + home).orElse(""))
+              .after("golden/packages")
+              .doneWhen(c -> stageDone(vm, "kubernetes"))
+              .apply(c -> provision(root, p)));
+      configureAfter = "golden/kubernetes";
+    }
     plan.add(
         Step.named("golden/configure")
             .description("configure and seal the guest (NoCloud only, no host keys, no machine-id)")
-            .after("golden/packages")
+            .after(configureAfter)
             .doneWhen(c -> stageDone(vm, "configure"))
             .apply(c -> configure(root)));
     plan.add(
@@ -446,6 +597,80 @@ public final class GoldenBuilder {
       mounts.unmountAll(root);
     }
     markStage("packages");
+  }
+
+  /**
+   * The suite's runtime into {@value #SUITE_DIR} (its tools linked from {@code /usr/local/bin}),
+   * then its {@code kube-setup --image} in the chroot, with the bundle bind-mounted read-only at
+   * {@value #BUNDLE_MOUNT} and in a network namespace with only a loopback: the golden is
+   * provisioned from the bundle alone, or not at all.
+   */
+  private void provision(Path root, Provision p) throws IOException {
+    Path suiteDir = root.resolve(SUITE_DIR.substring(1));
+    mounts.delete(suiteDir);
+    copyTree(suite.orElseThrow(), suiteDir);
+    Path localBin = root.resolve("usr/local/bin");
+    Files.createDirectories(localBin);
+    try (Stream<Path> tools = list(suiteDir.resolve("bin"))) {
+      for (Path tool : tools.toList()) {
+        Path link = localBin.resolve(tool.getFileName().toString());
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, Path.of(SUITE_DIR, "bin", tool.getFileName().toString()));
+      }
+    }
+    Path mountPoint = root.resolve(BUNDLE_MOUNT.substring(1));
+    Files.createDirectories(mountPoint);
+    mounts.mount(root);
+    try {
+      runner.check(
+          ProcessSpec.of(
+                  "mount", "--bind", "-o", "ro", p.bundle().toString(), mountPoint.toString())
+              .build());
+      List<String> argv = new ArrayList<>(List.of("unshare", "--net"));
+      argv.addAll(
+          inChroot(
+              root,
+              List.of(
+                  SUITE_DIR + "/bin/kube-setup",
+                  "--image",
+                  "--bundle",
+                  BUNDLE_MOUNT,
+                  "--lock",
+                  BUNDLE_MOUNT + "/" + p.lock().getFileName())));
+      runner.check(ProcessSpec.of(argv).timeout(INSTALL_TIMEOUT).build());
+    } finally {
+      mounts.unmountAll(root);
+    }
+    Files.delete(mountPoint);
+    // the suite's host locks (run-dir) from that run: a node's /run starts empty
+    mounts.delete(root.resolve("run/kldload"));
+    markStage("kubernetes");
+  }
+
+  /** Copies a tree as it is: links stay links (the runtime's tool names link to its launcher). */
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.walkFileTree(
+        from,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Path target = to.resolve(from.relativize(file).toString());
+            if (attrs.isSymbolicLink()) {
+              Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+            } else {
+              Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   private void configure(Path root) throws IOException {

@@ -3,6 +3,7 @@ package dev.kldload.kube.golden;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -78,6 +79,22 @@ public record GoldenRecipe(
             "ca-certificates"),
         files,
         commands);
+  }
+
+  /**
+   * This recipe with what a Kubernetes node needs besides the bundle's packages (containerd from
+   * Debian unless the lock pins it, and the programs kubeadm and the kubelet run) and the stack
+   * lock's SHA-256 in {@code /var/lib/kldload/golden-stack-lock}: a new bundle makes a new golden.
+   */
+  public GoldenRecipe kubernetes(String lockSha256, boolean containerdPinned) {
+    List<String> more = new ArrayList<>(packages);
+    if (!containerdPinned) {
+      more.add("containerd");
+    }
+    more.addAll(List.of("conntrack", "socat", "ethtool", "ebtables", "iptables"));
+    Map<String, String> moreFiles = new LinkedHashMap<>(files);
+    moreFiles.put("var/lib/kldload/golden-stack-lock", lockSha256 + "\n");
+    return new GoldenRecipe(suite, more, moreFiles, commands);
   }
 
   /** sha256 over everything above and {@link #PROCEDURE}, hex. */

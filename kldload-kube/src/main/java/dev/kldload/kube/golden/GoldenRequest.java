@@ -21,6 +21,8 @@ import java.util.Optional;
  *     own boot loader; ignored without {@code image}
  * @param mirror the Debian archive to build from; empty: the host's own ({@link AptSources})
  * @param rebuild replace an existing golden (refused while clones depend on it)
+ * @param bundle the offline bundle to provision Kubernetes from, in the chroot while the golden is
+ *     built; empty: a golden without Kubernetes
  */
 public record GoldenRequest(
     VmName name,
@@ -30,7 +32,8 @@ public record GoldenRequest(
     Optional<Path> image,
     Optional<DirectBoot> imageBoot,
     Optional<String> mirror,
-    boolean rebuild) {
+    boolean rebuild,
+    Optional<Path> bundle) {
   public static final VmName DEFAULT_NAME = VmName.of("k8s-golden");
 
   /** The disk snapshot nodes are cloned from. */
@@ -42,6 +45,7 @@ public record GoldenRequest(
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(imageBoot, "imageBoot");
     Objects.requireNonNull(mirror, "mirror");
+    Objects.requireNonNull(bundle, "bundle");
     if (disk.bytes() < (2L << 30)) {
       throw KldloadException.invalid(
           "golden " + name + ": disk " + disk + " is below 2G", "give a disk of 2G or more");
@@ -51,6 +55,19 @@ public record GoldenRequest(
           "golden " + name + ": a kernel for --image was given without --image",
           "give --image, or drop the kernel");
     }
+  }
+
+  /** A golden without Kubernetes. */
+  public GoldenRequest(
+      VmName name,
+      ByteSize disk,
+      String virtType,
+      String network,
+      Optional<Path> image,
+      Optional<DirectBoot> imageBoot,
+      Optional<String> mirror,
+      boolean rebuild) {
+    this(name, disk, virtType, network, image, imageBoot, mirror, rebuild, Optional.empty());
   }
 
   /** A golden built from Debian packages: {@code k8s-golden}, 20G, on network {@code default}. */
@@ -67,20 +84,28 @@ public record GoldenRequest(
   }
 
   public GoldenRequest withName(VmName value) {
-    return new GoldenRequest(value, disk, virtType, network, image, imageBoot, mirror, rebuild);
+    return new GoldenRequest(
+        value, disk, virtType, network, image, imageBoot, mirror, rebuild, bundle);
   }
 
   public GoldenRequest withImage(Path value, Optional<DirectBoot> boot) {
     return new GoldenRequest(
-        name, disk, virtType, network, Optional.of(value), boot, mirror, rebuild);
+        name, disk, virtType, network, Optional.of(value), boot, mirror, rebuild, bundle);
   }
 
   public GoldenRequest withMirror(String value) {
     return new GoldenRequest(
-        name, disk, virtType, network, image, imageBoot, Optional.of(value), rebuild);
+        name, disk, virtType, network, image, imageBoot, Optional.of(value), rebuild, bundle);
   }
 
   public GoldenRequest withRebuild(boolean value) {
-    return new GoldenRequest(name, disk, virtType, network, image, imageBoot, mirror, value);
+    return new GoldenRequest(
+        name, disk, virtType, network, image, imageBoot, mirror, value, bundle);
+  }
+
+  /** Kubernetes from this offline bundle, provisioned while the golden is built. */
+  public GoldenRequest withBundle(Path value) {
+    return new GoldenRequest(
+        name, disk, virtType, network, image, imageBoot, mirror, rebuild, Optional.of(value));
   }
 }

@@ -37,6 +37,13 @@ import java.util.stream.Stream;
  * containerd and the kubelet (when the node has a pool), containerd and crictl configuration, CNI
  * directories, the kubelet's node address, and finally the pinned packages and CLI tools from the
  * offline bundle, each verified against the stack lock's SHA-256. Nothing is downloaded.
+ *
+ * <p>For an image ({@link Request#image()}: a golden's chroot, never booted) the same files are
+ * written but nothing is applied to the running kernel (the modules and sysctls load at the node's
+ * boot from their files), units are enabled instead of started, no datasets are made (kube-init
+ * makes them on the node, or uses its hostpath fallback) and the bundle's node files (the lock,
+ * charts, manifests and {@code k8s-images/}) are copied to where the node's {@code kube-init} and
+ * {@code kube-load-images} read them.
  */
 public final class KubeSetup {
   public static final String OWNER = "kube-setup";
@@ -59,13 +66,28 @@ public final class KubeSetup {
   static final String FSTAB_MARK = "#kldload-swapoff# ";
   static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
 
-  /** What to set up. {@code zfsParent}: where the datasets go when / is not on ZFS. */
+  /**
+   * What to set up. {@code zfsParent}: where the datasets go when / is not on ZFS. {@code image}:
+   * set up an image instead of this running machine, and copy the bundle's node files to this
+   * directory in it (the node's {@code kube.bundle}).
+   */
   public record Request(
       Path lock,
       Path bundle,
       Optional<InetAddress> nodeIp,
       Optional<DatasetName> zfsParent,
-      String pauseImage) {}
+      String pauseImage,
+      Optional<Path> image) {
+    /** This running machine. */
+    public Request(
+        Path lock,
+        Path bundle,
+        Optional<InetAddress> nodeIp,
+        Optional<DatasetName> zfsParent,
+        String pauseImage) {
+      this(lock, bundle, nodeIp, zfsParent, pauseImage, Optional.empty());
+    }
+  }
 
   /** One dataset kube-setup owns: where it mounts and its record size (null: ZFS default). */
   record DatasetSpec(String leaf, String mountpoint, Long recordsize) {}
@@ -92,39 +114,51 @@ public final class KubeSetup {
   }
 
   public Plan plan(Request request) {
+    boolean image = request.image().isPresent();
     Plan.Builder plan = Plan.builder("kube-setup");
     plan.add(sys.fileStep("modules-file", MODULES_FILE, modulesFile(), 0644));
-    plan.add(
-        Step.named("modules-load")
-            .description("load kernel modules " + String.join(", ", MODULES))
-            .after("modules-file")
-            .doneWhen(ctx -> missingModules().isEmpty())
-            .apply(
-                ctx -> {
-                  for (String module : missingModules()) {
-                    sys.runner().check(ProcessSpec.of("modprobe", module).build());
-                  }
-                }));
+    // an image's kernel is not this one: its files take effect at the node's boot
+    String modulesStep = image ? "modules-file" : "modules-load";
+    String sysctlStep = image ? "sysctl-file" : "sysctl-apply";
+    if (!image) {
+      plan.add(
+          Step.named("modules-load")
+              .description("load kernel modules " + String.join(", ", MODULES))
+              .after("modules-file")
+              .doneWhen(ctx -> missingModules().isEmpty())
+              .apply(
+                  ctx -> {
+                    for (String module : missingModules()) {
+                      sys.runner().check(ProcessSpec.of("modprobe", module).build());
+                    }
+                  }));
+    }
     plan.add(sys.fileStep("sysctl-file", SYSCTL_FILE, sysctlFile(), 0644));
-    plan.add(
-        Step.named("sysctl-apply")
-            .description("apply " + SYSCTL_FILE)
-            .after("sysctl-file", "modules-load")
-            .doneWhen(ctx -> sysctlsApplied())
-            .apply(
-                ctx ->
-                    sys.runner()
-                        .check(
-                            ProcessSpec.of("sysctl", "-q", "-p", sys.path(SYSCTL_FILE).toString())
-                                .build())));
+    if (!image) {
+      plan.add(
+          Step.named("sysctl-apply")
+              .description("apply " + SYSCTL_FILE)
+              .after("sysctl-file", "modules-load")
+              .doneWhen(ctx -> sysctlsApplied())
+              .apply(
+                  ctx ->
+                      sys.runner()
+                          .check(
+                              ProcessSpec.of("sysctl", "-q", "-p", sys.path(SYSCTL_FILE).toString())
+                                  .build())));
+    }
     plan.add(
         Step.named("swap-off")
             .description(
                 "turn swap off now and for good (fstab entries commented, swap.target masked)")
-            .doneWhen(ctx -> activeSwaps().isEmpty() && fstabSwapLines().isEmpty() && swapMasked())
-            .apply(ctx -> swapOff()));
+            .doneWhen(
+                ctx ->
+                    (image || activeSwaps().isEmpty())
+                        && fstabSwapLines().isEmpty()
+                        && swapMasked())
+            .apply(ctx -> swapOff(image)));
 
-    List<String> before = new ArrayList<>(List.of("modules-load"));
+    List<String> before = new ArrayList<>(List.of(modulesStep));
     Optional<DatasetName> parent = datasetParent(request);
     if (parent.isPresent()) {
       // the shared parents get their own step: the three dataset steps run in parallel and
@@ -201,7 +235,7 @@ public final class KubeSetup {
                         0644)));
     List<String> all =
         new ArrayList<>(
-            List.of("containerd-config", "crictl-config", "cni-dirs", "sysctl-apply", "swap-off"));
+            List.of("containerd-config", "crictl-config", "cni-dirs", sysctlStep, "swap-off"));
     all.addAll(before);
     plan.add(
         Step.named("packages")
@@ -213,7 +247,7 @@ public final class KubeSetup {
             .apply(
                 ctx ->
                     installPackages(
-                        StackLockFile.requireVerified(request.lock()), request.bundle())));
+                        StackLockFile.requireVerified(request.lock()), request.bundle(), image)));
     plan.add(
         Step.named("tools")
             .description("install the pinned CLI tools (helm, cilium…) from the offline bundle")
@@ -222,7 +256,67 @@ public final class KubeSetup {
             .apply(
                 ctx ->
                     installTools(StackLockFile.requireVerified(request.lock()), request.bundle())));
+    request.image().ifPresent(target -> plan.add(nodeBundleStep(request, target)));
     return plan.build();
+  }
+
+  /**
+   * What the node reads from its bundle after kube-setup: the lock, charts, manifests and image
+   * archives (not the packages and tools, installed already), each verified on the way.
+   */
+  private Step nodeBundleStep(Request request, Path target) {
+    return Step.named("node-bundle")
+        .description(
+            "copy the stack lock, charts, manifests and k8s-images/ to "
+                + target
+                + " (SHA-256 verified)")
+        .after("tools")
+        .creates(target.toString())
+        .doneWhen(ctx -> missingNodeFiles(request, target).isEmpty())
+        .apply(
+            ctx -> {
+              for (NodeFile f : missingNodeFiles(request, target)) {
+                Path to = sys.path(target.resolve(f.file()).toString());
+                Files.createDirectories(to.getParent());
+                Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
+                Files.copy(f.verified(request.bundle()), tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING);
+              }
+            });
+  }
+
+  /** One file of the node's bundle: where it comes from, and its checksum (none for the lock). */
+  private record NodeFile(String file, Path source, Optional<StackLock.Artifact> pinned) {
+    Path verified(Path bundle) throws IOException {
+      return pinned.isPresent()
+          ? KubeSetup.verified(bundle, pinned.get(), List.of(pinned.get()))
+          : source;
+    }
+  }
+
+  /** The node files not yet in {@code target} as the bundle has them. */
+  private List<NodeFile> missingNodeFiles(Request request, Path target) throws IOException {
+    StackLock lock = StackLockFile.requireVerified(request.lock());
+    List<NodeFile> files = new ArrayList<>();
+    files.add(
+        new NodeFile(request.lock().getFileName().toString(), request.lock(), Optional.empty()));
+    List<StackLock.Artifact> pinned = new ArrayList<>(lock.charts());
+    pinned.addAll(lock.manifests());
+    lock.images()
+        .forEach(
+            i -> pinned.add(new StackLock.Artifact(i.ref(), "", i.file(), i.sha256(), null, null)));
+    pinned.forEach(
+        a -> files.add(new NodeFile(a.file(), request.bundle().resolve(a.file()), Optional.of(a))));
+    List<NodeFile> missing = new ArrayList<>();
+    for (NodeFile f : files) {
+      Path there = sys.path(target.resolve(f.file()).toString());
+      if (!Files.isRegularFile(there)
+          || !Files.isRegularFile(f.source())
+          || Files.size(there) != Files.size(f.source())) {
+        missing.add(f);
+      }
+    }
+    return missing;
   }
 
   /** The lock scopes a real run holds: the node, and ZFS when the plan has datasets. */
@@ -359,8 +453,9 @@ public final class KubeSetup {
     }
   }
 
-  private void swapOff() throws IOException {
-    if (!activeSwaps().isEmpty()) {
+  private void swapOff(boolean image) throws IOException {
+    // an image's /proc/swaps is the build host's
+    if (!image && !activeSwaps().isEmpty()) {
       sys.runner().check(ProcessSpec.of("swapoff", "-a").build());
     }
     Optional<String> fstab = sys.read("/etc/fstab");
@@ -382,6 +477,9 @@ public final class KubeSetup {
 
   /** The explicit parent, else the pool of the root file system when / is on ZFS. */
   Optional<DatasetName> datasetParent(Request request) {
+    if (request.image().isPresent()) {
+      return Optional.empty();
+    }
     if (request.zfsParent().isPresent()) {
       return request.zfsParent();
     }
@@ -481,7 +579,7 @@ public final class KubeSetup {
     return missing;
   }
 
-  private void installPackages(StackLock lock, Path bundle) throws IOException {
+  private void installPackages(StackLock lock, Path bundle, boolean image) throws IOException {
     List<StackLock.Artifact> missing = missingPackages(lock);
     List<Path> files = new ArrayList<>();
     for (StackLock.Artifact a : missing) {
@@ -499,8 +597,13 @@ public final class KubeSetup {
       sys.runner().check(ProcessSpec.of(hold).build());
     }
     if (Programs.which("systemctl").isPresent() && sys.isRealRoot()) {
-      sys.runner().check(ProcessSpec.of("systemctl", "enable", "kubelet").build());
-      sys.runner().check(ProcessSpec.of("systemctl", "restart", "containerd").build());
+      if (image) {
+        // an image's units start at the node's boot
+        sys.runner().check(ProcessSpec.of("systemctl", "enable", "kubelet", "containerd").build());
+      } else {
+        sys.runner().check(ProcessSpec.of("systemctl", "enable", "kubelet").build());
+        sys.runner().check(ProcessSpec.of("systemctl", "restart", "containerd").build());
+      }
     }
   }
 

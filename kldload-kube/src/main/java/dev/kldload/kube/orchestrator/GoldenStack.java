@@ -67,21 +67,12 @@ public final class GoldenStack {
    * domain's UUID now, empty when it does not exist) was provisioned from that very lock.
    */
   public void require(Path bundle, String golden, Optional<String> domainUuid) {
-    Path lock =
-        lock(bundle)
-            .orElseThrow(
-                () ->
-                    KldloadException.precondition(
-                        "the Kubernetes phases need the offline bundle, and "
-                            + bundle.resolve("k8s-stack.lock")
-                            + " is missing",
-                        "give --until mesh to build the VMs and their mesh without Kubernetes,"
-                            + " or set kube.bundle"));
+    Path lock = requireLock(bundle);
     String wanted = sha256(lock);
     Optional<Carried> carried = carried(golden);
     String rebuild =
-        "rebuild it with the bundle ('kube-cluster destroy --all', then bootstrap), or give"
-            + " --until mesh";
+        "rebuild it with the bundle ('kube-cluster golden --rebuild', refused while clones depend"
+            + " on it), or give --until mesh";
     if (domainUuid.isEmpty()) {
       throw KldloadException.precondition(
           "golden " + golden + " does not exist, and a new one would carry no Kubernetes", rebuild);
@@ -108,8 +99,25 @@ public final class GoldenStack {
               + " ("
               + wanted.substring(0, 12)
               + "…)",
-          "rebuild the golden with this bundle, or point kube.bundle at the one it was built with");
+          "rebuild the golden with this bundle ('kube-cluster golden --rebuild'), or point"
+              + " kube.bundle at the one it was built with");
     }
+  }
+
+  /**
+   * The bundle's stack lock; exit 6 when there is none. Enough for a bootstrap whose golden phase
+   * builds the golden: it provisions the golden from that lock.
+   */
+  public static Path requireLock(Path bundle) {
+    return lock(bundle)
+        .orElseThrow(
+            () ->
+                KldloadException.precondition(
+                    "the Kubernetes phases need the offline bundle, and "
+                        + bundle.resolve("k8s-stack.lock")
+                        + " is missing",
+                    "give --until mesh to build the VMs and their mesh without Kubernetes,"
+                        + " or set kube.bundle"));
   }
 
   /** The hex SHA-256 of a file. */

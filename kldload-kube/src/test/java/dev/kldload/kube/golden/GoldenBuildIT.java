@@ -14,6 +14,7 @@ import dev.kldload.core.process.ProcessRunner;
 import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.disk.Qcow2Backend;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
@@ -72,7 +73,14 @@ class GoldenBuildIT {
       Qcow2Backend disks = new Qcow2Backend(images, runner, Clock.systemUTC());
       GoldenBuilder builder =
           new GoldenBuilder(
-              hypervisor, disks, runner, AptSources.ofHost(), tmp.resolve("cache"), images);
+              hypervisor,
+              disks,
+              runner,
+              AptSources.ofHost(),
+              tmp.resolve("cache"),
+              images,
+              new GoldenStack(tmp.resolve("state")),
+              Optional.empty());
       PlanEngine engine =
           new PlanEngine(
               2,

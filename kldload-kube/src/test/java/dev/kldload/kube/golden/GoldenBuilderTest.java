@@ -21,6 +21,7 @@ import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.VmName;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
+import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kvm.InMemoryHypervisor;
 import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.disk.ZvolBackend;
@@ -35,6 +36,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,9 @@ class GoldenBuilderTest {
     final List<List<String>> calls = new ArrayList<>();
     final Path mountinfo;
     volatile String failing;
+
+    /** What the chroot held when kube-setup ran in it: its suite and tool links. */
+    final List<String> atKubeSetup = new ArrayList<>();
 
     FakeHost(Path mountinfo) throws Exception {
       this.mountinfo = mountinfo;
@@ -106,6 +111,16 @@ class GoldenBuilderTest {
           case "chroot" -> chroot(Path.of(argv.get(1)), argv.subList(8, argv.size()));
           case "mkfs.ext4" -> Files.writeString(Path.of(argv.get(argv.size() - 2)), "ext4");
           case "qemu-img" -> {}
+          case "unshare" -> {
+            Path root = Path.of(argv.get(3));
+            assertThat(mountinfo).content().contains(root.resolve("run/kldload-bundle").toString());
+            for (String link : List.of("opt/kldload/bin/kube-setup", "usr/local/bin/kube-setup")) {
+              atKubeSetup.add(link + " -> " + Files.readSymbolicLink(root.resolve(link)));
+            }
+            atKubeSetup.add(
+                "opt/kldload/lib/kldload.jar "
+                    + Files.readString(root.resolve("opt/kldload/lib/kldload.jar")));
+          }
           default -> throw new AssertionError("unexpected program run: " + spec.display());
         }
       } catch (IOException e) {
@@ -139,10 +154,17 @@ class GoldenBuilderTest {
     final ZvolBackend disks;
     final Path cache = tmp.resolve("cache");
     final Path images = tmp.resolve("images");
+    final Path suite = tmp.resolve("suite");
+    final GoldenStack stacks = new GoldenStack(tmp.resolve("state"));
     final GoldenBuilder builder;
 
     Rig() throws Exception {
       host = new FakeHost(tmp.resolve("mountinfo"));
+      Files.createDirectories(suite.resolve("bin"));
+      Files.createDirectories(suite.resolve("lib"));
+      Files.writeString(suite.resolve("bin/kldload"), "#!/bin/sh\n");
+      Files.createSymbolicLink(suite.resolve("bin/kube-setup"), Path.of("kldload"));
+      Files.writeString(suite.resolve("lib/kldload.jar"), "classes");
       zfs.createFilesystem(DatasetName.of("rpool/vms"), Map.of());
       disks =
           new ZvolBackend(
@@ -162,7 +184,9 @@ class GoldenBuilderTest {
               cache,
               images,
               GoldenRecipe.standard(),
-              host.mountinfo);
+              host.mountinfo,
+              stacks,
+              Optional.of(suite));
     }
 
     GoldenRequest request() {
@@ -453,6 +477,96 @@ class GoldenBuilderTest {
     assertThat(rig.disks.snapshots(GOLDEN).get(0).created().toString()).isNotEqualTo(before);
     assertThat(statuses(run(rig.builder.plan(rig.request()))).values())
         .containsOnly(StepStatus.ALREADY_DONE);
+  }
+
+  /** A bundle whose stack lock pins nothing: the golden's provisioning is what is tested. */
+  Path bundle() throws IOException {
+    Path bundle = tmp.resolve("darksite");
+    Files.createDirectories(bundle);
+    Files.writeString(bundle.resolve("k8s-stack.lock.yaml"), "kubernetes: v1.32.3\n");
+    return bundle;
+  }
+
+  @Test
+  @DisplayName(
+      "with a bundle: kube-setup --image in the chroot (bundle read-only, no network), the suite in"
+          + " /opt/kldload, then the stack recorded on the golden's UUID")
+  void provisionsKubernetes() throws Exception {
+    Rig rig = new Rig();
+    Path bundle = bundle();
+    String sha = GoldenStack.sha256(bundle.resolve("k8s-stack.lock.yaml"));
+    Plan plan = rig.builder.plan(rig.request().withBundle(bundle));
+    Set<String> steps = new HashSet<>(BUILD_STEPS);
+    steps.addAll(Set.of("golden/kubernetes", "golden/stack"));
+    assertThat(plan.ordered()).extracting(s -> s.id()).containsExactlyInAnyOrderElementsOf(steps);
+
+    PlanResult result = run(plan);
+
+    assertThat(result.withStatus(StepStatus.APPLIED)).hasSize(steps.size());
+    Path root =
+        rig.cache
+            .resolve("work-" + GoldenRecipe.standard().kubernetes(sha, false).hash())
+            .resolve("root");
+    assertThat(rig.host.calls("mount"))
+        .contains(
+            List.of(
+                "mount",
+                "--bind",
+                "-o",
+                "ro",
+                bundle.toString(),
+                root.resolve("run/kldload-bundle").toString()));
+    List<String> kubeSetup = rig.host.calls("unshare").get(0);
+    assertThat(kubeSetup.subList(0, 4))
+        .containsExactly("unshare", "--net", "chroot", root.toString());
+    assertThat(kubeSetup.subList(10, kubeSetup.size()))
+        .containsExactly(
+            "/opt/kldload/bin/kube-setup",
+            "--image",
+            "--bundle",
+            "/run/kldload-bundle",
+            "--lock",
+            "/run/kldload-bundle/k8s-stack.lock.yaml");
+    assertThat(rig.host.atKubeSetup)
+        .containsExactly(
+            "opt/kldload/bin/kube-setup -> kldload",
+            "usr/local/bin/kube-setup -> /opt/kldload/bin/kube-setup",
+            "opt/kldload/lib/kldload.jar classes");
+    assertThat(rig.host.chrootCommands().indexOf(GoldenRecipe.standard().commands().get(0)))
+        .as("sealed after kube-setup")
+        .isPositive();
+    assertThat(rig.stacks.carried(GOLDEN.value()))
+        .contains(
+            new GoldenStack.Carried(
+                sha, rig.hypervisor.domain(GOLDEN.value()).orElseThrow().uuid()));
+    assertThat(statuses(run(rig.builder.plan(rig.request().withBundle(bundle)))).values())
+        .containsOnly(StepStatus.ALREADY_DONE);
+  }
+
+  @Test
+  @DisplayName(
+      "a golden without Kubernetes is refused for a bundle (exit 6, hint --rebuild); --rebuild"
+          + " replaces it with one that carries the stack")
+  void goldenWithoutKubernetes() throws Exception {
+    Rig rig = new Rig();
+    run(rig.builder.plan(rig.request()));
+    Path bundle = bundle();
+
+    assertThatThrownBy(() -> rig.builder.plan(rig.request().withBundle(bundle)))
+        .isInstanceOfSatisfying(
+            KldloadException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.PRECONDITION);
+              assertThat(e.getMessage()).contains("carries no Kubernetes");
+              assertThat(e.hint().orElseThrow()).contains("kube-cluster golden --rebuild");
+            });
+
+    Plan rebuild = rig.builder.plan(rig.request().withBundle(bundle).withRebuild(true));
+    assertThat(rebuild.ordered())
+        .extracting(s -> s.id())
+        .contains("golden/remove-old", "golden/kubernetes", "golden/stack");
+    assertThat(run(rebuild).withStatus(StepStatus.FAILED)).isEmpty();
+    assertThat(rig.stacks.carried(GOLDEN.value())).isPresent();
   }
 
   @Test

@@ -260,6 +260,93 @@ class KubeSetupTest {
   }
 
   @Test
+  @DisplayName(
+      "for an image: files written but nothing applied, no datasets, units enabled not started,"
+          + " the node's bundle files copied")
+  void image() throws Exception {
+    Files.createDirectories(root.resolve("mnt/bundle/debs"));
+    Files.createDirectories(root.resolve("mnt/bundle/charts"));
+    Files.createDirectories(root.resolve("mnt/bundle/k8s-images"));
+    Files.writeString(root.resolve("mnt/bundle/debs/kubelet.deb"), "deb bytes");
+    Files.writeString(root.resolve("mnt/bundle/charts/cilium.tgz"), "chart bytes");
+    Files.writeString(root.resolve("mnt/bundle/k8s-images/pause.tar"), "image bytes");
+    Path lock = root.resolve("mnt/bundle/k8s-stack.lock.yaml");
+    Files.writeString(
+        lock,
+        "kubernetes: v1.32.3\npackages:\n"
+            + KUBELET.formatted(KubeSetup.sha256(root.resolve("mnt/bundle/debs/kubelet.deb")))
+            + "charts:\n  - {name: cilium, version: 1.16.0, file: charts/cilium.tgz, sha256: "
+            + KubeSetup.sha256(root.resolve("mnt/bundle/charts/cilium.tgz"))
+            + "}\nimages:\n  - {ref: registry.k8s.io/pause:3.10, source: registry.k8s.io/pause:3.10,"
+            + " digest: sha256:"
+            + "c".repeat(64)
+            + ", file: k8s-images/pause.tar, sha256: "
+            + KubeSetup.sha256(root.resolve("mnt/bundle/k8s-images/pause.tar"))
+            + "}\n");
+    boolean[] installed = {false};
+    runner
+        .on(
+            "dpkg",
+            a -> {
+              installed[0] = true;
+              return 0;
+            })
+        .on("dpkg-query", a -> installed[0] ? 0 : 1)
+        .output("dpkg-query", a -> "1.32.3-1.1")
+        .on("apt-mark", a -> 0);
+    KubeSetup.Request request =
+        new KubeSetup.Request(
+            lock,
+            root.resolve("mnt/bundle"),
+            Optional.empty(),
+            Optional.of(DatasetName.of("rpool")),
+            PAUSE,
+            Optional.of(Path.of("/root/darksite")));
+    KubeSetup setup =
+        new KubeSetup(
+            sys,
+            () -> {
+              throw new AssertionError("an image gets no datasets");
+            },
+            CLOCK.instant());
+
+    PlanResult result = PlanEngine.quiet(1).run(setup.plan(request), false);
+
+    assertThat(result.withStatus(StepStatus.FAILED)).isEmpty();
+    assertThat(result.outcomes())
+        .extracting(StepOutcome::stepId)
+        .doesNotContain("modules-load", "sysctl-apply");
+    assertThat(runner.calls)
+        .extracting(c -> c.get(0))
+        .doesNotContain("modprobe", "sysctl", "swapoff");
+    assertThat(root.resolve("etc/modules-load.d/kldload-k8s.conf"))
+        .content()
+        .contains("br_netfilter");
+    assertThat(root.resolve("etc/sysctl.d/99-kldload-k8s.conf"))
+        .content()
+        .contains("ip_forward = 1");
+    assertThat(Files.readSymbolicLink(root.resolve("etc/systemd/system/swap.target")))
+        .isEqualTo(Path.of("/dev/null"));
+    assertThat(root.resolve("root/darksite/k8s-stack.lock.yaml")).hasSameTextualContentAs(lock);
+    assertThat(root.resolve("root/darksite/charts/cilium.tgz")).hasContent("chart bytes");
+    assertThat(root.resolve("root/darksite/k8s-images/pause.tar")).hasContent("image bytes");
+    assertThat(root.resolve("root/darksite/debs"))
+        .as("packages are installed, not kept")
+        .doesNotExist();
+    assertThat(runner.mutatingCalls("dpkg")).hasSize(1);
+
+    int callsBefore = runner.calls.size();
+    PlanResult second = PlanEngine.quiet(1).run(setup.plan(request), false);
+    assertThat(second.outcomes())
+        .filteredOn(o -> o.stepId().equals("node-bundle"))
+        .extracting(StepOutcome::status)
+        .containsExactly(StepStatus.ALREADY_DONE);
+    assertThat(runner.calls.subList(callsBefore, runner.calls.size()))
+        .extracting(c -> c.get(0))
+        .doesNotContain("dpkg");
+  }
+
+  @Test
   @DisplayName("the stack lock refuses artefacts without a checksum and unpinned versions")
   void lockValidation() throws Exception {
     assertThatThrownBy(

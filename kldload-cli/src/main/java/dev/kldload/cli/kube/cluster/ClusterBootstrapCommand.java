@@ -27,6 +27,7 @@ import dev.kldload.kube.orchestrator.ClusterPlans;
 import dev.kldload.kube.orchestrator.ClusterSpec;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
+import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kube.orchestrator.HostFacts;
 import dev.kldload.kube.orchestrator.NodeSeeds;
 import dev.kldload.kube.orchestrator.Phase;
@@ -164,11 +165,13 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
       if (phase.kubernetes()) {
         // before anything changes: a refusal leaves a half-built cluster where it stands
         String golden = ctx.golden().value();
-        ctx.goldenStacks()
-            .require(
-                bundle(ctx, spec),
-                golden,
-                ctx.hypervisor(cpHost).domain(golden).map(VmDomain::uuid));
+        Optional<String> uuid = ctx.hypervisor(cpHost).domain(golden).map(VmDomain::uuid);
+        if (uuid.isEmpty()) {
+          // the golden phase builds it with the bundle's stack
+          GoldenStack.requireLock(bundle(ctx, spec));
+        } else {
+          ctx.goldenStacks().require(bundle(ctx, spec), golden, uuid);
+        }
       }
       String workerHost = spec.worker().host().orElse(cpHost);
       Optional<ClusterManifest> existing = ctx.store.load(cluster);
@@ -200,8 +203,9 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
       boolean goldenMissing = !seen.goldenExists();
       if (phase.includes(Phase.GOLDEN) && goldenMissing) {
         GoldenBuilder golden = ctx.goldenBuilder(cpHost);
+        GoldenRequest plain = ctx.goldenRequest(Optional.of(sizes.disk()), spec.image(), false);
         GoldenRequest goldenRequest =
-            ctx.goldenRequest(Optional.of(sizes.disk()), spec.image(), false);
+            phase.kubernetes() ? plain.withBundle(bundle(ctx, spec)) : plain;
         int built =
             Mutation.of(cli, List.of("kvm", "golden"), "kube-cluster golden " + ctx.golden())
                 .dryRun(mutation.dryRun())

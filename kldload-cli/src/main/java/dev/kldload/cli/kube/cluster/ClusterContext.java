@@ -210,7 +210,18 @@ final class ClusterContext implements AutoCloseable {
         runner(),
         AptSources.ofHost(),
         Path.of(config.require(ConfigKey.KUBE_GOLDEN_CACHE)),
-        imagesDir());
+        imagesDir(),
+        goldenStacks(),
+        suiteHome());
+  }
+
+  /**
+   * The running suite's runtime directory, which the launcher names ({@code kldload.home}): what a
+   * golden with Kubernetes gets as its node tools. Empty when the suite runs from classes (a test
+   * or an IDE), not from its runtime.
+   */
+  static Optional<Path> suiteHome() {
+    return Optional.ofNullable(System.getProperty("kldload.home")).map(Path::of);
   }
 
   /** What {@code golden} builds: the configured name and mirror, on network {@code default}. */

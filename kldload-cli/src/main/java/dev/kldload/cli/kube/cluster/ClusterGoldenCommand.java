@@ -5,8 +5,10 @@ import dev.kldload.cli.support.Mutation;
 import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.ExitCode;
+import dev.kldload.core.config.ConfigKey;
 import dev.kldload.kube.golden.GoldenBuilder;
 import dev.kldload.kube.golden.GoldenRequest;
+import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kube.orchestrator.Sizes;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,13 +31,17 @@ import picocli.CommandLine.Option;
       "system is cached by recipe in kube.golden-cache. Its disk (a sparse zvol marked as ours,",
       "or a qcow2 file) gets the snapshot @golden; the domain boots the kernel directly. A",
       "golden that exists is kept; --rebuild replaces it, and is refused while clones depend",
-      "on it. The domain type is kvm where a probe guest runs under it, else qemu."
+      "on it. The domain type is kvm where a probe guest runs under it, else qemu.",
+      "When the offline bundle (kube.bundle) has a stack lock, the golden gets Kubernetes once,",
+      "offline, in the chroot: the suite's node tools in /opt/kldload and kube-setup --image from",
+      "the bundle, mounted read-only, with no network; the lock it carries is recorded. A golden",
+      "there without that stack is refused (exit 6) until --rebuild replaces it."
     },
     mixinStandardHelpOptions = true,
     footer = {
       "",
       "Exit status: 0 built or already there; 5 --rebuild while clones depend on it;",
-      "6 no apt source to build from, or not root.",
+      "6 no apt source to build from, not root, or a golden without the bundle's stack.",
       "",
       "Example:",
       "  kube-cluster golden",
@@ -71,9 +77,20 @@ public final class ClusterGoldenCommand implements Callable<Integer> {
     try (ClusterContext ctx =
         new ClusterContext(
             cli, ClusterContext.clusterName(cli, null), Map.of(), mutation.dryRun())) {
-      GoldenRequest request =
+      GoldenRequest plain =
           ctx.goldenRequest(
               Optional.ofNullable(disk).map(Sizes::disk), Optional.ofNullable(image), rebuild);
+      Path bundle = Path.of(ctx.config.require(ConfigKey.KUBE_BUNDLE));
+      boolean kubernetes = GoldenStack.lock(bundle).isPresent() && image == null;
+      if (!kubernetes) {
+        cli.warn(
+            "note: golden "
+                + plain.name()
+                + " gets no Kubernetes ("
+                + (image != null ? "an image is used as it is" : "no stack lock in " + bundle)
+                + ")");
+      }
+      GoldenRequest request = kubernetes ? plain.withBundle(bundle) : plain;
       GoldenBuilder builder = ctx.goldenBuilder(ctx.defaultUri());
       long begin = System.nanoTime();
       int code =

@@ -11,6 +11,7 @@ import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
 import dev.kldload.kube.cluster.fabric8.Fabric8KubeconfigFiles;
+import dev.kldload.kube.golden.GoldenRecipe;
 import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.GoldenStack;
 import dev.kldload.kube.orchestrator.SmokePhase;
@@ -18,6 +19,7 @@ import dev.kldload.kube.ssh.InMemoryRemoteShell;
 import dev.kldload.kube.ssh.InMemoryRemoteShell.Reply;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.SshTarget;
+import java.io.RandomAccessFile;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -221,6 +223,56 @@ class ClusterKubernetesCommandTest {
         .content()
         .doesNotContain("kldload")
         .contains("work.example", "current-context: \"work\"");
+  }
+
+  @Test
+  @DisplayName(
+      "no golden yet: the golden phase builds it with the bundle's stack (from the cached"
+          + " provisioned root file system) and records it; Kubernetes follows in the same run")
+  void goldenPhaseProvisions() throws Exception {
+    bed.hypervisor.undefine("k8s-golden");
+    bed.disks.destroy(ClusterTestBed.GOLDEN);
+    Path lock = Files.createDirectories(dir.resolve("bundle")).resolve("k8s-stack.lock.yaml");
+    Files.writeString(lock, "kubernetes: v1.32.3\n");
+    String sha = GoldenStack.sha256(lock);
+    // what an earlier build of this recipe left: the recipe's hash names the lock
+    Path cached =
+        Files.createDirectories(
+            dir.resolve(
+                "golden-cache/rootfs-" + GoldenRecipe.standard().kubernetes(sha, false).hash()));
+    try (RandomAccessFile raw = new RandomAccessFile(cached.resolve("rootfs.raw").toFile(), "rw")) {
+      raw.setLength(1 << 20);
+    }
+    Files.writeString(cached.resolve("vmlinuz"), "kernel");
+    Files.writeString(cached.resolve("initrd.img"), "initrd");
+    Files.writeString(cached.resolve(".complete"), "done\n");
+
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1", "--until", "verify");
+
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(new GoldenStack(dir.resolve("state")).carried("k8s-golden"))
+        .contains(
+            new GoldenStack.Carried(sha, bed.hypervisor.domain("k8s-golden").orElseThrow().uuid()));
+    assertThat(calls("kube-init")).hasSize(1);
+    assertThat(calls("kube-join")).hasSize(1);
+  }
+
+  @Test
+  @DisplayName(
+      "kube-cluster golden with a bundle and a golden without Kubernetes: exit 6, the hint names"
+          + " --rebuild, the golden stays")
+  void goldenCommandRefusesAGoldenWithoutKubernetes() throws Exception {
+    Files.createDirectories(dir.resolve("bundle"));
+    Files.writeString(dir.resolve("bundle/k8s-stack.lock.yaml"), "kubernetes: v1.32.3\n");
+    String uuid = bed.hypervisor.domain("k8s-golden").orElseThrow().uuid();
+
+    CliHarness.Result r = bed.run("kube-cluster", "golden");
+
+    assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+    assertThat(r.err())
+        .contains("golden k8s-golden carries no Kubernetes", "kube-cluster golden --rebuild");
+    assertThat(bed.hypervisor.domain("k8s-golden").orElseThrow().uuid()).isEqualTo(uuid);
   }
 
   @Test
