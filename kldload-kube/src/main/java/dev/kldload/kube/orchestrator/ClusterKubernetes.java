@@ -12,6 +12,7 @@ import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
 import dev.kldload.kube.node.JoinCommand;
+import dev.kldload.kube.node.StackLockFile;
 import dev.kldload.kube.ssh.RemoteResult;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kube.ssh.SshTarget;
@@ -29,7 +30,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The Kubernetes phases of a bootstrap, on the nodes the mesh phase left: {@code kube-init} on the
@@ -101,6 +104,7 @@ public final class ClusterKubernetes {
   private final Path logDir;
   private final Deadlines deadlines;
   private final Function<CancellationToken, Conditions> conditions;
+  private final Supplier<String> kubeVipImage;
 
   /**
    * @param targets where each node's SSH answers (root at its LAN address; tests give ports)
@@ -108,6 +112,8 @@ public final class ClusterKubernetes {
    * @param clusterDir the cluster's state directory: {@code kubeconfig} is kept there, 0600
    * @param userKubeconfig the operator's kubeconfig the context {@code <name>} is merged into
    * @param logDir where each node's tool log is written ({@code kube.log-dir})
+   * @param kubeVipImage the kube-vip image the bundle's stack lock pins, asked only when a control
+   *     plane joins a cluster with several (kube-join runs kube-vip for the VIP on it too)
    */
   public ClusterKubernetes(
       NetworkPlan plan,
@@ -119,7 +125,8 @@ public final class ClusterKubernetes {
       Path userKubeconfig,
       Path logDir,
       Deadlines deadlines,
-      Function<CancellationToken, Conditions> conditions) {
+      Function<CancellationToken, Conditions> conditions,
+      Supplier<String> kubeVipImage) {
     this.plan = plan;
     this.shell = shell;
     this.targets = targets;
@@ -130,6 +137,25 @@ public final class ClusterKubernetes {
     this.logDir = logDir;
     this.deadlines = deadlines;
     this.conditions = conditions;
+    this.kubeVipImage = kubeVipImage;
+  }
+
+  /**
+   * The kube-vip image {@code bundle}'s stack lock pins (the one kube-init ran on the first control
+   * plane); PRECONDITION when it pins none.
+   */
+  public static String kubeVipImage(Path bundle, Consumer<String> warnings) {
+    Path lock = StackLockFile.inBundle(bundle);
+    return StackLockFile.load(lock, bundle, warnings)
+        .image("kube-vip")
+        .orElseThrow(
+            () ->
+                KldloadException.precondition(
+                    "the stack lock "
+                        + lock
+                        + " pins no kube-vip image, which every control plane"
+                        + " of a cluster with several runs for the API's VIP",
+                    "rebuild the bundle with kube-bundle (its stack pins kube-vip)"));
   }
 
   public static String controlPlaneStepId(String node) {
@@ -383,6 +409,10 @@ public final class ClusterKubernetes {
               CERTIFICATE_KEY_FILE,
               "--advertise-address",
               address(node.k8sAddress())));
+      if (manifest.withRole(Role.CONTROL_PLANE).size() > 1) {
+        // every control plane holds the VIP, so the API outlives the first one
+        argv.addAll(List.of("--vip", endpoint(manifest), "--kube-vip-image", kubeVipImage.get()));
+      }
     }
     argv.add(endpoint(manifest) + ":" + API_PORT);
     RemoteResult last = null;

@@ -408,6 +408,11 @@ final class ClusterContext implements AutoCloseable {
    * isDone), so it looks at the real state too.
    */
   ClusterKubernetes kubernetes(RemoteShell shell) {
+    return kubernetes(shell, Path.of(config.require(ConfigKey.KUBE_BUNDLE)));
+  }
+
+  /** As {@link #kubernetes(RemoteShell)}, the kube-vip image from {@code bundle}'s stack lock. */
+  ClusterKubernetes kubernetes(RemoteShell shell, Path bundle) {
     return new ClusterKubernetes(
         plan,
         shell,
@@ -418,7 +423,8 @@ final class ClusterContext implements AutoCloseable {
         userKubeconfig(),
         Path.of(config.require(ConfigKey.KUBE_LOG_DIR)),
         ClusterKubernetes.Deadlines.defaults(),
-        Conditions::system);
+        Conditions::system,
+        () -> ClusterKubernetes.kubeVipImage(bundle, cli::warn));
   }
 
   /**

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * real cluster; {@code ClusterKubernetesStandInIT} drives the same phases over real sshd.
  */
 class ClusterKubernetesCommandTest {
+  static final String KUBE_VIP = "registry.example/kube-vip/kube-vip:v1.2.4";
+
   @TempDir Path dir;
   ClusterTestBed bed;
   final Map<String, NodeInfo> apiNodes = new ConcurrentHashMap<>();
@@ -59,7 +61,7 @@ class ClusterKubernetesCommandTest {
   /** The bundle's lock, and the golden recorded as carrying it (as provisioning would). */
   private void kubernetesGolden() throws Exception {
     Path lock = Files.createDirectories(dir.resolve("bundle")).resolve("k8s-stack.lock");
-    Files.writeString(lock, "K8S_VERSION=1.32.3\n");
+    Files.writeString(lock, "K8S_VERSION=1.32.3\nIMAGE=" + KUBE_VIP + "\n");
     new GoldenStack(dir.resolve("state"))
         .record(
             "k8s-golden",
@@ -91,6 +93,10 @@ class ClusterKubernetesCommandTest {
                     + "a".repeat(64)
                     + "\n",
                 ""));
+      }
+      if (line.equals("kubeadm init phase upload-certs --upload-certs")) {
+        return Optional.of(
+            new Reply(0, "[upload-certs] Using certificate key:\n" + "b".repeat(64), ""));
       }
       if (argv.get(0).equals("kube-join")) {
         if (failingJoins.contains(name)) {
@@ -221,6 +227,29 @@ class ClusterKubernetesCommandTest {
         .content()
         .doesNotContain("kldload")
         .contains("work.example", "current-context: \"work\"");
+  }
+
+  @Test
+  @DisplayName(
+      "three control planes: kube-init with the VIP, the others join as control planes holding"
+          + " the VIP too, with the kube-vip image the bundle's stack lock pins")
+  void controlPlanesKeepTheVip() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "3", "--until", "join");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(calls("kube-init")).singleElement().asString().endsWith("--vip 192.168.122.240");
+    assertThat(calls("kube-join"))
+        .containsExactly(
+            "kldload-cp-2 kube-join --join-command /etc/kldload/join-command --control-plane"
+                + " --certificate-key-file /etc/kldload/certificate-key --advertise-address"
+                + " 10.251.0.2 --vip 192.168.122.240 --kube-vip-image "
+                + KUBE_VIP
+                + " 192.168.122.240:6443",
+            "kldload-cp-3 kube-join --join-command /etc/kldload/join-command --control-plane"
+                + " --certificate-key-file /etc/kldload/certificate-key --advertise-address"
+                + " 10.251.0.3 --vip 192.168.122.240 --kube-vip-image "
+                + KUBE_VIP
+                + " 192.168.122.240:6443");
   }
 
   @Test
