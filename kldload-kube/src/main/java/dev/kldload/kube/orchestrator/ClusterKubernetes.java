@@ -61,6 +61,9 @@ public final class ClusterKubernetes {
   public static final String SYSTEM_NAMESPACE = "kube-system";
   static final int API_PORT = 6443;
 
+  /** How long a removed worker's pods may take to be evicted (disruption budgets included). */
+  public static final Duration DRAIN = Duration.ofMinutes(5);
+
   /** How long one look at a node may take. */
   static final Duration PROBE = Duration.ofSeconds(15);
 
@@ -535,6 +538,102 @@ public final class ClusterKubernetes {
       missing.add("the API (" + e.getMessage() + ")");
     }
     return missing;
+  }
+
+  // ---- removal ----
+
+  public static String removeStepId(String node) {
+    return "kube/remove/" + node;
+  }
+
+  /**
+   * A worker on its way out of the cluster: cordoned, its pods evicted within {@code drain}
+   * (DaemonSets' stay: they go with the node), then its node object deleted, so the VM can go
+   * without the API keeping a NotReady node and pods bound to it. Done when the API answers without
+   * the node. An API that does not answer fails the step (the VM stays) naming the server; with
+   * {@code force} the worker goes anyway, undrained, as it does when its pods outlast {@code
+   * drain}.
+   */
+  public Step remove(NodeRecord node, Duration drain, boolean force) {
+    return Step.named(removeStepId(node.name()))
+        .description(
+            "cordon "
+                + node.name()
+                + ", evict its pods (DaemonSets' stay) within "
+                + drain.toSeconds()
+                + " s and delete it from the API"
+                + (force ? " (--force: undrained when the API or the pods do not let it)" : ""))
+        .nonCritical()
+        .doneWhen(c -> absent(node, c.cancellation()))
+        .apply(c -> remove(c, node, drain, force));
+  }
+
+  private boolean absent(NodeRecord node, CancellationToken cancellation) {
+    if (!Files.exists(kubeconfig())) {
+      return false;
+    }
+    try (Cluster cluster = clusters.apply(kubeconfig(), cancellation)) {
+      return cluster.node(node.name()).isEmpty();
+    } catch (KldloadException e) {
+      return false;
+    }
+  }
+
+  private void remove(StepContext c, NodeRecord node, Duration drain, boolean force)
+      throws InterruptedException {
+    String name = node.name();
+    try (Cluster cluster = clusters.apply(kubeconfig(), c.cancellation())) {
+      if (cluster.node(name).isEmpty()) {
+        return;
+      }
+      cluster.cordon(name);
+      try {
+        List<String> evicted = cluster.drain(name, drain);
+        c.note(
+            name
+                + " drained: "
+                + (evicted.isEmpty() ? "no pods to move" : String.join(", ", evicted)));
+      } catch (KldloadException e) {
+        if (!force || e.kind() != ErrorKind.TIMEOUT) {
+          throw e;
+        }
+        c.note("--force: " + e.getMessage() + "; deleting " + name + " anyway");
+      }
+      cluster.deleteNode(name);
+    } catch (KldloadException e) {
+      if (e.kind() != ErrorKind.UNAVAILABLE) {
+        throw e;
+      }
+      String server = apiServer();
+      if (!force) {
+        throw new KldloadException(
+            ErrorKind.UNAVAILABLE,
+            "the API at "
+                + server
+                + " did not answer, so "
+                + name
+                + " cannot be drained: "
+                + e.getMessage(),
+            "start the control planes (kube-cluster start), or give --force to remove the workers"
+                + " undrained",
+            e);
+      }
+      c.note(
+          "--force: the API at "
+              + server
+              + " did not answer; "
+              + name
+              + " goes undrained (kubectl delete node "
+              + name
+              + " once it answers)");
+    }
+  }
+
+  /** The server the kept kubeconfig names, or the file itself when it cannot be read. */
+  private String apiServer() {
+    return PrivateFiles.read(kubeconfig())
+        .map(text -> kubeconfigs.server(text, kubeconfig().toString()))
+        .orElse(kubeconfig().toString());
   }
 
   /**

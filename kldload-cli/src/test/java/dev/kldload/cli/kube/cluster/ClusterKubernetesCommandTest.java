@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kldload.cli.CliHarness;
+import dev.kldload.core.ErrorKind;
+import dev.kldload.core.KldloadException;
 import dev.kldload.core.value.HostName;
 import dev.kldload.kube.cluster.AdminConfs;
 import dev.kldload.kube.cluster.Cluster;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -49,6 +52,12 @@ class ClusterKubernetesCommandTest {
   final Set<String> initialised = ConcurrentHashMap.newKeySet();
   final AtomicInteger tokens = new AtomicInteger();
   final Set<String> failingJoins = ConcurrentHashMap.newKeySet();
+
+  /** What the API was asked to do to nodes, in order ("cordon w-2", "drain w-2", ...). */
+  final List<String> nodeCalls = new CopyOnWriteArrayList<>();
+
+  /** The API answers nothing (as when the control planes are down). */
+  volatile boolean apiDown;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -133,40 +142,55 @@ class ClusterKubernetesCommandTest {
         Proxy.newProxyInstance(
             Cluster.class.getClassLoader(),
             new Class<?>[] {Cluster.class},
-            (proxy, method, args) ->
-                switch (method.getName()) {
-                  case "node" -> Optional.ofNullable(apiNodes.get((String) args[0]));
-                  case "nodes" -> List.copyOf(apiNodes.values());
-                  case "awaitNodeReady" -> apiNodes.get((String) args[0]);
-                  case "label" -> {
-                    NodeInfo n = apiNodes.get((String) args[0]);
-                    Map<String, String> labels = new HashMap<>(n.labels());
-                    labels.put((String) args[1], ((Optional<?>) args[2]).orElseThrow().toString());
-                    apiNodes.put(
-                        n.name(),
-                        new NodeInfo(
-                            n.name(),
-                            n.ready(),
-                            n.roles(),
-                            n.internalIp(),
-                            n.kubeletVersion(),
-                            labels,
-                            n.taints()));
-                    yield null;
-                  }
-                  case "pods" ->
-                      List.of(
-                          new PodInfo(
-                              "kube-system",
-                              "coredns",
-                              "Running",
-                              true,
-                              Optional.empty(),
-                              Optional.empty(),
-                              0));
-                  case "close", "hashCode", "equals", "toString" -> null;
-                  default -> throw new UnsupportedOperationException(method.getName());
-                });
+            (proxy, method, args) -> {
+              if (apiDown
+                  && !Set.of("close", "hashCode", "equals", "toString")
+                      .contains(method.getName())) {
+                throw new KldloadException(
+                    ErrorKind.UNAVAILABLE, "list nodes: API server unreachable (stand-in)", null);
+              }
+              return switch (method.getName()) {
+                case "cordon", "drain" -> {
+                  nodeCalls.add(method.getName() + " " + args[0]);
+                  yield method.getName().equals("drain") ? List.of("default/web-" + args[0]) : null;
+                }
+                case "deleteNode" -> {
+                  nodeCalls.add("deleteNode " + args[0]);
+                  yield apiNodes.remove((String) args[0]) != null;
+                }
+                case "node" -> Optional.ofNullable(apiNodes.get((String) args[0]));
+                case "nodes" -> List.copyOf(apiNodes.values());
+                case "awaitNodeReady" -> apiNodes.get((String) args[0]);
+                case "label" -> {
+                  NodeInfo n = apiNodes.get((String) args[0]);
+                  Map<String, String> labels = new HashMap<>(n.labels());
+                  labels.put((String) args[1], ((Optional<?>) args[2]).orElseThrow().toString());
+                  apiNodes.put(
+                      n.name(),
+                      new NodeInfo(
+                          n.name(),
+                          n.ready(),
+                          n.roles(),
+                          n.internalIp(),
+                          n.kubeletVersion(),
+                          labels,
+                          n.taints()));
+                  yield null;
+                }
+                case "pods" ->
+                    List.of(
+                        new PodInfo(
+                            "kube-system",
+                            "coredns",
+                            "Running",
+                            true,
+                            Optional.empty(),
+                            Optional.empty(),
+                            0));
+                case "close", "hashCode", "equals", "toString" -> null;
+                default -> throw new UnsupportedOperationException(method.getName());
+              };
+            });
   }
 
   private List<String> calls(String program) {
@@ -336,6 +360,53 @@ class ClusterKubernetesCommandTest {
             "kldload-w-2 kube-join --join-command /etc/kldload/join-command 10.251.0.1:6443");
     assertThat(calls("kube-init")).hasSize(1);
     assertThat(apiNodes.get("kldload-w-2").labels()).containsKey(ClusterKubernetes.WORKER_LABEL);
+  }
+
+  @Test
+  @DisplayName(
+      "scale down on a cluster that runs Kubernetes: the removed worker is cordoned, drained and"
+          + " deleted from the API before its VM goes; the worker that stays is untouched")
+  void scaleDrainsRemovedWorkers() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "verify");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    CliHarness.Result scaled = bed.run("kube-cluster", "scale", "1");
+    assertThat(scaled.exit()).as(scaled.toString()).isZero();
+    assertThat(nodeCalls)
+        .containsExactly("cordon kldload-w-2", "drain kldload-w-2", "deleteNode kldload-w-2");
+    assertThat(apiNodes).containsKeys("kldload-cp", "kldload-w-1").doesNotContainKey("kldload-w-2");
+    assertThat(bed.hypervisor.domain("kldload-w-2")).isEmpty();
+    assertThat(bed.hypervisor.domain("kldload-w-1")).isPresent();
+    assertThat(scaled.err()).containsPattern("✓ kube/remove/kldload-w-2 .*delete it from the API");
+  }
+
+  @Test
+  @DisplayName(
+      "scale down while the API does not answer: exit 3 naming the API, the worker and its VM"
+          + " kept; with --force it goes undrained, said so")
+  void scaleDownWithoutTheApi() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "2", "--until", "verify");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    apiDown = true;
+    CliHarness.Result refused = bed.run("kube-cluster", "scale", "1");
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(3);
+    assertThat(refused.err())
+        .contains(
+            "kube/remove/kldload-w-2",
+            "the API at https://10.251.0.1:6443 did not answer, so kldload-w-2 cannot be drained");
+    assertThat(bed.hypervisor.domain("kldload-w-2")).isPresent();
+    assertThat(Files.readString(dir.resolve("state/clusters/kldload/cluster.json")))
+        .contains("kldload-w-2");
+
+    CliHarness.Result forced = bed.run("kube-cluster", "scale", "1", "--force");
+    assertThat(forced.exit()).as(forced.toString()).isZero();
+    assertThat(forced.err())
+        .containsPattern("✓ kube/remove/kldload-w-2 .*--force: undrained when the API");
+    assertThat(bed.hypervisor.domain("kldload-w-2")).isEmpty();
+    assertThat(nodeCalls).isEmpty();
   }
 
   @Test
