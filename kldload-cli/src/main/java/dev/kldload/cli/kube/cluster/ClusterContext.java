@@ -25,6 +25,7 @@ import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterReach;
 import dev.kldload.kube.orchestrator.ClusterSmoke;
+import dev.kldload.kube.orchestrator.ClusterStatus;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
 import dev.kldload.kube.orchestrator.GoldenStack;
@@ -425,6 +426,19 @@ final class ClusterContext implements AutoCloseable {
         ClusterKubernetes.Deadlines.defaults(),
         Conditions::system,
         () -> ClusterKubernetes.kubeVipImage(bundle, cli::warn));
+  }
+
+  /**
+   * What the API says through the cluster's kept kubeconfig, cut off after {@code deadline}; empty
+   * when the cluster has none (it does not run Kubernetes yet).
+   */
+  Optional<ClusterStatus.KubernetesReport> kubernetesStatus(Duration deadline) {
+    Path kubeconfig = store.dir(name).resolve("kubeconfig");
+    return Files.exists(kubeconfig)
+        ? Optional.of(
+            ClusterStatus.kubernetes(
+                kubeconfig, engines.kubeconfigFiles(), engines::cluster, deadline))
+        : Optional.empty();
   }
 
   /**

@@ -24,6 +24,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,7 @@ class ClusterKubernetesCommandTest {
                   yield apiNodes.remove((String) args[0]) != null;
                 }
                 case "node" -> Optional.ofNullable(apiNodes.get((String) args[0]));
+                case "daemonSet", "deployment" -> Optional.empty();
                 case "nodes" -> List.copyOf(apiNodes.values());
                 case "awaitNodeReady" -> apiNodes.get((String) args[0]);
                 case "label" -> {
@@ -407,6 +409,49 @@ class ClusterKubernetesCommandTest {
         .containsPattern("✓ kube/remove/kldload-w-2 .*--force: undrained when the API");
     assertThat(bed.hypervisor.domain("kldload-w-2")).isEmpty();
     assertThat(nodeCalls).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "status of a cluster that runs Kubernetes: a 'kubernetes' section (nodes Ready, system pods"
+          + " running); a node NotReady in the API, or an API that does not answer, is degraded"
+          + " (exit 3) and said so")
+  void statusReadsTheApi() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1", "--until", "verify");
+    assertThat(r.exit()).as(r.toString()).isZero();
+
+    CliHarness.Result json = bed.run("kube-cluster", "status", "-o", "json");
+    JsonNode api = new ObjectMapper().readTree(json.out()).path("kubernetes");
+    assertThat(api.path("server").asText()).isEqualTo("https://10.251.0.1:6443");
+    assertThat(api.path("nodesReady").asInt()).as(json.out()).isEqualTo(2);
+    assertThat(api.path("nodesTotal").asInt()).isEqualTo(2);
+    assertThat(api.path("systemPodsRunning").asInt()).isEqualTo(1);
+    assertThat(api.has("error")).isFalse();
+
+    NodeInfo w1 = apiNodes.get("kldload-w-1");
+    apiNodes.put(
+        w1.name(),
+        new NodeInfo(
+            w1.name(),
+            false,
+            w1.roles(),
+            w1.internalIp(),
+            w1.kubeletVersion(),
+            w1.labels(),
+            w1.taints()));
+    CliHarness.Result notReady = bed.run("kube-cluster", "status");
+    assertThat(notReady.exit()).as(notReady.toString()).isEqualTo(3);
+    assertThat(notReady.out())
+        .contains("kldload-w-1: NotReady in the API", "nodes 1/2 Ready, kube-system pods 1/1");
+
+    apiDown = true;
+    long start = System.nanoTime();
+    CliHarness.Result down = bed.run("kube-cluster", "status");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(down.exit()).as(down.toString()).isEqualTo(3);
+    assertThat(down.out()).contains("the API at https://10.251.0.1:6443 did not answer");
   }
 
   @Test
