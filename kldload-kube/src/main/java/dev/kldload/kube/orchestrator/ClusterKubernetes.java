@@ -540,6 +540,55 @@ public final class ClusterKubernetes {
     return missing;
   }
 
+  // ---- start ----
+
+  public static final String READY_STEP = "kube/ready";
+
+  /**
+   * After a start: each of {@code nodes} Ready in the API within {@code deadline} (the kubelets
+   * re-register once the VMs, SSH and the mesh are back), after the steps {@code after}.
+   */
+  public Step nodesReady(List<NodeRecord> nodes, Duration deadline, Collection<String> after) {
+    return Step.named(READY_STEP)
+        .description(
+            nodes.size()
+                + " node(s) Ready in the API within "
+                + deadline.toSeconds()
+                + " s ("
+                + String.join(", ", nodes.stream().map(NodeRecord::name).toList())
+                + ")")
+        .after(after)
+        .nonCritical()
+        .doneWhen(c -> notReady(nodes, c.cancellation()).isEmpty())
+        .apply(
+            c ->
+                conditions
+                    .apply(c.cancellation())
+                    .awaitTrue(
+                        "the nodes Ready in the API",
+                        deadline,
+                        () -> {
+                          List<String> waiting = notReady(nodes, c.cancellation());
+                          if (!waiting.isEmpty()) {
+                            c.note("waiting for " + String.join(", ", waiting));
+                          }
+                          return waiting.isEmpty();
+                        }));
+  }
+
+  /** The nodes not Ready in the API (all of them when it does not answer). */
+  private List<String> notReady(List<NodeRecord> nodes, CancellationToken cancellation) {
+    List<String> names = nodes.stream().map(NodeRecord::name).toList();
+    if (!Files.exists(kubeconfig())) {
+      return names;
+    }
+    try (Cluster cluster = clusters.apply(kubeconfig(), cancellation)) {
+      return names.stream().filter(n -> cluster.node(n).filter(NodeInfo::ready).isEmpty()).toList();
+    } catch (KldloadException e) {
+      return names;
+    }
+  }
+
   // ---- removal ----
 
   public static String removeStepId(String node) {

@@ -456,6 +456,46 @@ class ClusterKubernetesCommandTest {
 
   @Test
   @DisplayName(
+      "start of a cluster that runs Kubernetes waits, after SSH and the mesh, for the nodes Ready"
+          + " in the API")
+  void startWaitsForReadyNodes() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1", "--until", "verify");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(bed.run("kube-cluster", "stop").exit()).isZero();
+    NodeInfo w1 = apiNodes.get("kldload-w-1");
+    apiNodes.put(
+        w1.name(),
+        new NodeInfo(
+            w1.name(),
+            false,
+            w1.roles(),
+            w1.internalIp(),
+            w1.kubeletVersion(),
+            w1.labels(),
+            w1.taints()));
+    // the kubelet re-registers a moment after the VM is back
+    Thread kubelet =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(1500);
+              } catch (InterruptedException e) {
+                return;
+              }
+              apiNodes.put(w1.name(), w1);
+            });
+    kubelet.start();
+    CliHarness.Result started = bed.run("kube-cluster", "start");
+    kubelet.join();
+    assertThat(started.exit()).as(started.toString()).isZero();
+    assertThat(started.err())
+        .containsPattern("✓ kube/ready +2 node\\(s\\) Ready in the API within 300 s");
+  }
+
+  @Test
+  @DisplayName(
       "without --until the smoke test is the last phase: its failed checks end the run with exit"
           + " 3 naming the step, its result is kept for status, and a re-run tests again")
   void smokeIsTheLastPhase() throws Exception {
