@@ -58,6 +58,9 @@ public interface Cluster extends AutoCloseable {
       WorkloadStatus.Kind kind, String namespace, String name, Duration timeout)
       throws InterruptedException;
 
+  /** Whether the API server's {@code /readyz} answers {@code ok}. */
+  boolean readyz();
+
   /** The API server's version ({@code /version} gitVersion, e.g. v1.32.3). */
   String serverVersion();
 

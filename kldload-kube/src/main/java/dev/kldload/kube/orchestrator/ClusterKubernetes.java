@@ -540,6 +540,77 @@ public final class ClusterKubernetes {
     return missing;
   }
 
+  // ---- vip-float ----
+
+  public static final String VIP_FLOAT_STEP = "kube/vip-float";
+
+  /**
+   * Moves the kept kubeconfig and the operator's context {@code <name>} to the kube-vip address,
+   * once the API answers {@code /readyz} there (with a certificate that names it). PRECONDITION for
+   * a cluster with one control plane (no VIP: nothing to float to) or without a kubeconfig.
+   */
+  public Step vipFloat(ClusterManifest manifest) {
+    int cps = manifest.withRole(Role.CONTROL_PLANE).size();
+    if (cps < 2) {
+      throw KldloadException.precondition(
+          "cluster "
+              + manifest.name()
+              + " has "
+              + cps
+              + " control plane(s): kube-vip holds the VIP only for several, so its API stays at"
+              + " the first control plane's address",
+          "bootstrap a cluster with --cps 3 for an API that outlives one control plane");
+    }
+    if (!Files.exists(kubeconfig())) {
+      throw KldloadException.precondition(
+          "cluster " + manifest.name() + " has no kubeconfig at " + kubeconfig(),
+          "bootstrap it through the kubeconfig phase first");
+    }
+    String server = server(manifest);
+    return Step.named(VIP_FLOAT_STEP)
+        .description(
+            "check "
+                + server
+                + "/readyz, then point "
+                + kubeconfig()
+                + " and the context "
+                + manifest.name()
+                + " of "
+                + userKubeconfig
+                + " at it")
+        .doneWhen(c -> kubeconfigDone(manifest.name(), server))
+        .apply(
+            c -> {
+              String source = kubeconfig().toString();
+              String floated =
+                  kubeconfigs.withServer(
+                      PrivateFiles.read(kubeconfig()).orElseThrow(), source, server);
+              Path trial = clusterDir.resolve("kubeconfig.vip");
+              try {
+                PrivateFiles.write(trial, floated);
+                boolean ready;
+                try (Cluster cluster = clusters.apply(trial, c.cancellation())) {
+                  ready = cluster.readyz();
+                } catch (KldloadException e) {
+                  throw KldloadException.precondition(
+                      "the API does not answer at the VIP " + server + ": " + e.getMessage(),
+                      "check that kube-vip runs on the control planes and holds "
+                          + endpoint(manifest)
+                          + "; the kubeconfig is unchanged");
+                }
+                if (!ready) {
+                  throw KldloadException.precondition(
+                      "the API at the VIP " + server + " is not ready (/readyz)",
+                      "wait for the control planes and try again; the kubeconfig is unchanged");
+                }
+              } finally {
+                Files.deleteIfExists(trial);
+              }
+              PrivateFiles.write(kubeconfig(), floated);
+              kubeconfigs.merge(userKubeconfig, floated, source, manifest.name());
+            });
+  }
+
   // ---- start ----
 
   public static final String READY_STEP = "kube/ready";

@@ -57,6 +57,9 @@ class ClusterKubernetesCommandTest {
   /** What the API was asked to do to nodes, in order ("cordon w-2", "drain w-2", ...). */
   final List<String> nodeCalls = new CopyOnWriteArrayList<>();
 
+  /** What the API's /readyz says. */
+  volatile boolean readyz = true;
+
   /** The API answers nothing (as when the control planes are down). */
   volatile boolean apiDown;
 
@@ -161,6 +164,7 @@ class ClusterKubernetesCommandTest {
                 }
                 case "node" -> Optional.ofNullable(apiNodes.get((String) args[0]));
                 case "daemonSet", "deployment" -> Optional.empty();
+                case "readyz" -> readyz;
                 case "nodes" -> List.copyOf(apiNodes.values());
                 case "awaitNodeReady" -> apiNodes.get((String) args[0]);
                 case "label" -> {
@@ -492,6 +496,52 @@ class ClusterKubernetesCommandTest {
     assertThat(started.exit()).as(started.toString()).isZero();
     assertThat(started.err())
         .containsPattern("✓ kube/ready +2 node\\(s\\) Ready in the API within 300 s");
+  }
+
+  @Test
+  @DisplayName(
+      "vip-float: a three-control-plane cluster whose kubeconfig names the first control plane"
+          + " moves to the VIP (kept kubeconfig and context) once /readyz answers there, not"
+          + " before; one control plane is exit 6 with the reason")
+  void vipFloat() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r = bed.run("kube-cluster", "bootstrap", "--cps", "3", "--until", "join");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    // as a cluster made before its kubeconfig named the VIP
+    Fabric8KubeconfigFiles files = new Fabric8KubeconfigFiles();
+    Path kept = dir.resolve("state/clusters/kldload/kubeconfig");
+    String first =
+        files.withServer(Files.readString(kept), kept.toString(), "https://10.251.0.1:6443");
+    Files.writeString(kept, first);
+    files.merge(dir.resolve(".kube/config"), first, kept.toString(), "kldload");
+
+    readyz = false;
+    CliHarness.Result notYet = bed.run("kube-cluster", "vip-float");
+    assertThat(notYet.exit()).as(notYet.toString()).isEqualTo(6);
+    assertThat(notYet.err())
+        .contains("the API at the VIP https://192.168.122.240:6443 is not ready");
+    assertThat(kept).content().contains("https://10.251.0.1:6443");
+
+    readyz = true;
+    CliHarness.Result floated = bed.run("kube-cluster", "vip-float");
+    assertThat(floated.exit()).as(floated.toString()).isZero();
+    assertThat(kept).content().contains("https://192.168.122.240:6443");
+    assertThat(files.server(Files.readString(dir.resolve(".kube/config")), "user"))
+        .isEqualTo("https://192.168.122.240:6443");
+    assertThat(dir.resolve("state/clusters/kldload/kubeconfig.vip")).doesNotExist();
+    assertThat(bed.run("kube-cluster", "vip-float").err()).contains("already done");
+  }
+
+  @Test
+  @DisplayName("vip-float of a cluster with one control plane: exit 6, nothing to float to")
+  void vipFloatNeedsSeveralControlPlanes() throws Exception {
+    kubernetesGolden();
+    CliHarness.Result r =
+        bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1", "--until", "verify");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    CliHarness.Result refused = bed.run("kube-cluster", "vip-float");
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(6);
+    assertThat(refused.err()).contains("has 1 control plane(s)", "--cps 3");
   }
 
   @Test

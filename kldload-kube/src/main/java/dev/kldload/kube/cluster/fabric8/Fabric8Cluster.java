@@ -401,6 +401,12 @@ public final class Fabric8Cluster implements Cluster {
   }
 
   @Override
+  public boolean readyz() {
+    String body = call("GET /readyz", () -> client.raw("/readyz"));
+    return body != null && body.strip().equals("ok");
+  }
+
+  @Override
   public String serverVersion() {
     return call("get /version", () -> client.getKubernetesVersion()).getGitVersion();
   }
