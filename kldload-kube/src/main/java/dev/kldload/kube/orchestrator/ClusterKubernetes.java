@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -383,15 +384,23 @@ public final class ClusterKubernetes {
   }
 
   private boolean joined(NodeRecord node, CancellationToken cancellation) {
+    return apiSays(
+        cancellation,
+        cluster ->
+            cluster
+                .node(node.name())
+                .filter(NodeInfo::ready)
+                .filter(n -> node.role() != Role.WORKER || n.labels().containsKey(WORKER_LABEL))
+                .isPresent());
+  }
+
+  /** What {@code question} finds through the kept kubeconfig; false without one or an answer. */
+  private boolean apiSays(CancellationToken cancellation, Predicate<Cluster> question) {
     if (!Files.exists(kubeconfig())) {
       return false;
     }
     try (Cluster cluster = clusters.apply(kubeconfig(), cancellation)) {
-      return cluster
-          .node(node.name())
-          .filter(NodeInfo::ready)
-          .filter(n -> node.role() != Role.WORKER || n.labels().containsKey(WORKER_LABEL))
-          .isPresent();
+      return question.test(cluster);
     } catch (KldloadException e) {
       return false;
     }
@@ -689,14 +698,7 @@ public final class ClusterKubernetes {
   }
 
   private boolean absent(NodeRecord node, CancellationToken cancellation) {
-    if (!Files.exists(kubeconfig())) {
-      return false;
-    }
-    try (Cluster cluster = clusters.apply(kubeconfig(), cancellation)) {
-      return cluster.node(node.name()).isEmpty();
-    } catch (KldloadException e) {
-      return false;
-    }
+    return apiSays(cancellation, cluster -> cluster.node(node.name()).isEmpty());
   }
 
   private void remove(StepContext c, NodeRecord node, Duration drain, boolean force)

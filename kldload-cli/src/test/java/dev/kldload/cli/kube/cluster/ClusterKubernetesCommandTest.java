@@ -134,6 +134,16 @@ class ClusterKubernetesCommandTest {
             0600);
   }
 
+  /** Marks {@code node} NotReady in the stand-in API; returns it as it was. */
+  private NodeInfo notReady(String node) {
+    NodeInfo n = apiNodes.get(node);
+    apiNodes.put(
+        node,
+        new NodeInfo(
+            node, false, n.roles(), n.internalIp(), n.kubeletVersion(), n.labels(), n.taints()));
+    return n;
+  }
+
   private void register(String node) {
     apiNodes.put(
         node,
@@ -434,17 +444,7 @@ class ClusterKubernetesCommandTest {
     assertThat(api.path("systemPodsRunning").asInt()).isEqualTo(1);
     assertThat(api.has("error")).isFalse();
 
-    NodeInfo w1 = apiNodes.get("kldload-w-1");
-    apiNodes.put(
-        w1.name(),
-        new NodeInfo(
-            w1.name(),
-            false,
-            w1.roles(),
-            w1.internalIp(),
-            w1.kubeletVersion(),
-            w1.labels(),
-            w1.taints()));
+    notReady("kldload-w-1");
     CliHarness.Result notReady = bed.run("kube-cluster", "status");
     assertThat(notReady.exit()).as(notReady.toString()).isEqualTo(3);
     assertThat(notReady.out())
@@ -468,17 +468,7 @@ class ClusterKubernetesCommandTest {
         bed.run("kube-cluster", "bootstrap", "--cps", "1", "--workers", "1", "--until", "verify");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(bed.run("kube-cluster", "stop").exit()).isZero();
-    NodeInfo w1 = apiNodes.get("kldload-w-1");
-    apiNodes.put(
-        w1.name(),
-        new NodeInfo(
-            w1.name(),
-            false,
-            w1.roles(),
-            w1.internalIp(),
-            w1.kubeletVersion(),
-            w1.labels(),
-            w1.taints()));
+    NodeInfo w1 = notReady("kldload-w-1");
     // the kubelet re-registers a moment after the VM is back
     Thread kubelet =
         new Thread(
