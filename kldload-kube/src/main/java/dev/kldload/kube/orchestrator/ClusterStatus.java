@@ -52,7 +52,8 @@ import java.util.function.Function;
  * {@code kube-cluster status}: what the hypervisor hosts, their disk backends and this host's
  * WireGuard planes say about each node of a manifest, and a verdict. Reads only the host side (one
  * domain listing and one disk usage look-up per host, one look at each plane): no SSH to the nodes,
- * no API, no waiting, so it answers in well under a second whether the cluster runs or not.
+ * no waiting, so it answers in well under a second whether the cluster runs or not. The API, when
+ * the cluster runs Kubernetes, is asked apart ({@link #kubernetes}), under a deadline of its own.
  *
  * <p>HEALTHY when every node's domain runs with our marks, every disk is there, and on both planes
  * the host has every node as a peer with a handshake younger than {@link #STALE_AFTER} (WireGuard
