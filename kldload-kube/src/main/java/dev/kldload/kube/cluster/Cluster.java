@@ -24,6 +24,20 @@ public interface Cluster extends AutoCloseable {
   /** Removes taints with {@code key} (and {@code effect}, when given). */
   void untaint(String node, String key, Optional<String> effect);
 
+  /** Marks {@code node} unschedulable (NOT_FOUND when there is none). */
+  void cordon(String node);
+
+  /**
+   * Evicts every pod on {@code node} but DaemonSets' and static (mirror) pods, through the Eviction
+   * API so disruption budgets hold (a refused eviction is retried), until none is left; TIMEOUT
+   * naming the pods still there after {@code timeout}. Returns "namespace/name" of each pod
+   * evicted.
+   */
+  List<String> drain(String node, Duration timeout) throws InterruptedException;
+
+  /** Deletes the node object; false when there was none. */
+  boolean deleteNode(String node);
+
   /** Waits until {@code node} exists and is Ready. */
   NodeInfo awaitNodeReady(String node, Duration timeout) throws InterruptedException;
 
@@ -43,6 +57,9 @@ public interface Cluster extends AutoCloseable {
   WorkloadStatus awaitWorkloadReady(
       WorkloadStatus.Kind kind, String namespace, String name, Duration timeout)
       throws InterruptedException;
+
+  /** Whether the API server's {@code /readyz} answers {@code ok}. */
+  boolean readyz();
 
   /** The API server's version ({@code /version} gitVersion, e.g. v1.32.3). */
   String serverVersion();

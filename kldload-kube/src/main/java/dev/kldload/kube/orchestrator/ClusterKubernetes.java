@@ -12,6 +12,7 @@ import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
 import dev.kldload.kube.node.JoinCommand;
+import dev.kldload.kube.node.StackLockFile;
 import dev.kldload.kube.ssh.RemoteResult;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kube.ssh.SshTarget;
@@ -29,7 +30,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The Kubernetes phases of a bootstrap, on the nodes the mesh phase left: {@code kube-init} on the
@@ -57,6 +61,9 @@ public final class ClusterKubernetes {
   public static final String WORKER_LABEL = "node-role.kubernetes.io/worker";
   public static final String SYSTEM_NAMESPACE = "kube-system";
   static final int API_PORT = 6443;
+
+  /** How long a removed worker's pods may take to be evicted (disruption budgets included). */
+  public static final Duration DRAIN = Duration.ofMinutes(5);
 
   /** How long one look at a node may take. */
   static final Duration PROBE = Duration.ofSeconds(15);
@@ -101,6 +108,7 @@ public final class ClusterKubernetes {
   private final Path logDir;
   private final Deadlines deadlines;
   private final Function<CancellationToken, Conditions> conditions;
+  private final Supplier<String> kubeVipImage;
 
   /**
    * @param targets where each node's SSH answers (root at its LAN address; tests give ports)
@@ -108,6 +116,8 @@ public final class ClusterKubernetes {
    * @param clusterDir the cluster's state directory: {@code kubeconfig} is kept there, 0600
    * @param userKubeconfig the operator's kubeconfig the context {@code <name>} is merged into
    * @param logDir where each node's tool log is written ({@code kube.log-dir})
+   * @param kubeVipImage the kube-vip image the bundle's stack lock pins, asked only when a control
+   *     plane joins a cluster with several (kube-join runs kube-vip for the VIP on it too)
    */
   public ClusterKubernetes(
       NetworkPlan plan,
@@ -119,7 +129,8 @@ public final class ClusterKubernetes {
       Path userKubeconfig,
       Path logDir,
       Deadlines deadlines,
-      Function<CancellationToken, Conditions> conditions) {
+      Function<CancellationToken, Conditions> conditions,
+      Supplier<String> kubeVipImage) {
     this.plan = plan;
     this.shell = shell;
     this.targets = targets;
@@ -130,6 +141,25 @@ public final class ClusterKubernetes {
     this.logDir = logDir;
     this.deadlines = deadlines;
     this.conditions = conditions;
+    this.kubeVipImage = kubeVipImage;
+  }
+
+  /**
+   * The kube-vip image {@code bundle}'s stack lock pins (the one kube-init ran on the first control
+   * plane); PRECONDITION when it pins none.
+   */
+  public static String kubeVipImage(Path bundle, Consumer<String> warnings) {
+    Path lock = StackLockFile.inBundle(bundle);
+    return StackLockFile.load(lock, bundle, warnings)
+        .image("kube-vip")
+        .orElseThrow(
+            () ->
+                KldloadException.precondition(
+                    "the stack lock "
+                        + lock
+                        + " pins no kube-vip image, which every control plane"
+                        + " of a cluster with several runs for the API's VIP",
+                    "rebuild the bundle with kube-bundle (its stack pins kube-vip)"));
   }
 
   public static String controlPlaneStepId(String node) {
@@ -354,15 +384,23 @@ public final class ClusterKubernetes {
   }
 
   private boolean joined(NodeRecord node, CancellationToken cancellation) {
+    return apiSays(
+        cancellation,
+        cluster ->
+            cluster
+                .node(node.name())
+                .filter(NodeInfo::ready)
+                .filter(n -> node.role() != Role.WORKER || n.labels().containsKey(WORKER_LABEL))
+                .isPresent());
+  }
+
+  /** What {@code question} finds through the kept kubeconfig; false without one or an answer. */
+  private boolean apiSays(CancellationToken cancellation, Predicate<Cluster> question) {
     if (!Files.exists(kubeconfig())) {
       return false;
     }
     try (Cluster cluster = clusters.apply(kubeconfig(), cancellation)) {
-      return cluster
-          .node(node.name())
-          .filter(NodeInfo::ready)
-          .filter(n -> node.role() != Role.WORKER || n.labels().containsKey(WORKER_LABEL))
-          .isPresent();
+      return question.test(cluster);
     } catch (KldloadException e) {
       return false;
     }
@@ -383,6 +421,10 @@ public final class ClusterKubernetes {
               CERTIFICATE_KEY_FILE,
               "--advertise-address",
               address(node.k8sAddress())));
+      if (manifest.withRole(Role.CONTROL_PLANE).size() > 1) {
+        // every control plane holds the VIP, so the API outlives the first one
+        argv.addAll(List.of("--vip", endpoint(manifest), "--kube-vip-image", kubeVipImage.get()));
+      }
     }
     argv.add(endpoint(manifest) + ":" + API_PORT);
     RemoteResult last = null;
@@ -505,6 +547,215 @@ public final class ClusterKubernetes {
       missing.add("the API (" + e.getMessage() + ")");
     }
     return missing;
+  }
+
+  // ---- vip-float ----
+
+  public static final String VIP_FLOAT_STEP = "kube/vip-float";
+
+  /**
+   * Moves the kept kubeconfig and the operator's context {@code <name>} to the kube-vip address,
+   * once the API answers {@code /readyz} there (with a certificate that names it). PRECONDITION for
+   * a cluster with one control plane (no VIP: nothing to float to) or without a kubeconfig.
+   */
+  public Step vipFloat(ClusterManifest manifest) {
+    int cps = manifest.withRole(Role.CONTROL_PLANE).size();
+    if (cps < 2) {
+      throw KldloadException.precondition(
+          "cluster "
+              + manifest.name()
+              + " has "
+              + cps
+              + " control plane(s): kube-vip holds the VIP only for several, so its API stays at"
+              + " the first control plane's address",
+          "bootstrap a cluster with --cps 3 for an API that outlives one control plane");
+    }
+    if (!Files.exists(kubeconfig())) {
+      throw KldloadException.precondition(
+          "cluster " + manifest.name() + " has no kubeconfig at " + kubeconfig(),
+          "bootstrap it through the kubeconfig phase first");
+    }
+    String server = server(manifest);
+    return Step.named(VIP_FLOAT_STEP)
+        .description(
+            "check "
+                + server
+                + "/readyz, then point "
+                + kubeconfig()
+                + " and the context "
+                + manifest.name()
+                + " of "
+                + userKubeconfig
+                + " at it")
+        .doneWhen(c -> kubeconfigDone(manifest.name(), server))
+        .apply(
+            c -> {
+              String source = kubeconfig().toString();
+              String floated =
+                  kubeconfigs.withServer(
+                      PrivateFiles.read(kubeconfig()).orElseThrow(), source, server);
+              Path trial = clusterDir.resolve("kubeconfig.vip");
+              try {
+                PrivateFiles.write(trial, floated);
+                boolean ready;
+                try (Cluster cluster = clusters.apply(trial, c.cancellation())) {
+                  ready = cluster.readyz();
+                } catch (KldloadException e) {
+                  throw KldloadException.precondition(
+                      "the API does not answer at the VIP " + server + ": " + e.getMessage(),
+                      "check that kube-vip runs on the control planes and holds "
+                          + endpoint(manifest)
+                          + "; the kubeconfig is unchanged");
+                }
+                if (!ready) {
+                  throw KldloadException.precondition(
+                      "the API at the VIP " + server + " is not ready (/readyz)",
+                      "wait for the control planes and try again; the kubeconfig is unchanged");
+                }
+              } finally {
+                Files.deleteIfExists(trial);
+              }
+              PrivateFiles.write(kubeconfig(), floated);
+              kubeconfigs.merge(userKubeconfig, floated, source, manifest.name());
+            });
+  }
+
+  // ---- start ----
+
+  public static final String READY_STEP = "kube/ready";
+
+  /**
+   * After a start: each of {@code nodes} Ready in the API within {@code deadline} (the kubelets
+   * re-register once the VMs, SSH and the mesh are back), after the steps {@code after}.
+   */
+  public Step nodesReady(List<NodeRecord> nodes, Duration deadline, Collection<String> after) {
+    return Step.named(READY_STEP)
+        .description(
+            nodes.size()
+                + " node(s) Ready in the API within "
+                + deadline.toSeconds()
+                + " s ("
+                + String.join(", ", nodes.stream().map(NodeRecord::name).toList())
+                + ")")
+        .after(after)
+        .nonCritical()
+        .doneWhen(c -> notReady(nodes, c.cancellation()).isEmpty())
+        .apply(
+            c ->
+                conditions
+                    .apply(c.cancellation())
+                    .awaitTrue(
+                        "the nodes Ready in the API",
+                        deadline,
+                        () -> {
+                          List<String> waiting = notReady(nodes, c.cancellation());
+                          if (!waiting.isEmpty()) {
+                            c.note("waiting for " + String.join(", ", waiting));
+                          }
+                          return waiting.isEmpty();
+                        }));
+  }
+
+  /** The nodes not Ready in the API (all of them when it does not answer). */
+  private List<String> notReady(List<NodeRecord> nodes, CancellationToken cancellation) {
+    List<String> names = nodes.stream().map(NodeRecord::name).toList();
+    if (!Files.exists(kubeconfig())) {
+      return names;
+    }
+    try (Cluster cluster = clusters.apply(kubeconfig(), cancellation)) {
+      return names.stream().filter(n -> cluster.node(n).filter(NodeInfo::ready).isEmpty()).toList();
+    } catch (KldloadException e) {
+      return names;
+    }
+  }
+
+  // ---- removal ----
+
+  public static String removeStepId(String node) {
+    return "kube/remove/" + node;
+  }
+
+  /**
+   * A worker on its way out of the cluster: cordoned, its pods evicted within {@code drain}
+   * (DaemonSets' stay: they go with the node), then its node object deleted, so the VM can go
+   * without the API keeping a NotReady node and pods bound to it. Done when the API answers without
+   * the node. An API that does not answer fails the step (the VM stays) naming the server; with
+   * {@code force} the worker goes anyway, undrained, as it does when its pods outlast {@code
+   * drain}.
+   */
+  public Step remove(NodeRecord node, Duration drain, boolean force) {
+    return Step.named(removeStepId(node.name()))
+        .description(
+            "cordon "
+                + node.name()
+                + ", evict its pods (DaemonSets' stay) within "
+                + drain.toSeconds()
+                + " s and delete it from the API"
+                + (force ? " (--force: undrained when the API or the pods do not let it)" : ""))
+        .nonCritical()
+        .doneWhen(c -> absent(node, c.cancellation()))
+        .apply(c -> remove(c, node, drain, force));
+  }
+
+  private boolean absent(NodeRecord node, CancellationToken cancellation) {
+    return apiSays(cancellation, cluster -> cluster.node(node.name()).isEmpty());
+  }
+
+  private void remove(StepContext c, NodeRecord node, Duration drain, boolean force)
+      throws InterruptedException {
+    String name = node.name();
+    try (Cluster cluster = clusters.apply(kubeconfig(), c.cancellation())) {
+      if (cluster.node(name).isEmpty()) {
+        return;
+      }
+      cluster.cordon(name);
+      try {
+        List<String> evicted = cluster.drain(name, drain);
+        c.note(
+            name
+                + " drained: "
+                + (evicted.isEmpty() ? "no pods to move" : String.join(", ", evicted)));
+      } catch (KldloadException e) {
+        if (!force || e.kind() != ErrorKind.TIMEOUT) {
+          throw e;
+        }
+        c.note("--force: " + e.getMessage() + "; deleting " + name + " anyway");
+      }
+      cluster.deleteNode(name);
+    } catch (KldloadException e) {
+      if (e.kind() != ErrorKind.UNAVAILABLE) {
+        throw e;
+      }
+      String server = apiServer();
+      if (!force) {
+        throw new KldloadException(
+            ErrorKind.UNAVAILABLE,
+            "the API at "
+                + server
+                + " did not answer, so "
+                + name
+                + " cannot be drained: "
+                + e.getMessage(),
+            "start the control planes (kube-cluster start), or give --force to remove the workers"
+                + " undrained",
+            e);
+      }
+      c.note(
+          "--force: the API at "
+              + server
+              + " did not answer; "
+              + name
+              + " goes undrained (kubectl delete node "
+              + name
+              + " once it answers)");
+    }
+  }
+
+  /** The server the kept kubeconfig names, or the file itself when it cannot be read. */
+  private String apiServer() {
+    return PrivateFiles.read(kubeconfig())
+        .map(text -> kubeconfigs.server(text, kubeconfig().toString()))
+        .orElse(kubeconfig().toString());
   }
 
   /**

@@ -4,7 +4,9 @@ import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
 import dev.kldload.core.value.ClusterName;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -78,8 +80,9 @@ public final class ClusterPlans {
   /**
    * Scale from {@code before} to {@code target}: {@code grow} (bootstrap's plan for the target: new
    * workers made, the host's peers and hosts block matched to it), the nodes that stay synced to
-   * the target's mesh over SSH, the {@code removed} workers' own objects and reservations, and the
-   * manifest saved last when nodes go.
+   * the target's mesh over SSH, the {@code removed} workers' own objects and reservations (each
+   * node's after its step in {@code drains}, by node name, when the cluster runs Kubernetes), and
+   * the manifest saved last when nodes go.
    */
   public static Plan scale(
       Plan grow,
@@ -88,7 +91,8 @@ public final class ClusterPlans {
       ClusterStore store,
       ClusterManifest before,
       ClusterManifest target,
-      List<NodeRecord> removed) {
+      List<NodeRecord> removed,
+      Map<String, Step> drains) {
     Plan.Builder builder = Plan.builder("kube-cluster-scale-" + target.name());
     builder.addAll(grow.ordered());
     Set<String> stay =
@@ -107,7 +111,9 @@ public final class ClusterPlans {
                   s ->
                       (s.id().startsWith("nodes/") && gone.contains(node(s)))
                           || s.id().startsWith("network/release/"))
+              .map(s -> afterDrain(s, drains))
               .toList();
+      builder.addAll(drains.values());
       builder.addAll(removal);
       int workers = target.withRole(Role.WORKER).size();
       ClusterName cluster = ClusterName.of(target.name());
@@ -120,6 +126,19 @@ public final class ClusterPlans {
               .apply(c -> store.save(target)));
     }
     return builder.build();
+  }
+
+  /** A removed node's step, after that node's drain when it has one. */
+  private static Step afterDrain(Step step, Map<String, Step> drains) {
+    // nodes/<node>/..., network/release/<node>: the reservation too stays while the VM does
+    String[] parts = step.id().split("/");
+    Step drain = drains.get(step.id().startsWith("nodes/") ? parts[1] : parts[parts.length - 1]);
+    if (drain == null) {
+      return step;
+    }
+    Set<String> after = new LinkedHashSet<>(step.dependsOn());
+    after.add(drain.id());
+    return new RenamedStep(step, step.id(), after);
   }
 
   /** The node a {@code nodes/<node>/...} step is about. */

@@ -1,11 +1,16 @@
 package dev.kldload.kube.orchestrator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.output.Table;
+import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.VmName;
+import dev.kldload.kube.cluster.Cluster;
+import dev.kldload.kube.cluster.KubeStatus;
+import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.smoke.LastSmoke;
 import dev.kldload.kvm.DomainState;
 import dev.kldload.kvm.Hypervisor;
@@ -21,6 +26,8 @@ import dev.kldload.net.WgKey;
 import dev.kldload.net.WgPeerState;
 import dev.kldload.net.WireGuard;
 import dev.kldload.net.node.NodeStatusService;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,13 +39,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * {@code kube-cluster status}: what the hypervisor hosts, their disk backends and this host's
  * WireGuard planes say about each node of a manifest, and a verdict. Reads only the host side (one
  * domain listing and one disk usage look-up per host, one look at each plane): no SSH to the nodes,
- * no API, no waiting, so it answers in well under a second whether the cluster runs or not.
+ * no waiting, so it answers in well under a second whether the cluster runs or not. The API, when
+ * the cluster runs Kubernetes, is asked apart ({@link #kubernetes}), under a deadline of its own.
  *
  * <p>HEALTHY when every node's domain runs with our marks, every disk is there, and on both planes
  * the host has every node as a peer with a handshake younger than {@link #STALE_AFTER} (WireGuard
@@ -67,7 +82,8 @@ public final class ClusterStatus {
       Verdict verdict,
       List<String> reasons,
       List<NodeReport> nodes,
-      @JsonInclude(JsonInclude.Include.NON_NULL) LastSmoke smoke) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) LastSmoke smoke,
+      @JsonInclude(JsonInclude.Include.NON_NULL) KubernetesReport kubernetes) {
     public ClusterReport {
       reasons = List.copyOf(reasons);
       nodes = List.copyOf(nodes);
@@ -75,18 +91,140 @@ public final class ClusterStatus {
 
     public ClusterReport(
         String cluster, Verdict verdict, List<String> reasons, List<NodeReport> nodes) {
-      this(cluster, verdict, reasons, nodes, null);
+      this(cluster, verdict, reasons, nodes, null, null);
     }
 
     /** This report with the cluster's last smoke result (read from its state directory). */
     public ClusterReport withSmoke(Optional<LastSmoke> last) {
-      return new ClusterReport(cluster, verdict, reasons, nodes, last.orElse(null));
+      return new ClusterReport(cluster, verdict, reasons, nodes, last.orElse(null), kubernetes);
+    }
+
+    /**
+     * This report with what the API said; DEGRADED, with a reason each, when it did not answer or a
+     * node is NotReady.
+     */
+    public ClusterReport withKubernetes(KubernetesReport api) {
+      List<String> more = new ArrayList<>(reasons);
+      if (api.error() != null) {
+        more.add("kubernetes: " + api.error());
+      }
+      api.notReady().forEach(n -> more.add(n + ": NotReady in the API"));
+      return new ClusterReport(
+          cluster, more.isEmpty() ? Verdict.HEALTHY : Verdict.DEGRADED, more, nodes, smoke, api);
     }
 
     /** 0 when healthy, 3 when degraded (the command's exit status). */
     public ExitCode exitCode() {
       return verdict == Verdict.HEALTHY ? ExitCode.OK : ExitCode.DEGRADED;
     }
+  }
+
+  /**
+   * The cluster as its API sees it, through the cluster's own kubeconfig.
+   *
+   * @param server the API server the kubeconfig names
+   * @param error why there is nothing else (the API did not answer in time); null when it answered
+   * @param notReady the nodes the API has that are not Ready
+   * @param addOns the add-ons kube-init installs, each with its readiness (absent ones not ready)
+   */
+  public record KubernetesReport(
+      String server,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+      int nodesReady,
+      int nodesTotal,
+      List<String> notReady,
+      int systemPodsRunning,
+      int systemPodsTotal,
+      List<AddOnReport> addOns) {
+    public KubernetesReport {
+      notReady = List.copyOf(notReady);
+      addOns = List.copyOf(addOns);
+    }
+
+    static KubernetesReport unanswered(String server, String error) {
+      return new KubernetesReport(server, error, 0, 0, List.of(), 0, 0, List.of());
+    }
+  }
+
+  /** An add-on's DaemonSet or Deployment: its replicas ready of desired, 0/0 when absent. */
+  public record AddOnReport(
+      String name,
+      String namespace,
+      boolean installed,
+      boolean ready,
+      int readyReplicas,
+      int desired) {}
+
+  /**
+   * One look at the API through {@code kubeconfig}, cut off after {@code deadline}: a cluster whose
+   * VMs are down answers "did not answer" in that time, not after each call's own timeouts.
+   */
+  public static KubernetesReport kubernetes(
+      Path kubeconfig,
+      KubeconfigFiles kubeconfigs,
+      BiFunction<Path, CancellationToken, Cluster> clusters,
+      Duration deadline) {
+    String server;
+    try {
+      server = kubeconfigs.server(Files.readString(kubeconfig), kubeconfig.toString());
+    } catch (IOException | KldloadException e) {
+      return KubernetesReport.unanswered(
+          kubeconfig.toString(),
+          "cannot read the kubeconfig " + kubeconfig + ": " + e.getMessage());
+    }
+    CancellationToken cancellation = new CancellationToken();
+    ExecutorService looker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "kube-status");
+              t.setDaemon(true);
+              return t;
+            });
+    Future<KubeStatus.Report> look =
+        looker.submit(
+            () ->
+                new KubeStatus(kubeconfig, kubeconfig, file -> clusters.apply(file, cancellation))
+                    .status(new KubeStatus.Request(Optional.of(kubeconfig))));
+    try {
+      return report(server, look.get(deadline.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return KubernetesReport.unanswered(
+          server, "the API at " + server + " did not answer within " + deadline.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      return KubernetesReport.unanswered(
+          server, "the API at " + server + " did not answer: " + e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KldloadException(
+          ErrorKind.INTERRUPTED, "interrupted while asking the API at " + server, null, e);
+    } finally {
+      cancellation.cancel();
+      looker.shutdownNow();
+    }
+  }
+
+  private static KubernetesReport report(String server, KubeStatus.Report status) {
+    List<KubeStatus.NodeView> nodes = status.nodes();
+    List<KubeStatus.PodView> pods = status.systemPods();
+    return new KubernetesReport(
+        server,
+        null,
+        (int) nodes.stream().filter(KubeStatus.NodeView::ready).count(),
+        nodes.size(),
+        nodes.stream().filter(n -> !n.ready()).map(KubeStatus.NodeView::name).toList(),
+        (int) pods.stream().filter(p -> p.phase().equals("Running")).count(),
+        pods.size(),
+        status.components().stream()
+            .map(
+                c ->
+                    new AddOnReport(
+                        c.name(),
+                        c.namespace(),
+                        c.installed(),
+                        c.ready(),
+                        c.readyReplicas(),
+                        c.desired()))
+            .toList());
   }
 
   /**
@@ -337,6 +475,9 @@ public final class ClusterStatus {
     if (report.smoke() != null) {
       sb.append("last smoke test: ").append(report.smoke().line()).append('\n');
     }
+    if (report.kubernetes() != null) {
+      sb.append(kubernetesLines(report.kubernetes()));
+    }
     if (report.nodes().isEmpty()) {
       return sb.toString();
     }
@@ -365,6 +506,29 @@ public final class ClusterStatus {
             .column("HOST", NodeReport::host)
             .render(report.nodes()));
     return sb.toString();
+  }
+
+  private static String kubernetesLines(KubernetesReport api) {
+    StringBuilder sb = new StringBuilder("kubernetes (" + api.server() + "): ");
+    if (api.error() != null) {
+      return sb.append(api.error()).append('\n').toString();
+    }
+    sb.append("nodes ")
+        .append(api.nodesReady())
+        .append('/')
+        .append(api.nodesTotal())
+        .append(" Ready, kube-system pods ")
+        .append(api.systemPodsRunning())
+        .append('/')
+        .append(api.systemPodsTotal())
+        .append(" running\n  add-ons:");
+    for (AddOnReport a : api.addOns()) {
+      sb.append(' ')
+          .append(a.name())
+          .append(' ')
+          .append(a.installed() ? a.readyReplicas() + "/" + a.desired() : "absent");
+    }
+    return sb.append('\n').toString();
   }
 
   private static String handshake(NodeReport node, PlaneKind plane) {

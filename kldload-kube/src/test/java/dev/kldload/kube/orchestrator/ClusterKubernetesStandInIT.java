@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class ClusterKubernetesStandInIT {
+  static final String KUBE_VIP = "registry.example/kube-vip/kube-vip:v1.2.4";
   KubernetesMockServer server;
 
   @TempDir Path dir;
@@ -120,7 +121,8 @@ class ClusterKubernetesStandInIT {
               logs,
               new ClusterKubernetes.Deadlines(
                   Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(20), 3),
-              Conditions::system);
+              Conditions::system,
+              () -> KUBE_VIP);
     }
 
     Plan plan() {
@@ -222,7 +224,8 @@ class ClusterKubernetesStandInIT {
           .contains(
               "--control-plane",
               "--certificate-key-file /etc/kldload/certificate-key",
-              "--advertise-address 10.251.0.2");
+              "--advertise-address 10.251.0.2",
+              "--vip 192.168.122.240 --kube-vip-image " + KUBE_VIP);
       assertThat(bed.calls("w-1", "kube-join").get(0)).doesNotContain("--control-plane");
 
       // control planes in turn; workers overlapping

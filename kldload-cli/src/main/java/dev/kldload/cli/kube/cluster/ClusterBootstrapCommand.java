@@ -294,7 +294,7 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
                             .build();
                       }
                       holder.bootstrap = ctx.bootstrap(seeds, ctx.hostMesh(hostStore));
-                      holder.kubernetes = ctx.kubernetes(shell);
+                      holder.kubernetes = ctx.kubernetes(shell, bundle(ctx, spec));
                       return ClusterPlans.withKubernetes(
                           ClusterPlans.bootstrap(
                               holder.bootstrap,

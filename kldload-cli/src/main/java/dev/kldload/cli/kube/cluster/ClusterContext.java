@@ -25,6 +25,7 @@ import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterReach;
 import dev.kldload.kube.orchestrator.ClusterSmoke;
+import dev.kldload.kube.orchestrator.ClusterStatus;
 import dev.kldload.kube.orchestrator.ClusterStore;
 import dev.kldload.kube.orchestrator.DefaultNetwork;
 import dev.kldload.kube.orchestrator.GoldenStack;
@@ -419,6 +420,11 @@ final class ClusterContext implements AutoCloseable {
    * isDone), so it looks at the real state too.
    */
   ClusterKubernetes kubernetes(RemoteShell shell) {
+    return kubernetes(shell, Path.of(config.require(ConfigKey.KUBE_BUNDLE)));
+  }
+
+  /** As {@link #kubernetes(RemoteShell)}, the kube-vip image from {@code bundle}'s stack lock. */
+  ClusterKubernetes kubernetes(RemoteShell shell, Path bundle) {
     return new ClusterKubernetes(
         plan,
         shell,
@@ -429,7 +435,21 @@ final class ClusterContext implements AutoCloseable {
         userKubeconfig(),
         Path.of(config.require(ConfigKey.KUBE_LOG_DIR)),
         ClusterKubernetes.Deadlines.defaults(),
-        Conditions::system);
+        Conditions::system,
+        () -> ClusterKubernetes.kubeVipImage(bundle, cli::warn));
+  }
+
+  /**
+   * What the API says through the cluster's kept kubeconfig, cut off after {@code deadline}; empty
+   * when the cluster has none (it does not run Kubernetes yet).
+   */
+  Optional<ClusterStatus.KubernetesReport> kubernetesStatus(Duration deadline) {
+    Path kubeconfig = store.dir(name).resolve("kubeconfig");
+    return Files.exists(kubeconfig)
+        ? Optional.of(
+            ClusterStatus.kubernetes(
+                kubeconfig, engines.kubeconfigFiles(), engines::cluster, deadline))
+        : Optional.empty();
   }
 
   /**

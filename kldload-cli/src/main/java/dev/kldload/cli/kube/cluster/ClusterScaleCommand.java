@@ -6,6 +6,7 @@ import dev.kldload.cli.support.MutationOptions;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.Plan;
+import dev.kldload.core.plan.Step;
 import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
 import dev.kldload.kube.orchestrator.ClusterKubernetes;
@@ -24,7 +25,9 @@ import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.net.node.MeshService;
 import dev.kldload.net.node.NodeStore;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,16 +44,25 @@ import picocli.CommandLine.Parameters;
       "takes them as peers, and every node that stays gets them as peers over SSH. Removing: the",
       "highest-numbered workers go (their domains, disks, seeds and reservations, only where they",
       "carry the cluster's marks), the host drops their peers, the nodes that stay drop them too,",
-      "and the manifest forgets them last. The control planes are never touched."
+      "and the manifest forgets them last. The control planes are never touched.",
+      "",
+      "On a cluster that runs Kubernetes (a kubeconfig in its state directory) new workers join",
+      "it, and each removed worker is first cordoned, drained (its pods evicted through the",
+      "Eviction API so disruption budgets hold, DaemonSets' pods left, 5 minutes at most) and",
+      "deleted from the API; only then do its VM and disk go. When the API does not answer or",
+      "the pods outlast the deadline, that worker stays (exit 3 naming the API or the pods);",
+      "--force removes it anyway, undrained, and says so."
     },
     mixinStandardHelpOptions = true,
     footer = {
       "",
-      "Exit status: 0 done; 2 bad count; 3 a node could not be reached (named); 4 no such cluster.",
+      "Exit status: 0 done; 2 bad count; 3 a node could not be reached or drained (named); 4 no",
+      "such cluster.",
       "",
       "Example:",
       "  kube-cluster scale 5",
-      "  kube-cluster scale 0 --dry-run"
+      "  kube-cluster scale 0 --dry-run",
+      "  kube-cluster scale 1 --force"
     })
 public final class ClusterScaleCommand implements Callable<Integer> {
   private final Cli cli;
@@ -63,6 +75,13 @@ public final class ClusterScaleCommand implements Callable<Integer> {
 
   @Option(names = "--name", paramLabel = "NAME", description = "Cluster name.")
   String name;
+
+  @Option(
+      names = "--force",
+      description =
+          "Remove workers even when they cannot be drained: the API does not answer, or their pods"
+              + " are not evicted within 5 minutes.")
+  Boolean force = false;
 
   ClusterScaleCommand(Cli cli) {
     this.cli = cli;
@@ -156,9 +175,17 @@ public final class ClusterScaleCommand implements Callable<Integer> {
             Phase.MESH,
             network.steps());
     ClusterKubernetes kubernetes = ctx.kubernetes(shell);
+    Map<String, Step> drains = new LinkedHashMap<>();
     if (Files.exists(kubernetes.kubeconfig())) {
-      // a cluster that runs Kubernetes: new workers join it as bootstrap's did
-      grow = ClusterPlans.withKubernetes(grow, kubernetes, target, Phase.VERIFY, Optional.empty());
+      // a cluster that runs Kubernetes: new workers join it as bootstrap's did, removed ones are
+      // drained and leave the API before their VMs go
+      // (only when there are new ones: a shrink must not hang on the API of the nodes that stay)
+      if (!manifest.nodes().containsAll(target.nodes())) {
+        grow =
+            ClusterPlans.withKubernetes(grow, kubernetes, target, Phase.VERIFY, Optional.empty());
+      }
+      removed.forEach(
+          n -> drains.put(n.name(), kubernetes.remove(n, ClusterKubernetes.DRAIN, force)));
     }
     ClusterMeshRepair repair =
         new ClusterMeshRepair(
@@ -169,6 +196,6 @@ public final class ClusterScaleCommand implements Callable<Integer> {
             shell,
             ClusterMeshRepairCommand.REMOTE_TIMEOUT);
     return ClusterPlans.scale(
-        grow, repair, ctx.destroy(hostStore), admitted, manifest, target, removed);
+        grow, repair, ctx.destroy(hostStore), admitted, manifest, target, removed, drains);
   }
 }

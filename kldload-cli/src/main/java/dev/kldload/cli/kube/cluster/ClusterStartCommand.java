@@ -7,10 +7,13 @@ import dev.kldload.cli.support.OutputOption;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.Plan;
 import dev.kldload.core.plan.Step;
+import dev.kldload.kube.orchestrator.ClusterKubernetes;
 import dev.kldload.kube.orchestrator.ClusterManifest;
 import dev.kldload.kube.orchestrator.ClusterPower;
 import dev.kldload.kube.ssh.KnownHosts;
 import dev.kldload.kube.ssh.RemoteShell;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,18 +32,24 @@ import picocli.CommandLine.Parameters;
       "Starts the control planes, then all workers or the first N; then waits for each started",
       "node's lease, SSH with its pinned host key and the host's handshakes with it on both",
       "planes, each with the deadline kube.reach-seconds. Nodes already running are left as",
-      "they are. VMs are not started with the host: this is how they come back after a reboot."
+      "they are. VMs are not started with the host: this is how they come back after a reboot.",
+      "On a cluster that runs Kubernetes (a kubeconfig in its state directory), it then waits",
+      "up to 5 minutes for the started nodes to be Ready in the API."
     },
     mixinStandardHelpOptions = true,
     footer = {
       "",
-      "Exit status: 0 started and reached; 3 a node did not come up (named); 4 no such cluster.",
+      "Exit status: 0 started and reached (and Ready); 3 a node did not come up or is not Ready",
+      "(named); 4 no such cluster.",
       "",
       "Example:",
       "  kube-cluster start",
       "  kube-cluster start 2"
     })
 public final class ClusterStartCommand implements Callable<Integer> {
+  /** How long the started nodes may take to be Ready in the API once SSH and the mesh are back. */
+  static final Duration READY = Duration.ofMinutes(5);
+
   private final Cli cli;
 
   @Mixin MutationOptions mutation;
@@ -85,10 +94,24 @@ public final class ClusterStartCommand implements Callable<Integer> {
                   List<Step> reach =
                       ctx.reach(shell, known)
                           .steps(manifest, node -> List.of("start/" + node), List.of());
-                  return Plan.builder("kube-cluster-start-" + manifest.name())
-                      .addAll(start.ordered())
-                      .addAll(reach.stream().filter(s -> started.contains(node(s.id()))).toList())
-                      .build();
+                  List<Step> reached =
+                      reach.stream().filter(s -> started.contains(node(s.id()))).toList();
+                  Plan.Builder plan =
+                      Plan.builder("kube-cluster-start-" + manifest.name())
+                          .addAll(start.ordered())
+                          .addAll(reached);
+                  ClusterKubernetes kubernetes = ctx.kubernetes(shell);
+                  if (Files.exists(kubernetes.kubeconfig())) {
+                    // a cluster that runs Kubernetes is up when its API has the nodes Ready
+                    plan.add(
+                        kubernetes.nodesReady(
+                            manifest.nodes().stream()
+                                .filter(n -> started.contains(n.name()))
+                                .toList(),
+                            READY,
+                            reached.stream().map(Step::id).toList()));
+                  }
+                  return plan.build();
                 });
       }
     }

@@ -4,6 +4,8 @@ import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.OutputOption;
 import dev.kldload.kube.orchestrator.ClusterStatus;
 import dev.kldload.kube.smoke.LastSmoke;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,9 +19,15 @@ import picocli.CommandLine.Option;
       "Per node: its domain's state, its disk (used, clone origin), its LAN and plane addresses,",
       "and the host's peer for it on each plane with the age of the last handshake. Healthy",
       "means every domain runs, every disk is there and every peer shook hands in the last",
-      "180 s. Reads the host only (libvirt, the disks, WireGuard): no SSH, answers in seconds.",
-      "The last 'kube-smoke-test --cluster' result is shown when there is one (it does not",
-      "change the verdict)."
+      "180 s. Reads the host (libvirt, the disks, WireGuard) and the API: no SSH, answers in",
+      "seconds. The last 'kube-smoke-test --cluster' result is shown when there is one (it does",
+      "not change the verdict).",
+      "",
+      "When the cluster runs Kubernetes (a kubeconfig in its state directory), a Kubernetes",
+      "section too, read through that kubeconfig within 5 s: nodes Ready of all, kube-system pods",
+      "running of all, and the add-ons' DaemonSets and Deployments ready (Cilium, CoreDNS,",
+      "MetalLB, metrics-server, Hubble). A NotReady node, or an API that does not answer in",
+      "time (said so), makes the cluster degraded. JSON: the field 'kubernetes'."
     },
     mixinStandardHelpOptions = true,
     footer = {
@@ -31,6 +39,9 @@ import picocli.CommandLine.Option;
       "  kube-cluster status --name lab -o json"
     })
 public final class ClusterStatusCommand implements Callable<Integer> {
+  /** How long the API may take to answer all of status's questions. */
+  static final Duration API_DEADLINE = Duration.ofSeconds(5);
+
   private final Cli cli;
 
   @Mixin OutputOption output;
@@ -51,6 +62,10 @@ public final class ClusterStatusCommand implements Callable<Integer> {
                   ctx.plan, ctx::hypervisor, uri -> ctx.disks(), ctx.hostWireGuard(), cli.clock())
               .report(ctx.manifest())
               .withSmoke(LastSmoke.load(ctx.store.dir(ctx.name)));
+      Optional<ClusterStatus.KubernetesReport> api = ctx.kubernetesStatus(API_DEADLINE);
+      if (api.isPresent()) {
+        report = report.withKubernetes(api.get());
+      }
       output.renderer().single(cli.out(), report, ClusterStatus::table);
       cli.out().flush();
       return report.exitCode().code();

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       ClusterStopCommand.class,
       ClusterScaleCommand.class,
       ClusterMeshRepairCommand.class,
+      ClusterVipFloatCommand.class,
       ClusterDestroyCommand.class
     },
     footer = {

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeSpec;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -49,6 +50,9 @@ import java.util.function.Supplier;
  * fabric8's CRUD mock server. Waits poll through {@link Conditions} with a deadline.
  */
 public final class Fabric8Cluster implements Cluster {
+  /** The kubelet's mark on the API's copy of a static pod, which no eviction can move. */
+  static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+
   private final KubernetesClient client;
   private final Conditions conditions;
 
@@ -152,6 +156,103 @@ public final class Fabric8Cluster implements Cluster {
                       n.getSpec().setTaints(taints);
                       return n;
                     }));
+  }
+
+  @Override
+  public void cordon(String node) {
+    requireNode(node);
+    call(
+        "cordon node " + node,
+        () ->
+            client
+                .nodes()
+                .withName(node)
+                .edit(
+                    n -> {
+                      if (n.getSpec() == null) {
+                        n.setSpec(new NodeSpec());
+                      }
+                      n.getSpec().setUnschedulable(true);
+                      return n;
+                    }));
+  }
+
+  @Override
+  public List<String> drain(String node, Duration timeout) throws InterruptedException {
+    requireNode(node);
+    List<String> evicted = new ArrayList<>();
+    List<String> left = new ArrayList<>();
+    try {
+      conditions.awaitTrue(
+          "the pods on node " + node + " to be evicted",
+          timeout,
+          () -> {
+            List<Pod> pods = evictable(node);
+            left.clear();
+            pods.forEach(
+                p -> left.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+            for (Pod p : pods) {
+              String ns = p.getMetadata().getNamespace();
+              String name = p.getMetadata().getName();
+              // false: a disruption budget refused it for now; the next round asks again
+              if (call(
+                      "evict pod " + ns + "/" + name,
+                      () -> client.pods().inNamespace(ns).withName(name).evict())
+                  && !evicted.contains(ns + "/" + name)) {
+                evicted.add(ns + "/" + name);
+              }
+            }
+            left.clear();
+            evictable(node)
+                .forEach(
+                    p ->
+                        left.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+            return left.isEmpty();
+          });
+    } catch (KldloadException e) {
+      if (e.kind() != ErrorKind.TIMEOUT || left.isEmpty()) {
+        throw e;
+      }
+      throw new KldloadException(
+          ErrorKind.TIMEOUT,
+          "node "
+              + node
+              + " still runs "
+              + String.join(", ", left)
+              + " after "
+              + timeout.toSeconds()
+              + " s of evictions",
+          "a disruption budget may hold them: check with kubectl get pdb -A, or give more time",
+          e);
+    }
+    return evicted;
+  }
+
+  /** The pods a drain moves off {@code node}: not a DaemonSet's, not a static pod's mirror. */
+  private List<Pod> evictable(String node) {
+    return call("list pods on node " + node, () -> client.pods().inAnyNamespace().list())
+        .getItems()
+        .stream()
+        // filtered here, not by a spec.nodeName field selector: clusters this size list all pods
+        // in one answer, and the result cannot depend on which selectors a server implements
+        .filter(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName()))
+        .filter(
+            p ->
+                Objects.requireNonNullElse(
+                        p.getMetadata().getOwnerReferences(), List.<OwnerReference>of())
+                    .stream()
+                    .noneMatch(o -> "DaemonSet".equals(o.getKind())))
+        .filter(
+            p ->
+                !Objects.requireNonNullElse(
+                        p.getMetadata().getAnnotations(), Map.<String, String>of())
+                    .containsKey(MIRROR_ANNOTATION))
+        .toList();
+  }
+
+  @Override
+  public boolean deleteNode(String node) {
+    return !call("delete node " + node, () -> client.nodes().withName(node).delete()).isEmpty();
   }
 
   @Override
@@ -297,6 +398,12 @@ public final class Fabric8Cluster implements Cluster {
           }
           return status;
         });
+  }
+
+  @Override
+  public boolean readyz() {
+    String body = call("GET /readyz", () -> client.raw("/readyz"));
+    return body != null && body.strip().equals("ok");
   }
 
   @Override
