@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "kube-cluster",
     header =
-        "Kubernetes on ZFS-cloned VMs: golden, bootstrap, status, start, stop, scale, destroy.",
+        "Kubernetes on ZFS-cloned VMs: golden, bootstrap, status, start, stop, scale, vip-float,"
+            + " destroy.",
     description = {
       "A cluster is recorded in <state-dir>/clusters/<name>/cluster.json (0600) with every node's",
       "name, id, MAC, LAN address, WireGuard and SSH host public keys; private keys beside it in",
