@@ -12,6 +12,7 @@ import dev.kldload.kube.cluster.KubeconfigFiles;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
 import dev.kldload.kube.node.JoinCommand;
+import dev.kldload.kube.node.StackLock;
 import dev.kldload.kube.node.StackLockFile;
 import dev.kldload.kube.ssh.RemoteResult;
 import dev.kldload.kube.ssh.RemoteShell;
@@ -762,7 +763,8 @@ public final class ClusterKubernetes {
    * The closing summary: each node with its LAN and WireGuard addresses and whether the API calls
    * it Ready, the stack, the API endpoint; empty node states when the API does not answer.
    */
-  public List<String> summary(ClusterManifest manifest, Duration elapsed) {
+  public List<String> summary(
+      ClusterManifest manifest, Duration elapsed, Optional<StackLock> stack) {
     List<String> lines = new ArrayList<>();
     lines.add(
         "cluster "
@@ -800,10 +802,19 @@ public final class ClusterKubernetes {
               + state);
     }
     lines.add(
-        "stack: Cilium eBPF (no kube-proxy), Gateway API, MetalLB L2, OpenEBS ZFS LocalPV,"
-            + " Hubble, WireGuard wg-mgmt + wg-k8s, KVM clones");
+        stack.map(ClusterKubernetes::stackLine).orElse("stack: the bundle's lock is unreadable"));
     lines.add("elapsed " + elapsed.toMinutes() + "m" + elapsed.toSecondsPart() + "s");
     return lines;
+  }
+
+  /** What the bundle's lock pinned, so the summary states the stack the nodes really got. */
+  static String stackLine(StackLock lock) {
+    List<String> parts = new ArrayList<>();
+    parts.add("Kubernetes " + lock.kubernetes());
+    lock.charts().forEach(c -> parts.add(c.name() + " " + c.version()));
+    lock.manifests().forEach(m -> parts.add(m.name() + " " + m.version()));
+    parts.add(lock.images().size() + " images");
+    return "stack: " + String.join(", ", parts);
   }
 
   /**

@@ -19,6 +19,7 @@ import dev.kldload.kube.cluster.Cluster;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8KubeconfigFiles;
+import dev.kldload.kube.node.StackLock;
 import dev.kldload.kube.ssh.RemoteShell;
 import dev.kldload.kube.ssh.jsch.JschRemoteShell;
 import dev.kldload.net.NetworkPlan;
@@ -282,9 +283,20 @@ class ClusterKubernetesStandInIT {
       assertNoPassword(bed);
 
       // the summary: LAN to WireGuard addresses, Ready
-      assertThat(bed.kubernetes.summary(bed.manifest, Duration.ofSeconds(75)))
+      StackLock lock =
+          new StackLock(
+              "v1.32.3",
+              List.of(),
+              List.of(),
+              List.of(
+                  new StackLock.Artifact("cilium", "1.16.5", "c.tgz", "0".repeat(64), null, null)),
+              List.of(),
+              List.of(),
+              "amd64");
+      assertThat(bed.kubernetes.summary(bed.manifest, Duration.ofSeconds(75), Optional.of(lock)))
           .anyMatch(l -> l.contains("w-2") && l.contains("192.168.122.15 -> 10.250.0.5"))
-          .anyMatch(l -> l.contains("1m15s"));
+          .anyMatch(l -> l.contains("1m15s"))
+          .contains("stack: Kubernetes v1.32.3, cilium 1.16.5, 0 images");
 
       // a re-run: everything already done, nothing called again
       bed.finished.clear();

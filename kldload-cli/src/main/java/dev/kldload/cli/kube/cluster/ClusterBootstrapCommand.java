@@ -17,6 +17,8 @@ import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.ClusterName;
 import dev.kldload.kube.golden.GoldenBuilder;
 import dev.kldload.kube.golden.GoldenRequest;
+import dev.kldload.kube.node.StackLock;
+import dev.kldload.kube.node.StackLockFile;
 import dev.kldload.kube.orchestrator.AddressReservations;
 import dev.kldload.kube.orchestrator.Admission;
 import dev.kldload.kube.orchestrator.ClusterBootstrap;
@@ -315,7 +317,10 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
         if (holder.kubernetes != null && phase.includes(Phase.VERIFY)) {
           holder
               .kubernetes
-              .summary(holder.manifest, Duration.between(started, cli.clock().instant()))
+              .summary(
+                  holder.manifest,
+                  Duration.between(started, cli.clock().instant()),
+                  stackLock(bundle(ctx, spec)))
               .forEach(cli::warn);
         }
       }
@@ -349,6 +354,16 @@ public final class ClusterBootstrapCommand implements Callable<Integer> {
   }
 
   /** The offline bundle: the cluster file's, else {@code kube.bundle}. */
+  /** The bundle's lock for the summary; empty (said there) when it cannot be read now. */
+  private static Optional<StackLock> stackLock(Path bundle) {
+    try {
+      return Optional.of(
+          StackLockFile.load(StackLockFile.inBundle(bundle), bundle, w -> {}).lock());
+    } catch (KldloadException e) {
+      return Optional.empty();
+    }
+  }
+
   private static Path bundle(ClusterContext ctx, ClusterSpec spec) {
     return spec.bundle().orElseGet(() -> Path.of(ctx.config.require(ConfigKey.KUBE_BUNDLE)));
   }

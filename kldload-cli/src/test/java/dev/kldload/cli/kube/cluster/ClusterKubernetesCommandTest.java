@@ -255,6 +255,7 @@ class ClusterKubernetesCommandTest {
     assertThat(r.err())
         .contains("cluster kldload at https://10.251.0.1:6443")
         .containsPattern("kldload-w-1 +192\\.168\\.122\\.\\d+ -> 10\\.250\\.0\\.2")
+        .contains("stack: Kubernetes ")
         .contains("elapsed");
 
     CliHarness.Result again = bed.run("kube-cluster", "bootstrap", "--until", "verify");
