@@ -101,7 +101,8 @@ final class StandInScripts {
             "done",
             "[ \"$(stat -c %a \"$file\")\" = 600 ] || { echo \"$file is not 0600\" >&2; exit 1; }",
             "awk '{print $5}' \"$file\" >> $REC/join-tokens",
-            "touch " + barrier + "/" + node.name(),
+            // only workers meet there: a control plane's name would let a worker through alone
+            parties > 0 ? "touch " + barrier + "/" + node.name() : ":",
             "if [ -e $REC/fail-join-attempt ]; then",
             "  grep -q once $REC/fail-join-attempt && rm -f $REC/fail-join-attempt",
             "  echo 'error execution phase preflight: token expired (stand-in)' >&2",
