@@ -184,7 +184,7 @@ public final class ReportWriter {
   public static String junit(SmokeReport report) {
     StringWriter out = new StringWriter();
     try {
-      XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+      XMLStreamWriter xml = XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(out);
       xml.writeStartDocument("UTF-8", "1.0");
       xml.writeCharacters("\n");
       SmokeReport.Counts n = report.counts();

@@ -53,7 +53,7 @@ public final class Xml {
   public static String write(Document document) {
     stripWhitespace(document.getDocumentElement());
     try {
-      TransformerFactory factory = TransformerFactory.newInstance();
+      TransformerFactory factory = TransformerFactory.newDefaultInstance();
       factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
       factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
       Transformer transformer = factory.newTransformer();
@@ -142,9 +142,11 @@ public final class Xml {
     return e.getLocalName() != null ? e.getLocalName() : e.getTagName();
   }
 
+  // The JDK's own factories (newDefaultInstance), not looked up: a lookup searches every jar on the
+  // class path for a provider, 15-35 ms on each kvm-list run
   private static DocumentBuilder builder() {
     try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
       factory.setNamespaceAware(true);
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
