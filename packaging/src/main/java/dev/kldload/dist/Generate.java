@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * Build-time generator (run by Maven in the prepare-package phase): everything the package ships
  * that the code already knows, written from the code so it cannot drift from it. Under the output
- * directory: the man pages and tool list ({@link ManPages}), {@code kldload.yaml} (every
+ * directory: the man pages and tool list ({@link ManPages}), the command reference ({@link
+ * CommandReference}, also committed as {@code docs/commands.md}), {@code kldload.yaml} (every
  * configuration key, commented out at its default) and {@code kldload-nftables.service} (the unit
  * {@code kube-network nft} writes, same text).
  */
@@ -20,6 +21,10 @@ public final class Generate {
   public static void main(String[] args) throws IOException {
     Path out = Path.of(args[0]);
     ManPages.main(args);
+    Files.writeString(
+        out.resolve("commands.md"),
+        CommandReference.render(ManPages.commandTree()),
+        StandardCharsets.UTF_8);
     Files.writeString(out.resolve("kldload.yaml"), defaultConfig(), StandardCharsets.UTF_8);
     Files.writeString(
         out.resolve(FirewallService.FIREWALL_UNIT), firewallUnit(), StandardCharsets.UTF_8);
