@@ -22,7 +22,7 @@ public final class GlobalOptions {
   @Option(
       names = {"-v", "--verbose"},
       scope = ScopeType.INHERIT,
-      description = "More detail on stderr; -vv adds stack traces, -vvv debug output.")
+      description = "More detail on stderr: -v info, -vv debug and stack traces, -vvv trace.")
   void setVerbose(boolean[] flags) {
     verbosity = flags.length;
   }
