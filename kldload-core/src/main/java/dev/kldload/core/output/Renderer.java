@@ -1,15 +1,13 @@
 package dev.kldload.core.output;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,10 +16,15 @@ import java.util.function.Function;
  * Renders views (records) as a table, JSON or YAML on stdout. JSON/YAML keep the record's component
  * order, write raw values (bytes as integers, times as ISO-8601 UTC) and wrap lists as {@code
  * {"items": [...]}} so that a later field can be added without breaking consumers.
+ *
+ * <p>The views are walked by {@link ViewTree} and written with jackson-core's generators, not an
+ * {@code ObjectMapper}: the bytes are the ones databind wrote (JSR-310 module, dates not as
+ * timestamps, indented JSON; YAML without a document start marker, minimal quotes), for a fraction
+ * of a read command's start-up.
  */
 public final class Renderer {
-  private static volatile ObjectMapper json;
-  private static volatile ObjectMapper yaml;
+  private static volatile JsonFactory json;
+  private static volatile YAMLFactory yaml;
 
   private final OutputFormat format;
 
@@ -36,8 +39,8 @@ public final class Renderer {
   public <T> void list(PrintWriter out, List<T> items, Table<T> table) {
     switch (format) {
       case TABLE -> out.print(table.render(items));
-      case JSON -> out.println(write(json(), Map.of("items", items)));
-      case YAML -> out.print(write(yaml(), Map.of("items", items)));
+      case JSON -> out.println(toJson(Map.of("items", items)));
+      case YAML -> out.print(toYaml(Map.of("items", items)));
     }
     out.flush();
   }
@@ -46,58 +49,52 @@ public final class Renderer {
   public <T> void single(PrintWriter out, T item, Function<T, String> tableForm) {
     switch (format) {
       case TABLE -> out.print(tableForm.apply(item));
-      case JSON -> out.println(write(json(), item));
-      case YAML -> out.print(write(yaml(), item));
+      case JSON -> out.println(toJson(item));
+      case YAML -> out.print(toYaml(item));
     }
     out.flush();
   }
 
   /** The JSON form of any view, as the renderer writes it (also used for golden files). */
   public static String toJson(Object value) {
-    return write(json(), value);
+    if (json == null) {
+      json = new JsonFactory();
+    }
+    return write(json, value, true);
   }
 
   public static String toYaml(Object value) {
-    return write(yaml(), value);
+    if (yaml == null) {
+      yaml =
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .build();
+    }
+    return write(yaml, value, false);
   }
 
   /** A view as an ordered map of its fields, for key/value tables. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> fields(Object value) {
-    return json().convertValue(value, LinkedHashMap.class);
+    if (ViewTree.of(value) instanceof Map<?, ?> fields) {
+      return (Map<String, Object>) fields;
+    }
+    throw new IllegalArgumentException(value + " has no fields");
   }
 
-  private static String write(ObjectMapper mapper, Object value) {
-    try {
-      return mapper.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
+  private static String write(JsonFactory factory, Object value, boolean indent) {
+    Object tree = ViewTree.of(value);
+    StringWriter text = new StringWriter();
+    try (JsonGenerator out = factory.createGenerator(text)) {
+      if (indent) {
+        // what databind's INDENT_OUTPUT installs
+        out.useDefaultPrettyPrinter();
+      }
+      ViewTree.write(out, tree);
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static ObjectMapper json() {
-    if (json == null) {
-      json =
-          JsonMapper.builder()
-              .addModule(new JavaTimeModule())
-              .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-              .enable(SerializationFeature.INDENT_OUTPUT)
-              .build();
-    }
-    return json;
-  }
-
-  private static ObjectMapper yaml() {
-    if (yaml == null) {
-      yaml =
-          new ObjectMapper(
-                  YAMLFactory.builder()
-                      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                      .build())
-              .registerModule(new JavaTimeModule())
-              .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    }
-    return yaml;
+    return text.toString();
   }
 }
