@@ -74,15 +74,6 @@ public final class Renderer {
     return write(yaml, value, false);
   }
 
-  /** A view as an ordered map of its fields, for key/value tables. */
-  @SuppressWarnings("unchecked")
-  public static Map<String, Object> fields(Object value) {
-    if (ViewTree.of(value) instanceof Map<?, ?> fields) {
-      return (Map<String, Object>) fields;
-    }
-    throw new IllegalArgumentException(value + " has no fields");
-  }
-
   private static String write(JsonFactory factory, Object value, boolean indent) {
     Object tree = ViewTree.of(value);
     StringWriter text = new StringWriter();
