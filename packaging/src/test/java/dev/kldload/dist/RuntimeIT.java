@@ -121,7 +121,7 @@ class RuntimeIT {
             false);
     assertThat(list.exit()).as("%s", list).isZero();
     assertThat(list.out())
-        .contains("org.libvirt.Connect source: shared objects file")
+        .contains("dev.kldload.kvm.libvirt.jna.Libvirt source: shared objects file")
         .contains("\"name\" : \"test\"")
         .doesNotContain("source: file:");
   }
