@@ -2,6 +2,8 @@ package dev.kldload.kvm.libvirt;
 
 import com.sun.jna.Pointer;
 import dev.kldload.kvm.libvirt.jna.Libvirt;
+import dev.kldload.kvm.libvirt.jna.LibvirtNetworks;
+import dev.kldload.kvm.libvirt.jna.LibvirtSnapshots;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,7 +55,7 @@ final class Handles implements AutoCloseable {
   }
 
   Pointer network(Pointer n) {
-    return keep(n, Libvirt::virNetworkFree);
+    return keep(n, LibvirtNetworks::virNetworkFree);
   }
 
   Pointer[] networks(Pointer[] all) {
@@ -64,7 +66,7 @@ final class Handles implements AutoCloseable {
   }
 
   Pointer snapshot(Pointer s) {
-    return keep(s, Libvirt::virDomainSnapshotFree);
+    return keep(s, LibvirtSnapshots::virDomainSnapshotFree);
   }
 
   Pointer[] snapshots(Pointer[] all) {

@@ -60,7 +60,7 @@ public final class KvmProbes {
     @Override
     public ProbeResult probe() {
       try {
-        NativeLibrary.getInstance("virt");
+        NativeLibrary.getInstance(Libvirt.SONAME);
       } catch (UnsatisfiedLinkError e) {
         return ProbeResult.missing(this, "libvirt.so cannot be loaded", "apt-get install libvirt0");
       }

@@ -18,6 +18,8 @@ import dev.kldload.kvm.SnapshotInfo;
 import dev.kldload.kvm.VmDomain;
 import dev.kldload.kvm.libvirt.jna.Libvirt;
 import dev.kldload.kvm.libvirt.jna.LibvirtError;
+import dev.kldload.kvm.libvirt.jna.LibvirtNetworks;
+import dev.kldload.kvm.libvirt.jna.LibvirtSnapshots;
 import dev.kldload.kvm.xml.Xml;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -325,10 +327,10 @@ public final class LibvirtHypervisor implements Hypervisor {
           "list snapshots",
           () -> {
             PointerByReference array = new PointerByReference();
-            int count = check(Libvirt.virDomainListAllSnapshots(d, array, 0));
+            int count = check(LibvirtSnapshots.virDomainListAllSnapshots(d, array, 0));
             List<SnapshotInfo> out = new ArrayList<>();
             for (Pointer s : h.snapshots(Libvirt.handles(array, count))) {
-              out.add(snapshotView(owned(Libvirt.virDomainSnapshotGetXMLDesc(s, 0))));
+              out.add(snapshotView(owned(LibvirtSnapshots.virDomainSnapshotGetXMLDesc(s, 0))));
             }
             return ordered(out);
           });
@@ -388,8 +390,9 @@ public final class LibvirtHypervisor implements Hypervisor {
           () ->
               snapshotView(
                   owned(
-                      Libvirt.virDomainSnapshotGetXMLDesc(
-                          h.snapshot(check(Libvirt.virDomainSnapshotCreateXML(d, xml, 0))), 0))));
+                      LibvirtSnapshots.virDomainSnapshotGetXMLDesc(
+                          h.snapshot(check(LibvirtSnapshots.virDomainSnapshotCreateXML(d, xml, 0))),
+                          0))));
     }
   }
 
@@ -400,7 +403,7 @@ public final class LibvirtHypervisor implements Hypervisor {
       call(
           domain,
           "revert to snapshot " + snapshot,
-          () -> check(Libvirt.virDomainRevertToSnapshot(snapshot(h, d, snapshot), 0)));
+          () -> check(LibvirtSnapshots.virDomainRevertToSnapshot(snapshot(h, d, snapshot), 0)));
     }
   }
 
@@ -411,13 +414,13 @@ public final class LibvirtHypervisor implements Hypervisor {
       call(
           domain,
           "delete snapshot " + snapshot,
-          () -> check(Libvirt.virDomainSnapshotDelete(snapshot(h, d, snapshot), 0)));
+          () -> check(LibvirtSnapshots.virDomainSnapshotDelete(snapshot(h, d, snapshot), 0)));
     }
   }
 
   /** The snapshot of {@code d}, freed when {@code h} closes. */
   private static Pointer snapshot(Handles h, Pointer d, String name) throws LibvirtException {
-    return h.snapshot(check(Libvirt.virDomainSnapshotLookupByName(d, name, 0)));
+    return h.snapshot(check(LibvirtSnapshots.virDomainSnapshotLookupByName(d, name, 0)));
   }
 
   @Override
@@ -426,7 +429,7 @@ public final class LibvirtHypervisor implements Hypervisor {
       Pointer conn = connect();
       // active and inactive alike
       PointerByReference array = new PointerByReference();
-      int count = check(Libvirt.virConnectListAllNetworks(conn, array, 0));
+      int count = check(LibvirtNetworks.virConnectListAllNetworks(conn, array, 0));
       List<NetworkInfo> out = new ArrayList<>();
       for (Pointer n : h.networks(Libvirt.handles(array, count))) {
         out.add(networkView(n));
@@ -448,14 +451,14 @@ public final class LibvirtHypervisor implements Hypervisor {
   private static NetworkInfo networkView(Pointer n) throws LibvirtException {
     // the running definition: the test driver refuses VIR_NETWORK_XML_INACTIVE, and a network
     // only differs from its persistent XML after a live update, which we never make
-    String xml = owned(Libvirt.virNetworkGetXMLDesc(n, 0));
+    String xml = owned(LibvirtNetworks.virNetworkGetXMLDesc(n, 0));
     Element root = Xml.parse(xml).getDocumentElement();
     Optional<String> bridge = Xml.path(root, "bridge").flatMap(b -> Xml.attr(b, "name"));
     int[] autostart = new int[1];
-    check(Libvirt.virNetworkGetAutostart(n, autostart));
+    check(LibvirtNetworks.virNetworkGetAutostart(n, autostart));
     return new NetworkInfo(
-        check(Libvirt.virNetworkGetName(n)),
-        check(Libvirt.virNetworkIsActive(n)) == 1,
+        check(LibvirtNetworks.virNetworkGetName(n)),
+        check(LibvirtNetworks.virNetworkIsActive(n)) == 1,
         autostart[0] != 0,
         bridge,
         xml);
@@ -465,7 +468,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   private Optional<Pointer> lookupNetwork(Handles h, String name) {
     Pointer conn = connect();
     try {
-      return Optional.of(h.network(check(Libvirt.virNetworkLookupByName(conn, name))));
+      return Optional.of(h.network(check(LibvirtNetworks.virNetworkLookupByName(conn, name))));
     } catch (LibvirtException e) {
       if (e.code() == LibvirtError.NO_NETWORK) {
         return Optional.empty();
@@ -496,7 +499,7 @@ public final class LibvirtHypervisor implements Hypervisor {
       return networkCall(
           name,
           "define",
-          () -> networkView(h.network(check(Libvirt.virNetworkDefineXML(conn, xml)))));
+          () -> networkView(h.network(check(LibvirtNetworks.virNetworkDefineXML(conn, xml)))));
     }
   }
 
@@ -504,11 +507,11 @@ public final class LibvirtHypervisor implements Hypervisor {
   public void startNetwork(String name) {
     try (Handles h = handles()) {
       Pointer n = requireNetwork(h, name);
-      if (networkCall(name, "read", () -> check(Libvirt.virNetworkIsActive(n))) == 1) {
+      if (networkCall(name, "read", () -> check(LibvirtNetworks.virNetworkIsActive(n))) == 1) {
         throw KldloadException.conflict(
             "network " + name + " is already active", "see 'virsh net-list --all'");
       }
-      networkCall(name, "start", () -> check(Libvirt.virNetworkCreate(n)));
+      networkCall(name, "start", () -> check(LibvirtNetworks.virNetworkCreate(n)));
     }
   }
 
@@ -517,7 +520,9 @@ public final class LibvirtHypervisor implements Hypervisor {
     try (Handles h = handles()) {
       Pointer n = requireNetwork(h, name);
       networkCall(
-          name, "set autostart", () -> check(Libvirt.virNetworkSetAutostart(n, autostart ? 1 : 0)));
+          name,
+          "set autostart",
+          () -> check(LibvirtNetworks.virNetworkSetAutostart(n, autostart ? 1 : 0)));
     }
   }
 
@@ -587,7 +592,9 @@ public final class LibvirtHypervisor implements Hypervisor {
       // the running definition when active (the test driver refuses VIR_NETWORK_XML_INACTIVE);
       // addDhcpHost and removeDhcpHost keep it and the persistent one alike
       return networkCall(
-          network, "read", () -> DhcpHost.inNetwork(owned(Libvirt.virNetworkGetXMLDesc(n, 0))));
+          network,
+          "read",
+          () -> DhcpHost.inNetwork(owned(LibvirtNetworks.virNetworkGetXMLDesc(n, 0))));
     }
   }
 
@@ -609,13 +616,13 @@ public final class LibvirtHypervisor implements Hypervisor {
             "see 'virsh net-dumpxml " + network + "'");
       }
     }
-    updateDhcpHost(network, Libvirt.NETWORK_UPDATE_COMMAND_ADD_LAST, host, "reserve");
+    updateDhcpHost(network, LibvirtNetworks.UPDATE_COMMAND_ADD_LAST, host, "reserve");
   }
 
   @Override
   public void removeDhcpHost(String network, DhcpHost host) {
     if (dhcpHosts(network).contains(host)) {
-      updateDhcpHost(network, Libvirt.NETWORK_UPDATE_COMMAND_DELETE, host, "drop the reservation");
+      updateDhcpHost(network, LibvirtNetworks.UPDATE_COMMAND_DELETE, host, "drop the reservation");
     }
   }
 
@@ -628,16 +635,16 @@ public final class LibvirtHypervisor implements Hypervisor {
               network,
               "read",
               () ->
-                  (check(Libvirt.virNetworkIsActive(n)) == 1
-                          ? Libvirt.NETWORK_UPDATE_AFFECT_LIVE
+                  (check(LibvirtNetworks.virNetworkIsActive(n)) == 1
+                          ? LibvirtNetworks.UPDATE_AFFECT_LIVE
                           : 0)
-                      | (check(Libvirt.virNetworkIsPersistent(n)) == 1
-                          ? Libvirt.NETWORK_UPDATE_AFFECT_CONFIG
+                      | (check(LibvirtNetworks.virNetworkIsPersistent(n)) == 1
+                          ? LibvirtNetworks.UPDATE_AFFECT_CONFIG
                           : 0));
       try {
         check(
-            Libvirt.virNetworkUpdate(
-                n, command, Libvirt.NETWORK_SECTION_IP_DHCP_HOST, -1, host.xml(), flags));
+            LibvirtNetworks.virNetworkUpdate(
+                n, command, LibvirtNetworks.SECTION_IP_DHCP_HOST, -1, host.xml(), flags));
       } catch (LibvirtException e) {
         throw new KldloadException(
             kind(e, ErrorKind.FAILED), what + " failed: " + message(e), null);

@@ -53,7 +53,7 @@ public final class Xml {
   public static String write(Document document) {
     stripWhitespace(document.getDocumentElement());
     try {
-      TransformerFactory factory = TransformerFactory.newInstance();
+      TransformerFactory factory = TransformerFactory.newDefaultInstance();
       factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
       factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
       Transformer transformer = factory.newTransformer();
@@ -144,7 +144,9 @@ public final class Xml {
 
   private static DocumentBuilder builder() {
     try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      // the JDK's own parser, whose features are set below, without the provider look-up (system
+      // property, jaxp.properties, a service search of the class path) newInstance() makes
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
       factory.setNamespaceAware(true);
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
       factory.setFeature("http://xml.org/sax/features/external-general-entities", false);

@@ -2,18 +2,21 @@ package dev.kldload.kvm.libvirt.jna;
 
 import com.sun.jna.Callback;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
- * Raw binding to the functions of {@code libvirt.so.0} the adapter calls, in JNA's direct mapping:
- * {@code static native} methods registered once when the class initialises. No interface proxy is
- * generated (JDK 17 cannot archive one in the CDS archive) and a call costs no reflection. Not API:
- * {@code LibvirtHypervisor} and {@code KvmProbes} call it. Initialising the class loads the
- * library; an {@link UnsatisfiedLinkError} (or {@link NoClassDefFoundError} on a later use) means
- * libvirt0 is not installed.
+ * Raw binding to the library, connection and domain functions of {@code libvirt.so.0} the adapter
+ * calls, in JNA's direct mapping: {@code static native} methods registered once when the class
+ * initialises. Snapshots ({@link LibvirtSnapshots}) and networks ({@link LibvirtNetworks}) are
+ * bound apart, each when first used, so that a listing registers only what it calls. No interface
+ * proxy is generated (JDK 17 cannot archive one in the CDS archive) and a call costs no reflection.
+ * Not API: {@code LibvirtHypervisor} and {@code KvmProbes} call it. Initialising the class loads
+ * the library; an {@link UnsatisfiedLinkError} (or {@link NoClassDefFoundError} on a later use)
+ * means libvirt0 is not installed.
  *
  * <p>Return conventions are libvirt's: a handle or string {@code null}, or an {@code int} -1, on
  * failure, with the reason in the calling thread's last error ({@link #virGetLastError}, read with
@@ -23,14 +26,28 @@ import com.sun.jna.ptr.PointerByReference;
  * freed). Thread safety: libvirt's: any thread; the last error is per thread.
  */
 public final class Libvirt {
+  /**
+   * The library by its soname, which the dynamic loader finds in its cache at once; by the short
+   * name {@code virt} JNA first tries {@code libvirt.so} (only in libvirt-dev) and then lists the
+   * library directories for a versioned file (2.5 ms more per run).
+   */
+  public static final String SONAME = "libvirt.so.0";
+
+  private static final NativeLibrary LIBRARY = NativeLibrary.getInstance(SONAME);
+
   static {
-    Native.register(Libvirt.class, "virt");
+    Native.register(Libvirt.class, LIBRARY);
     // libvirt's one-time set-up (thread-local error slots): idempotent, and needed before threads
     // other than the first make calls
     virInitialize();
   }
 
   private Libvirt() {}
+
+  /** The loaded library, for the other bindings; calling it initialises this class first. */
+  static NativeLibrary library() {
+    return LIBRARY;
+  }
 
   /** {@code VIR_UUID_STRING_BUFLEN}. */
   public static final int UUID_STRING_BUFLEN = 37;
@@ -49,19 +66,6 @@ public final class Libvirt {
 
   public static final int UNDEFINE_SNAPSHOTS_METADATA = 2;
   public static final int UNDEFINE_NVRAM = 4;
-
-  /** {@code virNetworkUpdateCommand}. */
-  public static final int NETWORK_UPDATE_COMMAND_DELETE = 2;
-
-  public static final int NETWORK_UPDATE_COMMAND_ADD_LAST = 3;
-
-  /** {@code virNetworkUpdateSection}: {@code <ip><dhcp><host>}. */
-  public static final int NETWORK_SECTION_IP_DHCP_HOST = 4;
-
-  /** {@code virNetworkUpdateFlags} bits. */
-  public static final int NETWORK_UPDATE_AFFECT_LIVE = 1;
-
-  public static final int NETWORK_UPDATE_AFFECT_CONFIG = 2;
 
   /** {@code virErrorFunc}: called with every error raised, before the call returns. */
   public interface ErrorFunc extends Callback {
@@ -174,59 +178,6 @@ public final class Libvirt {
       Pointer domain, PointerByReference ifaces, int source, int flags);
 
   public static native void virDomainInterfaceFree(Pointer iface);
-
-  // --- snapshots -------------------------------------------------------------------------------
-
-  public static native int virDomainListAllSnapshots(
-      Pointer domain, PointerByReference snapshots, int flags);
-
-  public static native Pointer virDomainSnapshotLookupByName(
-      Pointer domain, String name, int flags);
-
-  public static native Pointer virDomainSnapshotCreateXML(Pointer domain, String xml, int flags);
-
-  public static native Pointer virDomainSnapshotGetXMLDesc(Pointer snapshot, int flags);
-
-  public static native int virDomainRevertToSnapshot(Pointer snapshot, int flags);
-
-  public static native int virDomainSnapshotDelete(Pointer snapshot, int flags);
-
-  public static native int virDomainSnapshotFree(Pointer snapshot);
-
-  // --- networks --------------------------------------------------------------------------------
-
-  public static native int virConnectListAllNetworks(
-      Pointer conn, PointerByReference networks, int flags);
-
-  public static native Pointer virNetworkLookupByName(Pointer conn, String name);
-
-  public static native Pointer virNetworkDefineXML(Pointer conn, String xml);
-
-  public static native int virNetworkFree(Pointer network);
-
-  public static native String virNetworkGetName(Pointer network);
-
-  public static native Pointer virNetworkGetXMLDesc(Pointer network, int flags);
-
-  public static native int virNetworkIsActive(Pointer network);
-
-  public static native int virNetworkIsPersistent(Pointer network);
-
-  public static native int virNetworkGetAutostart(Pointer network, int[] autostart);
-
-  public static native int virNetworkSetAutostart(Pointer network, int autostart);
-
-  public static native int virNetworkCreate(Pointer network);
-
-  /**
-   * The public C function takes command before section; the wire protocol once had the two swapped,
-   * and the client library (not its callers) copes with either daemon.
-   *
-   * @param parentIndex which {@code <ip>} element; -1 lets libvirt pick the one whose family
-   *     matches the host's address
-   */
-  public static native int virNetworkUpdate(
-      Pointer network, int command, int section, int parentIndex, String xml, int flags);
 
   /** {@code virDomainInfo}'s fields the adapter reads, at their offsets for this platform. */
   public static final class DomainInfo {
