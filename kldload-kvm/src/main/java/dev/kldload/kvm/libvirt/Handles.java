@@ -48,10 +48,7 @@ final class Handles implements AutoCloseable {
   }
 
   Pointer[] domains(Pointer[] all) {
-    for (Pointer d : all) {
-      domain(d);
-    }
-    return all;
+    return keepAll(all, Libvirt::virDomainFree);
   }
 
   Pointer network(Pointer n) {
@@ -59,10 +56,7 @@ final class Handles implements AutoCloseable {
   }
 
   Pointer[] networks(Pointer[] all) {
-    for (Pointer n : all) {
-      network(n);
-    }
-    return all;
+    return keepAll(all, LibvirtNetworks::virNetworkFree);
   }
 
   Pointer snapshot(Pointer s) {
@@ -70,8 +64,12 @@ final class Handles implements AutoCloseable {
   }
 
   Pointer[] snapshots(Pointer[] all) {
-    for (Pointer s : all) {
-      snapshot(s);
+    return keepAll(all, LibvirtSnapshots::virDomainSnapshotFree);
+  }
+
+  private Pointer[] keepAll(Pointer[] all, Free<Pointer> free) {
+    for (Pointer handle : all) {
+      keep(handle, free);
     }
     return all;
   }

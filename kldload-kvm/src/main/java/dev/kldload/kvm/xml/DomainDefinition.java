@@ -45,7 +45,7 @@ public record DomainDefinition(
         domain.text("uuid"),
         List.copyOf(disks),
         domain.text("os/nvram").filter(s -> !s.isEmpty()).map(Path::of),
-        metadata(domain),
+        MetadataXml.read(domain),
         devices.map(d -> d.children("interface").size()).orElse(0));
   }
 
@@ -53,24 +53,6 @@ public record DomainDefinition(
     return disk.first("source")
         .flatMap(s -> s.attr("file").or(() -> s.attr("dev")).or(() -> s.attr("volume")))
         .map(Path::of);
-  }
-
-  /** Our mark, as {@link MetadataXml#read} reads it from a DOM. */
-  private static Optional<DomainMetadata> metadata(XmlElement domain) {
-    return domain
-        .first("metadata")
-        .flatMap(m -> m.first(DomainMetadata.NAMESPACE, DomainMetadata.ELEMENT))
-        .map(
-            root ->
-                new DomainMetadata(
-                    value(root, "owner").orElse(""),
-                    value(root, "role").orElse(""),
-                    value(root, "cluster"),
-                    value(root, "clone-origin")));
-  }
-
-  private static Optional<String> value(XmlElement root, String name) {
-    return root.first(DomainMetadata.NAMESPACE, name).map(XmlElement::text);
   }
 
   /** The data disks (not cdroms), in definition order. */
