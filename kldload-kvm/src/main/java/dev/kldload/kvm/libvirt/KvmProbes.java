@@ -73,7 +73,8 @@ public final class KvmProbes {
         check(Libvirt.virConnectGetLibVersion(connect, version));
         return ProbeResult.ok(
             this, "connected to " + uri + " (" + type + " " + version.getValue() + ")");
-      } catch (LibvirtException | RuntimeException e) {
+      } catch (LibvirtException | RuntimeException | LinkageError e) {
+        // LinkageError: a libvirt.so without a function the binding registers
         return ProbeResult.missing(
             this,
             "cannot connect to " + uri + ": " + firstLine(e.getMessage()),
