@@ -231,11 +231,6 @@ public final class Libvirt {
       return iface.getPointer(3L * P).share((long) i * 3 * P);
     }
 
-    /** {@code VIR_IP_ADDR_TYPE_IPV4} 0, {@code VIR_IP_ADDR_TYPE_IPV6} 1. */
-    public static int type(Pointer addr) {
-      return addr.getInt(0);
-    }
-
     public static String address(Pointer addr) {
       return addr.getPointer(P).getString(0);
     }
