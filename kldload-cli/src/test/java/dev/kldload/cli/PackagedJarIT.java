@@ -53,7 +53,8 @@ class PackagedJarIT {
       assertThat(loaded)
           .as("classes loaded by %s", flag)
           .contains("dev.kldload.cli.Main")
-          .doesNotContain("org.libvirt.", "io.fabric8.", "com.jcraft.jsch.", "com.sun.jna.");
+          .doesNotContain(
+              "dev.kldload.kvm.libvirt.jna.", "io.fabric8.", "com.jcraft.jsch.", "com.sun.jna.");
     }
   }
 

@@ -122,7 +122,7 @@ class RuntimeIT {
             false);
     assertThat(list.exit()).as("%s", list).isZero();
     assertThat(list.out())
-        .contains("org.libvirt.Connect source: shared objects file")
+        .contains("dev.kldload.kvm.libvirt.jna.Libvirt source: shared objects file")
         .contains("\"name\" : \"test\"")
         .contains("dev.kldload.platformlogging.JulLoggerFinder source: shared objects file")
         .doesNotContain("source: file:")

@@ -29,9 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.libvirt.Connect;
-import org.libvirt.LibvirtException;
-import org.libvirt.Network;
 
 /**
  * One real boot: libvirtd with QEMU in software emulation boots a guest that {@code kvm-clone} made
@@ -48,7 +45,6 @@ class KvmBootIT {
   Path dir;
   String prefix;
   String network;
-  Connect connect;
   LibvirtHypervisor libvirt;
   CliHarness cli;
 
@@ -72,24 +68,30 @@ class KvmBootIT {
       Files.copy(Path.of(image, file), dir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
     }
     prefix = "kb" + UUID.randomUUID().toString().substring(0, 6);
-    try {
-      connect = new Connect(URI);
-      int subnet = ThreadLocalRandom.current().nextInt(100, 250);
-      network = prefix + "-net";
-      connect.networkCreateXML(
-          "<network><name>"
-              + network
-              + "</name><bridge name='"
-              + prefix
-              + "'/><ip address='10.213."
-              + subnet
-              + ".1' netmask='255.255.255.0'><dhcp><range start='10.213."
-              + subnet
-              + ".10' end='10.213."
-              + subnet
-              + ".99'/></dhcp></ip></network>");
-    } catch (LibvirtException e) {
-      throw new IllegalStateException("libvirtd at " + URI + ": " + e.getMessage(), e);
+    Requirements.require(Requirements.onPath("virsh"), "virsh (apt-get install libvirt-clients)");
+    int subnet = ThreadLocalRandom.current().nextInt(100, 250);
+    network = prefix + "-net";
+    String xml =
+        "<network><name>"
+            + network
+            + "</name><bridge name='"
+            + prefix
+            + "'/><ip address='10.213."
+            + subnet
+            + ".1' netmask='255.255.255.0'><dhcp><range start='10.213."
+            + subnet
+            + ".10' end='10.213."
+            + subnet
+            + ".99'/></dhcp></ip></network>";
+    ProcessResult created =
+        new SystemProcessRunner()
+            .run(
+                ProcessSpec.of("virsh", "-q", "-c", URI, "net-create", "/dev/stdin")
+                    .stdin(xml.getBytes(StandardCharsets.UTF_8))
+                    .build());
+    if (!created.ok()) {
+      network = null;
+      throw new IllegalStateException("libvirtd at " + URI + ": " + created.errorTail());
     }
     libvirt = new LibvirtHypervisor(URI);
     cli = KvmTestBed.cli(dir, "qcow2", URI);
@@ -101,14 +103,10 @@ class KvmBootIT {
       KvmTestBed.removeDomains(libvirt, prefix);
       libvirt.close();
     }
-    if (connect != null) {
-      try {
-        Network net = connect.networkLookupByName(network);
-        net.destroy();
-      } catch (LibvirtException e) {
-        // not created
-      }
-      connect.close();
+    if (network != null) {
+      // transient: destroying it removes it
+      new SystemProcessRunner()
+          .run(ProcessSpec.of("virsh", "-c", URI, "net-destroy", network).build());
     }
     if (dir != null) {
       new SystemProcessRunner().run(ProcessSpec.of("rm", "-rf", dir.toString()).build());
@@ -211,7 +209,10 @@ class KvmBootIT {
    */
   private String readConsoleUntil(String domain, String expected) throws Exception {
     // the live definition: only it names the pty libvirt allocated
-    String xml = connect.domainLookupByName(domain).getXMLDesc(0);
+    String xml =
+        new SystemProcessRunner()
+            .check(ProcessSpec.of("virsh", "-c", URI, "dumpxml", domain).build())
+            .stdout();
     String pty =
         Xml.path(Xml.parse(xml).getDocumentElement(), "devices/serial/source")
             .flatMap(s -> Xml.attr(s, "path"))

@@ -1,23 +1,22 @@
 package dev.kldload.kvm.libvirt;
 
+import com.sun.jna.Pointer;
+import dev.kldload.kvm.libvirt.jna.Libvirt;
+import dev.kldload.kvm.libvirt.jna.LibvirtNetworks;
+import dev.kldload.kvm.libvirt.jna.LibvirtSnapshots;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicLong;
-import org.libvirt.Domain;
-import org.libvirt.DomainSnapshot;
-import org.libvirt.LibvirtException;
-import org.libvirt.Network;
 
 /**
- * The libvirt objects one adapter call looked up, freed when the call ends. libvirt-java frees a
- * {@link Domain}, {@link Network} or {@link DomainSnapshot} only in {@code finalize()}, which may
- * never run while a bootstrap polls domains for minutes; their {@code free()} is idempotent, so the
- * finalizer that still runs later does nothing. One instance per call, on one thread.
+ * The libvirt objects one adapter call looked up, freed when the call ends: every domain, network
+ * and snapshot handle has exactly one owner, and a poll that runs for minutes does not pile them
+ * up. One instance per call, on one thread.
  */
 final class Handles implements AutoCloseable {
-  /** A handle's {@code free()}. */
+  /** A handle's {@code vir*Free}. */
   interface Free<T> {
-    int free(T handle) throws LibvirtException;
+    int free(T handle);
   }
 
   private final Deque<Runnable> frees = new ArrayDeque<>();
@@ -37,33 +36,42 @@ final class Handles implements AutoCloseable {
     kept.incrementAndGet();
     frees.push(
         () -> {
-          try {
-            free.free(handle);
-          } catch (LibvirtException e) {
-            // virXFree fails only for an invalid object; the reference is gone either way
-          }
+          // virXFree fails only for an invalid object; the reference is gone either way
+          free.free(handle);
           freed.incrementAndGet();
         });
     return handle;
   }
 
-  Domain domain(Domain d) {
-    return keep(d, Domain::free);
+  Pointer domain(Pointer d) {
+    return keep(d, Libvirt::virDomainFree);
   }
 
-  Domain[] domains(Domain[] all) {
-    for (Domain d : all) {
-      domain(d);
+  Pointer[] domains(Pointer[] all) {
+    return keepAll(all, Libvirt::virDomainFree);
+  }
+
+  Pointer network(Pointer n) {
+    return keep(n, LibvirtNetworks::virNetworkFree);
+  }
+
+  Pointer[] networks(Pointer[] all) {
+    return keepAll(all, LibvirtNetworks::virNetworkFree);
+  }
+
+  Pointer snapshot(Pointer s) {
+    return keep(s, LibvirtSnapshots::virDomainSnapshotFree);
+  }
+
+  Pointer[] snapshots(Pointer[] all) {
+    return keepAll(all, LibvirtSnapshots::virDomainSnapshotFree);
+  }
+
+  private Pointer[] keepAll(Pointer[] all, Free<Pointer> free) {
+    for (Pointer handle : all) {
+      keep(handle, free);
     }
     return all;
-  }
-
-  Network network(Network n) {
-    return keep(n, Network::free);
-  }
-
-  DomainSnapshot snapshot(DomainSnapshot s) {
-    return keep(s, DomainSnapshot::free);
   }
 
   /** Frees every handle, newest first; one that fails does not keep the rest. */

@@ -1,14 +1,17 @@
 package dev.kldload.kvm.libvirt;
 
+import static dev.kldload.kvm.libvirt.LibvirtException.check;
+
 import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.NativeLongByReference;
 import dev.kldload.core.probe.ExecutableProbe;
 import dev.kldload.core.probe.Probe;
 import dev.kldload.core.probe.ProbeResult;
+import dev.kldload.kvm.libvirt.jna.Libvirt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.libvirt.Connect;
-import org.libvirt.LibvirtException;
 
 /**
  * Doctor probes for the virtualisation engines. They live in the adapter package because the
@@ -31,7 +34,7 @@ public final class KvmProbes {
             "iso-builder", List.of("xorriso", "genisoimage"), "cloud-init seed ISOs", true));
   }
 
-  /** The library (loaded as libvirt-java does) and a read-only connection to the configured URI. */
+  /** The library (loaded as the adapter loads it) and a read-only connection to the URI. */
   static final class LibvirtProbe implements Probe {
     private final String uri;
 
@@ -57,29 +60,29 @@ public final class KvmProbes {
     @Override
     public ProbeResult probe() {
       try {
-        NativeLibrary.getInstance("virt");
+        NativeLibrary.getInstance(Libvirt.SONAME);
       } catch (UnsatisfiedLinkError e) {
         return ProbeResult.missing(this, "libvirt.so cannot be loaded", "apt-get install libvirt0");
       }
-      Connect connect = null;
+      Pointer connect = null;
       try {
-        Connect.setErrorCallback(null);
-        connect = new Connect(uri, true);
+        Libvirt.virSetErrorFunc(null, null);
+        connect = check(Libvirt.virConnectOpenAuth(uri, null, Libvirt.CONNECT_RO));
+        String type = check(Libvirt.virConnectGetType(connect));
+        NativeLongByReference version = new NativeLongByReference();
+        check(Libvirt.virConnectGetLibVersion(connect, version));
         return ProbeResult.ok(
-            this,
-            "connected to " + uri + " (" + connect.getType() + " " + connect.getLibVersion() + ")");
-      } catch (LibvirtException | RuntimeException e) {
+            this, "connected to " + uri + " (" + type + " " + version.getValue() + ")");
+      } catch (LibvirtException | RuntimeException | LinkageError e) {
+        // LinkageError: a libvirt.so without a function the binding registers
         return ProbeResult.missing(
             this,
             "cannot connect to " + uri + ": " + firstLine(e.getMessage()),
             "apt-get install libvirt-daemon-system qemu-system-x86, or set --connect / LIBVIRT_DEFAULT_URI");
       } finally {
         if (connect != null) {
-          try {
-            connect.close();
-          } catch (LibvirtException ignored) {
-            // read-only probe connection; nothing to clean up
-          }
+          // read-only probe connection: a failed close leaves nothing to clean up
+          Libvirt.virConnectClose(connect);
         }
       }
     }

@@ -1,6 +1,11 @@
 package dev.kldload.kvm.libvirt;
 
+import static dev.kldload.kvm.libvirt.LibvirtException.check;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.kvm.AddressSource;
@@ -11,8 +16,14 @@ import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.NetworkInfo;
 import dev.kldload.kvm.SnapshotInfo;
 import dev.kldload.kvm.VmDomain;
-import dev.kldload.kvm.libvirt.jna.LibvirtNetworkUpdate;
+import dev.kldload.kvm.libvirt.jna.Libvirt;
+import dev.kldload.kvm.libvirt.jna.LibvirtError;
+import dev.kldload.kvm.libvirt.jna.LibvirtNetworks;
+import dev.kldload.kvm.libvirt.jna.LibvirtSnapshots;
 import dev.kldload.kvm.xml.Xml;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,63 +34,35 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.libvirt.Connect;
-import org.libvirt.Domain;
-import org.libvirt.DomainInfo;
-import org.libvirt.DomainInterface;
-import org.libvirt.Error;
-import org.libvirt.Error.ErrorNumber;
-import org.libvirt.LibvirtException;
-import org.libvirt.Network;
-import org.libvirt.jna.ConnectionPointer;
-import org.libvirt.jna.Libvirt;
-import org.libvirt.jna.NetworkPointer;
-import org.libvirt.jna.virError;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * {@link Hypervisor} on libvirt-java. The connection opens on first use, so commands that never
- * touch a domain never load libvirt. {@link LibvirtException}s become {@link KldloadException}s
- * naming the domain; libvirt's own printing to stderr is replaced by a callback that drops it (the
- * same error reaches us as the exception). Every domain, snapshot and network handle a call looks
- * up is freed when the call ends ({@link Handles}), not left to libvirt-java's finalizers.
+ * {@link Hypervisor} on libvirt, through our own binding ({@link Libvirt}). The connection opens on
+ * first use, so commands that never touch a domain never load libvirt. A failed call's error (the
+ * thread's last libvirt error) becomes a {@link KldloadException} naming the domain; libvirt's own
+ * printing to stderr is replaced by a callback that drops it (the same error reaches us from the
+ * call). Every domain, snapshot and network handle a call looks up is freed when the call ends
+ * ({@link Handles}); every string libvirt hands over is freed when read.
  */
 public final class LibvirtHypervisor implements Hypervisor {
-  private static final int XML_INACTIVE = 2;
-  private static final int UNDEFINE_MANAGED_SAVE = 1;
-  private static final int UNDEFINE_SNAPSHOTS_METADATA = 2;
-  private static final int UNDEFINE_NVRAM = 4;
   private static final int LIST_ALL = 0;
-  private static final int LIST_MANAGED_SAVE =
-      Connect.ConnectListAllDomainsFlags.CONNECT_LIST_DOMAINS_MANAGEDSAVE;
+
+  /** Drops libvirt's report of an error: the failed call returns it to us. */
+  private static final class Silent implements Libvirt.ErrorFunc {
+    @Override
+    public void invoke(Pointer userData, Pointer error) {
+      // the caller reads the same error from virGetLastError
+    }
+  }
 
   /** Held statically: JNA must not collect a callback that native code still calls. */
-  private static final Libvirt.VirErrorCallback SILENT = (Pointer data, virError error) -> {};
+  private static final Libvirt.ErrorFunc SILENT = new Silent();
 
   private final String uri;
   private final AtomicLong handlesKept = new AtomicLong();
   private final AtomicLong handlesFreed = new AtomicLong();
-  private PointerConnect connect;
-
-  /**
-   * A connection whose native pointer we can pass to calls libvirt-java does not wrap ({@code
-   * virNetworkUpdate}); libvirt-java keeps it in a protected field.
-   */
-  private static final class PointerConnect extends Connect {
-    PointerConnect(String uri) throws LibvirtException {
-      super(uri, false);
-    }
-
-    ConnectionPointer pointer() {
-      return vcp;
-    }
-  }
-
-  /** Loaded on the first reservation change, not with the adapter. */
-  private static final class NetworkUpdate {
-    static final LibvirtNetworkUpdate LIBRARY = LibvirtNetworkUpdate.load();
-  }
+  private Pointer connect;
 
   public LibvirtHypervisor(String uri) {
     this.uri = uri;
@@ -103,18 +86,21 @@ public final class LibvirtHypervisor implements Hypervisor {
     return handlesFreed.get();
   }
 
-  private synchronized PointerConnect connect() {
+  private synchronized Pointer connect() {
     if (connect == null) {
       try {
-        Connect.setErrorCallback(SILENT);
-        connect = new PointerConnect(uri);
+        Libvirt.virSetErrorFunc(null, SILENT);
+        // read-write, without credential callbacks: URIs that need a password fail here
+        connect = check(Libvirt.virConnectOpenAuth(uri, null, 0));
       } catch (LibvirtException e) {
         throw new KldloadException(
             kind(e, ErrorKind.UNAVAILABLE),
             "cannot connect to libvirt at " + uri + ": " + message(e),
             "is libvirtd running? choose another URI with --connect or LIBVIRT_DEFAULT_URI",
             e);
-      } catch (UnsatisfiedLinkError e) {
+      } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        // the binding's initialiser failed to load libvirt.so: the first use sees the link error,
+        // later ones the class that could not initialise
         throw new KldloadException(
             ErrorKind.PRECONDITION,
             "libvirt is not installed (libvirt.so cannot be loaded)",
@@ -128,20 +114,27 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public List<VmDomain> domains() {
     try (Handles h = handles()) {
+      Pointer conn = connect();
       // one more call for every domain's saved state, instead of one per domain
       Set<String> saved = new HashSet<>();
-      for (Domain d : h.domains(connect().listAllDomains(LIST_MANAGED_SAVE))) {
-        saved.add(d.getName());
+      for (Pointer d : h.domains(listAllDomains(conn, Libvirt.LIST_DOMAINS_MANAGEDSAVE))) {
+        saved.add(name(d));
       }
       List<VmDomain> out = new ArrayList<>();
-      for (Domain d : h.domains(connect().listAllDomains(LIST_ALL))) {
-        out.add(view(d, saved.contains(d.getName())));
+      for (Pointer d : h.domains(listAllDomains(conn, LIST_ALL))) {
+        String name = name(d);
+        out.add(view(d, name, saved.contains(name)));
       }
       out.sort(Comparator.comparing(VmDomain::name));
       return out;
     } catch (LibvirtException e) {
       throw failure("list domains", e);
     }
+  }
+
+  private static Pointer[] listAllDomains(Pointer conn, int flags) throws LibvirtException {
+    PointerByReference array = new PointerByReference();
+    return Libvirt.handles(array, check(Libvirt.virConnectListAllDomains(conn, array, flags)));
   }
 
   @Override
@@ -152,18 +145,19 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   /** The domain, freed when {@code h} closes. */
-  private Optional<Domain> lookup(Handles h, String name) {
+  private Optional<Pointer> lookup(Handles h, String name) {
+    Pointer conn = connect();
     try {
-      return Optional.of(h.domain(connect().domainLookupByName(name)));
+      return Optional.of(h.domain(check(Libvirt.virDomainLookupByName(conn, name))));
     } catch (LibvirtException e) {
-      if (e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+      if (e.code() == LibvirtError.NO_DOMAIN) {
         return Optional.empty();
       }
       throw failure("domain " + name + ": lookup failed", e);
     }
   }
 
-  private Domain require(Handles h, String name) {
+  private Pointer require(Handles h, String name) {
     return lookup(h, name)
         .orElseThrow(
             () ->
@@ -171,20 +165,37 @@ public final class LibvirtHypervisor implements Hypervisor {
                     "domain " + name + " does not exist on " + uri, "see 'kvm-list'"));
   }
 
-  private static VmDomain view(Domain d) throws LibvirtException {
-    return view(d, d.hasManagedSaveImage() == 1);
+  private static String name(Pointer d) throws LibvirtException {
+    return check(Libvirt.virDomainGetName(d));
   }
 
-  private static VmDomain view(Domain d, boolean savedState) throws LibvirtException {
-    DomainInfo info = d.getInfo();
-    return new VmDomain(
-        d.getName(),
-        d.getUUIDString(),
-        state(info.state),
-        info.maxMem,
-        info.nrVirtCpu,
-        d.getXMLDesc(XML_INACTIVE),
-        savedState);
+  private static String uuid(Pointer d) throws LibvirtException {
+    byte[] buf = new byte[Libvirt.UUID_STRING_BUFLEN];
+    check(Libvirt.virDomainGetUUIDString(d, buf));
+    return Native.toString(buf, StandardCharsets.US_ASCII);
+  }
+
+  /** A {@code char *} libvirt handed over: read, then freed; null (failure) raises the error. */
+  private static String owned(Pointer text) throws LibvirtException {
+    return check(Libvirt.string(text));
+  }
+
+  private static VmDomain view(Pointer d) throws LibvirtException {
+    return view(d, name(d), check(Libvirt.virDomainHasManagedSaveImage(d, 0)) == 1);
+  }
+
+  private static VmDomain view(Pointer d, String name, boolean savedState) throws LibvirtException {
+    try (Memory info = new Memory(Libvirt.DomainInfo.SIZE)) {
+      check(Libvirt.virDomainGetInfo(d, info));
+      return new VmDomain(
+          name,
+          uuid(d),
+          state(Libvirt.DomainInfo.state(info)),
+          Libvirt.DomainInfo.maxMemKib(info),
+          Libvirt.DomainInfo.vcpus(info),
+          owned(Libvirt.virDomainGetXMLDesc(d, Libvirt.DOMAIN_XML_INACTIVE)),
+          savedState);
+    }
   }
 
   @Override
@@ -197,80 +208,82 @@ public final class LibvirtHypervisor implements Hypervisor {
       lookup(h, name)
           .ifPresent(
               existing -> {
-                String existingUuid = call(name, "read", existing::getUUIDString);
+                String existingUuid = call(name, "read", () -> uuid(existing));
                 if (uuid.isEmpty() || !uuid.get().equalsIgnoreCase(existingUuid)) {
                   throw KldloadException.conflict(
                       "domain " + name + " already exists on " + uri,
                       "choose another name, or delete it with 'kvm-delete " + name + "'");
                 }
               });
-      return call(name, "define", () -> view(h.domain(connect().domainDefineXML(xml))));
+      Pointer conn = connect();
+      return call(
+          name, "define", () -> view(h.domain(check(Libvirt.virDomainDefineXML(conn, xml)))));
     }
   }
 
   @Override
   public void start(String name) {
     try (Handles h = handles()) {
-      Domain d = require(h, name);
-      if (call(name, "read", d::isActive) == 1) {
+      Pointer d = require(h, name);
+      if (call(name, "read", () -> check(Libvirt.virDomainIsActive(d))) == 1) {
         throw KldloadException.conflict(
             "domain " + name + " is already running", "check the domain's state with 'kvm-list'");
       }
-      call(name, "start", d::create);
+      call(name, "start", () -> check(Libvirt.virDomainCreate(d)));
     }
   }
 
   @Override
   public void suspend(String name) {
     try (Handles h = handles()) {
-      Domain d = require(h, name);
-      run(name, "pause", d::suspend);
+      Pointer d = require(h, name);
+      call(name, "pause", () -> check(Libvirt.virDomainSuspend(d)));
     }
   }
 
   @Override
   public void resume(String name) {
     try (Handles h = handles()) {
-      Domain d = require(h, name);
-      run(name, "resume", d::resume);
+      Pointer d = require(h, name);
+      call(name, "resume", () -> check(Libvirt.virDomainResume(d)));
     }
   }
 
   @Override
   public void powerOff(String name) {
     try (Handles h = handles()) {
-      Domain d = require(h, name);
-      run(name, "power off", d::destroy);
+      Pointer d = require(h, name);
+      call(name, "power off", () -> check(Libvirt.virDomainDestroy(d)));
     }
   }
 
   @Override
   public void shutdown(String name) {
     try (Handles h = handles()) {
-      Domain d = require(h, name);
-      run(name, "shut down", d::shutdown);
+      Pointer d = require(h, name);
+      call(name, "shut down", () -> check(Libvirt.virDomainShutdown(d)));
     }
   }
 
   @Override
   public void saveState(String name) {
     try (Handles h = handles()) {
-      Domain d = require(h, name);
-      if (call(name, "read", d::isActive) != 1) {
+      Pointer d = require(h, name);
+      if (call(name, "read", () -> check(Libvirt.virDomainIsActive(d))) != 1) {
         throw KldloadException.conflict(
             "domain " + name + " is not running: there is no state to save",
             "check the domain's state with 'kvm-list'");
       }
-      call(name, "save state", d::managedSave);
+      call(name, "save state", () -> check(Libvirt.virDomainManagedSave(d, 0)));
     }
   }
 
   @Override
   public void discardSavedState(String name) {
     try (Handles h = handles()) {
-      Domain d = require(h, name);
-      if (call(name, "read", d::hasManagedSaveImage) == 1) {
-        call(name, "discard saved state", d::managedSaveRemove);
+      Pointer d = require(h, name);
+      if (call(name, "read", () -> check(Libvirt.virDomainHasManagedSaveImage(d, 0))) == 1) {
+        call(name, "discard saved state", () -> check(Libvirt.virDomainManagedSaveRemove(d, 0)));
       }
     }
   }
@@ -278,21 +291,29 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public void undefine(String name) {
     try (Handles h = handles()) {
-      Domain d = require(h, name);
+      Pointer d = require(h, name);
       try {
-        d.undefine(UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA | UNDEFINE_NVRAM);
+        check(
+            Libvirt.virDomainUndefineFlags(
+                d,
+                Libvirt.UNDEFINE_MANAGED_SAVE
+                    | Libvirt.UNDEFINE_SNAPSHOTS_METADATA
+                    | Libvirt.UNDEFINE_NVRAM));
       } catch (LibvirtException e) {
-        ErrorNumber code = e.getError().getCode();
-        if (code != ErrorNumber.VIR_ERR_NO_SUPPORT
-            && code != ErrorNumber.VIR_ERR_INVALID_ARG
-            && code != ErrorNumber.VIR_ERR_ARGUMENT_UNSUPPORTED) {
+        int code = e.code();
+        if (code != LibvirtError.NO_SUPPORT
+            && code != LibvirtError.INVALID_ARG
+            && code != LibvirtError.ARGUMENT_UNSUPPORTED) {
           throw failure("domain " + name + ": undefine failed", e);
         }
         // drivers without NVRAM support refuse the flag; the plain call still removes the domain
-        run(
+        call(
             name,
             "undefine",
-            () -> d.undefine(UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA));
+            () ->
+                check(
+                    Libvirt.virDomainUndefineFlags(
+                        d, Libvirt.UNDEFINE_MANAGED_SAVE | Libvirt.UNDEFINE_SNAPSHOTS_METADATA)));
       }
     }
   }
@@ -300,14 +321,16 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public List<SnapshotInfo> snapshots(String domain) {
     try (Handles h = handles()) {
-      Domain d = require(h, domain);
+      Pointer d = require(h, domain);
       return call(
           domain,
           "list snapshots",
           () -> {
+            PointerByReference array = new PointerByReference();
+            int count = check(LibvirtSnapshots.virDomainListAllSnapshots(d, array, 0));
             List<SnapshotInfo> out = new ArrayList<>();
-            for (String name : d.snapshotListNames(0)) {
-              out.add(snapshotView(h.snapshot(d.snapshotLookupByName(name)).getXMLDesc()));
+            for (Pointer s : h.snapshots(Libvirt.handles(array, count))) {
+              out.add(snapshotView(owned(LibvirtSnapshots.virDomainSnapshotGetXMLDesc(s, 0))));
             }
             return ordered(out);
           });
@@ -360,45 +383,56 @@ public final class LibvirtHypervisor implements Hypervisor {
     Xml.child(root, "description", description);
     String xml = Xml.write(doc);
     try (Handles h = handles()) {
-      Domain d = require(h, domain);
+      Pointer d = require(h, domain);
       return call(
           domain,
           "snapshot " + snapshot,
-          () -> snapshotView(h.snapshot(d.snapshotCreateXML(xml, 0)).getXMLDesc()));
+          () ->
+              snapshotView(
+                  owned(
+                      LibvirtSnapshots.virDomainSnapshotGetXMLDesc(
+                          h.snapshot(check(LibvirtSnapshots.virDomainSnapshotCreateXML(d, xml, 0))),
+                          0))));
     }
   }
 
   @Override
   public void revertToSnapshot(String domain, String snapshot) {
     try (Handles h = handles()) {
-      Domain d = require(h, domain);
+      Pointer d = require(h, domain);
       call(
           domain,
           "revert to snapshot " + snapshot,
-          () -> d.revertToSnapshot(h.snapshot(d.snapshotLookupByName(snapshot))));
+          () -> check(LibvirtSnapshots.virDomainRevertToSnapshot(snapshot(h, d, snapshot), 0)));
     }
   }
 
   @Override
   public void deleteSnapshot(String domain, String snapshot) {
     try (Handles h = handles()) {
-      Domain d = require(h, domain);
+      Pointer d = require(h, domain);
       call(
           domain,
           "delete snapshot " + snapshot,
-          () -> h.snapshot(d.snapshotLookupByName(snapshot)).delete(0));
+          () -> check(LibvirtSnapshots.virDomainSnapshotDelete(snapshot(h, d, snapshot), 0)));
     }
+  }
+
+  /** The snapshot of {@code d}, freed when {@code h} closes. */
+  private static Pointer snapshot(Handles h, Pointer d, String name) throws LibvirtException {
+    return h.snapshot(check(LibvirtSnapshots.virDomainSnapshotLookupByName(d, name, 0)));
   }
 
   @Override
   public List<NetworkInfo> networks() {
     try (Handles h = handles()) {
-      Connect c = connect();
+      Pointer conn = connect();
+      // active and inactive alike
+      PointerByReference array = new PointerByReference();
+      int count = check(LibvirtNetworks.virConnectListAllNetworks(conn, array, 0));
       List<NetworkInfo> out = new ArrayList<>();
-      List<String> names = new ArrayList<>(List.of(c.listNetworks()));
-      names.addAll(List.of(c.listDefinedNetworks()));
-      for (String name : names) {
-        out.add(networkView(h.network(c.networkLookupByName(name))));
+      for (Pointer n : h.networks(Libvirt.handles(array, count))) {
+        out.add(networkView(n));
       }
       out.sort(Comparator.comparing(NetworkInfo::name));
       return out;
@@ -414,28 +448,36 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
   }
 
-  private static NetworkInfo networkView(Network n) throws LibvirtException {
+  private static NetworkInfo networkView(Pointer n) throws LibvirtException {
     // the running definition: the test driver refuses VIR_NETWORK_XML_INACTIVE, and a network
     // only differs from its persistent XML after a live update, which we never make
-    String xml = n.getXMLDesc(0);
+    String xml = owned(LibvirtNetworks.virNetworkGetXMLDesc(n, 0));
     Element root = Xml.parse(xml).getDocumentElement();
     Optional<String> bridge = Xml.path(root, "bridge").flatMap(b -> Xml.attr(b, "name"));
-    return new NetworkInfo(n.getName(), n.isActive() == 1, n.getAutostart(), bridge, xml);
+    int[] autostart = new int[1];
+    check(LibvirtNetworks.virNetworkGetAutostart(n, autostart));
+    return new NetworkInfo(
+        check(LibvirtNetworks.virNetworkGetName(n)),
+        check(LibvirtNetworks.virNetworkIsActive(n)) == 1,
+        autostart[0] != 0,
+        bridge,
+        xml);
   }
 
   /** The network, freed when {@code h} closes. */
-  private Optional<Network> lookupNetwork(Handles h, String name) {
+  private Optional<Pointer> lookupNetwork(Handles h, String name) {
+    Pointer conn = connect();
     try {
-      return Optional.of(h.network(connect().networkLookupByName(name)));
+      return Optional.of(h.network(check(LibvirtNetworks.virNetworkLookupByName(conn, name))));
     } catch (LibvirtException e) {
-      if (e.getError().getCode() == ErrorNumber.VIR_ERR_NO_NETWORK) {
+      if (e.code() == LibvirtError.NO_NETWORK) {
         return Optional.empty();
       }
       throw failure("network " + name + ": lookup failed", e);
     }
   }
 
-  private Network requireNetwork(Handles h, String name) {
+  private Pointer requireNetwork(Handles h, String name) {
     return lookupNetwork(h, name)
         .orElseThrow(
             () ->
@@ -453,40 +495,34 @@ public final class LibvirtHypervisor implements Hypervisor {
             "network " + name + " already exists on " + uri,
             "it is left as it is; compare it with 'virsh net-dumpxml " + name + "'");
       }
+      Pointer conn = connect();
       return networkCall(
-          name, "define", () -> networkView(h.network(connect().networkDefineXML(xml))));
+          name,
+          "define",
+          () -> networkView(h.network(check(LibvirtNetworks.virNetworkDefineXML(conn, xml)))));
     }
   }
 
   @Override
   public void startNetwork(String name) {
     try (Handles h = handles()) {
-      Network n = requireNetwork(h, name);
-      if (networkCall(name, "read", n::isActive) == 1) {
+      Pointer n = requireNetwork(h, name);
+      if (networkCall(name, "read", () -> check(LibvirtNetworks.virNetworkIsActive(n))) == 1) {
         throw KldloadException.conflict(
             "network " + name + " is already active", "see 'virsh net-list --all'");
       }
-      networkCall(
-          name,
-          "start",
-          () -> {
-            n.create();
-            return null;
-          });
+      networkCall(name, "start", () -> check(LibvirtNetworks.virNetworkCreate(n)));
     }
   }
 
   @Override
   public void setNetworkAutostart(String name, boolean autostart) {
     try (Handles h = handles()) {
-      Network n = requireNetwork(h, name);
+      Pointer n = requireNetwork(h, name);
       networkCall(
           name,
           "set autostart",
-          () -> {
-            n.setAutostart(autostart);
-            return null;
-          });
+          () -> check(LibvirtNetworks.virNetworkSetAutostart(n, autostart ? 1 : 0)));
     }
   }
 
@@ -501,34 +537,64 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public List<GuestAddress> addresses(String domain, AddressSource source) {
     try (Handles h = handles()) {
-      Domain d = require(h, domain);
-      List<GuestAddress> out = new ArrayList<>();
-      for (DomainInterface iface : d.interfaceAddresses(source.code(), 0)) {
-        for (DomainInterface.InterfaceAddress a : iface.addrs) {
-          out.add(
-              new GuestAddress(
-                  iface.name, iface.hwAddr, a.address.getHostAddress(), a.prefixLength));
+      Pointer d = require(h, domain);
+      PointerByReference array = new PointerByReference();
+      int count = check(Libvirt.virDomainInterfaceAddresses(d, array, source.code(), 0));
+      Pointer[] ifaces = Libvirt.handles(array, count);
+      try {
+        List<GuestAddress> out = new ArrayList<>();
+        for (Pointer iface : ifaces) {
+          String name = Libvirt.DomainInterfaces.name(iface);
+          String hwaddr = Libvirt.DomainInterfaces.hwaddr(iface);
+          for (int i = 0; i < Libvirt.DomainInterfaces.naddrs(iface); i++) {
+            Pointer a = Libvirt.DomainInterfaces.addr(iface, i);
+            out.add(
+                new GuestAddress(
+                    name,
+                    hwaddr,
+                    hostAddress(domain, Libvirt.DomainInterfaces.address(a)),
+                    Libvirt.DomainInterfaces.prefix(a)));
+          }
+        }
+        return out;
+      } finally {
+        for (Pointer iface : ifaces) {
+          Libvirt.virDomainInterfaceFree(iface);
         }
       }
-      return out;
     } catch (LibvirtException e) {
-      ErrorNumber code = e.getError().getCode();
+      int code = e.code();
       // no lease yet, or no agent answering yet: not a failure while waiting
-      if (code == ErrorNumber.VIR_ERR_AGENT_UNRESPONSIVE
-          || code == ErrorNumber.VIR_ERR_OPERATION_INVALID) {
+      if (code == LibvirtError.AGENT_UNRESPONSIVE || code == LibvirtError.OPERATION_INVALID) {
         return List.of();
       }
       throw failure("domain " + domain + ": reading addresses failed", e);
     }
   }
 
+  /** The address in Java's canonical text (IPv6 uncompressed), as the port has always shown it. */
+  private static String hostAddress(String domain, String address) {
+    try {
+      return InetAddress.getByName(address).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new KldloadException(
+          ErrorKind.FAILED,
+          "domain " + domain + ": reading addresses failed: invalid IP address '" + address + "'",
+          null,
+          e);
+    }
+  }
+
   @Override
   public List<DhcpHost> dhcpHosts(String network) {
     try (Handles h = handles()) {
-      Network n = requireNetwork(h, network);
+      Pointer n = requireNetwork(h, network);
       // the running definition when active (the test driver refuses VIR_NETWORK_XML_INACTIVE);
       // addDhcpHost and removeDhcpHost keep it and the persistent one alike
-      return networkCall(network, "read", () -> DhcpHost.inNetwork(n.getXMLDesc(0)));
+      return networkCall(
+          network,
+          "read",
+          () -> DhcpHost.inNetwork(owned(LibvirtNetworks.virNetworkGetXMLDesc(n, 0))));
     }
   }
 
@@ -550,78 +616,47 @@ public final class LibvirtHypervisor implements Hypervisor {
             "see 'virsh net-dumpxml " + network + "'");
       }
     }
-    updateDhcpHost(
-        network, LibvirtNetworkUpdate.VIR_NETWORK_UPDATE_COMMAND_ADD_LAST, host, "reserve");
+    updateDhcpHost(network, LibvirtNetworks.UPDATE_COMMAND_ADD_LAST, host, "reserve");
   }
 
   @Override
   public void removeDhcpHost(String network, DhcpHost host) {
     if (dhcpHosts(network).contains(host)) {
-      updateDhcpHost(
-          network,
-          LibvirtNetworkUpdate.VIR_NETWORK_UPDATE_COMMAND_DELETE,
-          host,
-          "drop the reservation");
+      updateDhcpHost(network, LibvirtNetworks.UPDATE_COMMAND_DELETE, host, "drop the reservation");
     }
   }
 
   private void updateDhcpHost(String network, int command, DhcpHost host, String action) {
     String what = "network " + network + ": " + action + " " + host.display();
     try (Handles h = handles()) {
-      Network n = requireNetwork(h, network);
+      Pointer n = requireNetwork(h, network);
       int flags =
           networkCall(
               network,
               "read",
               () ->
-                  (n.isActive() == 1 ? LibvirtNetworkUpdate.VIR_NETWORK_UPDATE_AFFECT_LIVE : 0)
-                      | (n.isPersistent() == 1
-                          ? LibvirtNetworkUpdate.VIR_NETWORK_UPDATE_AFFECT_CONFIG
+                  (check(LibvirtNetworks.virNetworkIsActive(n)) == 1
+                          ? LibvirtNetworks.UPDATE_AFFECT_LIVE
+                          : 0)
+                      | (check(LibvirtNetworks.virNetworkIsPersistent(n)) == 1
+                          ? LibvirtNetworks.UPDATE_AFFECT_CONFIG
                           : 0));
-      NetworkPointer pointer =
-          Libvirt.INSTANCE.virNetworkLookupByName(connect().pointer(), network);
-      if (pointer == null) {
-        throw lastError(what + " failed");
+      try {
+        check(
+            LibvirtNetworks.virNetworkUpdate(
+                n, command, LibvirtNetworks.SECTION_IP_DHCP_HOST, -1, host.xml(), flags));
+      } catch (LibvirtException e) {
+        throw new KldloadException(
+            kind(e, ErrorKind.FAILED), what + " failed: " + message(e), null);
       }
-      h.keep(pointer, Libvirt.INSTANCE::virNetworkFree);
-      int rc =
-          NetworkUpdate.LIBRARY.virNetworkUpdate(
-              pointer,
-              command,
-              LibvirtNetworkUpdate.VIR_NETWORK_SECTION_IP_DHCP_HOST,
-              -1,
-              host.xml(),
-              flags);
-      if (rc < 0) {
-        throw lastError(what + " failed");
-      }
-    }
-  }
-
-  /** The calling thread's last libvirt error, for a call made through our own binding. */
-  private static KldloadException lastError(String what) {
-    org.libvirt.jna.virError raw = new org.libvirt.jna.virError();
-    if (Libvirt.INSTANCE.virCopyLastError(raw) <= 0) {
-      return new KldloadException(ErrorKind.FAILED, what + ": unknown libvirt error", null);
-    }
-    try {
-      Error error = new Error(raw);
-      String text = error.getMessage() == null ? "unknown libvirt error" : error.getMessage();
-      return new KldloadException(
-          kind(error, ErrorKind.FAILED), what + ": " + text.lines().findFirst().orElse(text), null);
-    } finally {
-      Libvirt.INSTANCE.virResetError(raw);
     }
   }
 
   @Override
   public synchronized void close() {
     if (connect != null) {
-      try {
-        connect.close();
-      } catch (LibvirtException e) {
-        // closing a connection we are done with; nothing to recover
-      }
+      // closing a connection we are done with: a failure leaves nothing to recover
+      Libvirt.virConnectClose(connect);
       connect = null;
     }
   }
@@ -629,21 +664,6 @@ public final class LibvirtHypervisor implements Hypervisor {
   /** A libvirt call that may fail. */
   private interface LibvirtCall<T> {
     T run() throws LibvirtException;
-  }
-
-  /** A libvirt action without a result. */
-  private interface LibvirtAction {
-    void run() throws LibvirtException;
-  }
-
-  private void run(String domain, String action, LibvirtAction body) {
-    call(
-        domain,
-        action,
-        () -> {
-          body.run();
-          return null;
-        });
   }
 
   private <T> T call(String domain, String action, LibvirtCall<T> body) {
@@ -659,61 +679,55 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   static String message(LibvirtException e) {
-    String text = e.getError() == null ? e.getMessage() : e.getError().getMessage();
+    String text = e.error().map(LibvirtError::message).orElse(null);
     return text == null ? "unknown libvirt error" : text.lines().findFirst().orElse(text);
   }
 
   static ErrorKind kind(LibvirtException e, ErrorKind fallback) {
-    return e.getError() == null ? fallback : kind(e.getError(), fallback);
-  }
-
-  private static ErrorKind kind(Error error, ErrorKind fallback) {
-    if (error.getCode() == null) {
-      return fallback;
-    }
-    return switch (error.getCode()) {
-      case VIR_ERR_NO_DOMAIN,
-          VIR_ERR_NO_DOMAIN_SNAPSHOT,
-          VIR_ERR_NO_NETWORK,
-          VIR_ERR_NO_STORAGE_VOL ->
+    return switch (e.code()) {
+      case LibvirtError.NO_DOMAIN,
+          LibvirtError.NO_DOMAIN_SNAPSHOT,
+          LibvirtError.NO_NETWORK,
+          LibvirtError.NO_STORAGE_VOL ->
           ErrorKind.NOT_FOUND;
-      case VIR_ERR_OPERATION_INVALID, VIR_ERR_DOM_EXIST, VIR_ERR_NETWORK_EXIST ->
+      case LibvirtError.OPERATION_INVALID, LibvirtError.DOM_EXIST, LibvirtError.NETWORK_EXIST ->
           ErrorKind.CONFLICT;
-      case VIR_ERR_AUTH_FAILED,
-          VIR_ERR_AUTH_CANCELLED,
-          VIR_ERR_ACCESS_DENIED,
-          VIR_ERR_OPERATION_DENIED ->
+      case LibvirtError.AUTH_FAILED,
+          LibvirtError.AUTH_CANCELLED,
+          LibvirtError.ACCESS_DENIED,
+          LibvirtError.OPERATION_DENIED ->
           ErrorKind.PERMISSION;
-      case VIR_ERR_NO_CONNECT, VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_AGENT_UNRESPONSIVE ->
+      case LibvirtError.NO_CONNECT,
+          LibvirtError.SYSTEM_ERROR,
+          LibvirtError.RPC,
+          LibvirtError.AGENT_UNRESPONSIVE ->
           ErrorKind.UNAVAILABLE;
-      case VIR_ERR_OPERATION_TIMEOUT -> ErrorKind.TIMEOUT;
+      case LibvirtError.OPERATION_TIMEOUT -> ErrorKind.TIMEOUT;
       default -> fallback;
     };
   }
 
   private static String hint(LibvirtException e) {
-    if (e.getError() == null || e.getError().getCode() == null) {
-      return null;
-    }
-    return switch (e.getError().getCode()) {
-      case VIR_ERR_OPERATION_INVALID -> "check the domain's state with 'kvm-list'";
-      case VIR_ERR_AUTH_FAILED, VIR_ERR_ACCESS_DENIED, VIR_ERR_OPERATION_DENIED ->
+    return switch (e.code()) {
+      case LibvirtError.OPERATION_INVALID -> "check the domain's state with 'kvm-list'";
+      case LibvirtError.AUTH_FAILED, LibvirtError.ACCESS_DENIED, LibvirtError.OPERATION_DENIED ->
           "run as root or as a member of group libvirt";
-      case VIR_ERR_XML_ERROR, VIR_ERR_XML_DETAIL, VIR_ERR_CONFIG_UNSUPPORTED ->
+      case LibvirtError.XML_ERROR, LibvirtError.XML_DETAIL, LibvirtError.CONFIG_UNSUPPORTED ->
           "the definition was refused; run with --dry-run to inspect it";
       default -> null;
     };
   }
 
-  static DomainState state(DomainInfo.DomainState state) {
+  /** {@code virDomainState}. */
+  static DomainState state(int state) {
     return switch (state) {
-      case VIR_DOMAIN_RUNNING -> DomainState.RUNNING;
-      case VIR_DOMAIN_BLOCKED -> DomainState.BLOCKED;
-      case VIR_DOMAIN_PAUSED -> DomainState.PAUSED;
-      case VIR_DOMAIN_SHUTDOWN -> DomainState.SHUTTING_DOWN;
-      case VIR_DOMAIN_SHUTOFF -> DomainState.SHUT_OFF;
-      case VIR_DOMAIN_CRASHED -> DomainState.CRASHED;
-      case VIR_DOMAIN_PMSUSPENDED -> DomainState.PM_SUSPENDED;
+      case 1 -> DomainState.RUNNING;
+      case 2 -> DomainState.BLOCKED;
+      case 3 -> DomainState.PAUSED;
+      case 4 -> DomainState.SHUTTING_DOWN;
+      case 5 -> DomainState.SHUT_OFF;
+      case 6 -> DomainState.CRASHED;
+      case 7 -> DomainState.PM_SUSPENDED;
       default -> DomainState.UNKNOWN;
     };
   }

@@ -53,7 +53,7 @@ public final class CloneEditor {
         devices.removeChild(disk);
         continue;
       }
-      Optional<Path> source = DomainDefinition.source(disk);
+      Optional<Path> source = source(disk);
       Path mapped = source.map(disks::get).orElse(null);
       if (mapped == null) {
         throw KldloadException.precondition(
@@ -98,5 +98,16 @@ public final class CloneEditor {
     seed.ifPresent(path -> DomainXmlWriter.cdrom(devices, path.toString(), "sda", 0));
     MetadataXml.set(domain, metadata);
     return Xml.write(doc);
+  }
+
+  /** The disk's source path, as {@link DomainDefinition} reads it. */
+  private static Optional<Path> source(Element disk) {
+    return Xml.first(disk, "source")
+        .flatMap(
+            s ->
+                Xml.attr(s, "file")
+                    .or(() -> Xml.attr(s, "dev"))
+                    .or(() -> Xml.attr(s, "volume"))
+                    .map(Path::of));
   }
 }

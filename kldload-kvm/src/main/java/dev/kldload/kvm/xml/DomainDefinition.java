@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.w3c.dom.Element;
 
 /**
  * What the tools read from a domain's XML: disks with their sources, the UEFI vars file and our
- * metadata. Parsed with the DOM, never with text matching.
+ * metadata. Parsed with the JDK's StAX reader into a small element tree ({@link XmlElement}), never
+ * with text matching: definitions are only read here, and a listing reads one per domain.
  */
 public record DomainDefinition(
     String name,
@@ -26,37 +26,33 @@ public record DomainDefinition(
   }
 
   public static DomainDefinition parse(String xml) {
-    Element domain = Xml.parse(xml).getDocumentElement();
+    XmlElement domain = XmlElement.parse(xml);
+    Optional<XmlElement> devices = domain.first("devices");
     List<DiskEntry> disks = new ArrayList<>();
-    Xml.first(domain, "devices")
-        .ifPresent(
-            devices -> {
-              for (Element disk : Xml.children(devices, "disk")) {
-                disks.add(
-                    new DiskEntry(
-                        Xml.attr(disk, "device").orElse("disk"),
-                        Xml.attr(disk, "type").orElse("file"),
-                        source(disk),
-                        Xml.first(disk, "target").flatMap(t -> Xml.attr(t, "dev")).orElse("")));
-              }
-            });
+    devices.ifPresent(
+        d -> {
+          for (XmlElement disk : d.children("disk")) {
+            disks.add(
+                new DiskEntry(
+                    disk.attr("device").orElse("disk"),
+                    disk.attr("type").orElse("file"),
+                    source(disk),
+                    disk.first("target").flatMap(t -> t.attr("dev")).orElse("")));
+          }
+        });
     return new DomainDefinition(
-        Xml.text(domain, "name").orElse(""),
-        Xml.text(domain, "uuid"),
+        domain.text("name").orElse(""),
+        domain.text("uuid"),
         List.copyOf(disks),
-        Xml.text(domain, "os/nvram").filter(s -> !s.isEmpty()).map(Path::of),
+        domain.text("os/nvram").filter(s -> !s.isEmpty()).map(Path::of),
         MetadataXml.read(domain),
-        Xml.first(domain, "devices").map(d -> Xml.children(d, "interface").size()).orElse(0));
+        devices.map(d -> d.children("interface").size()).orElse(0));
   }
 
-  static Optional<Path> source(Element disk) {
-    return Xml.first(disk, "source")
-        .flatMap(
-            s ->
-                Xml.attr(s, "file")
-                    .or(() -> Xml.attr(s, "dev"))
-                    .or(() -> Xml.attr(s, "volume"))
-                    .map(Path::of));
+  private static Optional<Path> source(XmlElement disk) {
+    return disk.first("source")
+        .flatMap(s -> s.attr("file").or(() -> s.attr("dev")).or(() -> s.attr("volume")))
+        .map(Path::of);
   }
 
   /** The data disks (not cdroms), in definition order. */

@@ -1,6 +1,7 @@
 package dev.kldload.kvm.xml;
 
 import java.util.Optional;
+import java.util.function.Function;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -59,13 +60,24 @@ public final class MetadataXml {
   public static Optional<DomainMetadata> read(Element domain) {
     return Xml.first(domain, "metadata")
         .flatMap(MetadataXml::ours)
-        .map(
-            root ->
-                new DomainMetadata(
-                    value(root, "owner").orElse(""),
-                    value(root, "role").orElse(""),
-                    value(root, "cluster"),
-                    value(root, "clone-origin")));
+        .map(root -> of(name -> value(root, name)));
+  }
+
+  /** The same, from a definition read with StAX ({@link DomainDefinition}). */
+  static Optional<DomainMetadata> read(XmlElement domain) {
+    return domain
+        .first("metadata")
+        .flatMap(meta -> meta.first(DomainMetadata.NAMESPACE, DomainMetadata.ELEMENT))
+        .map(root -> of(name -> root.first(DomainMetadata.NAMESPACE, name).map(XmlElement::text)));
+  }
+
+  /** Our mark from its elements' values by name. */
+  private static DomainMetadata of(Function<String, Optional<String>> value) {
+    return new DomainMetadata(
+        value.apply("owner").orElse(""),
+        value.apply("role").orElse(""),
+        value.apply("cluster"),
+        value.apply("clone-origin"));
   }
 
   private static Optional<Element> ours(Element meta) {

@@ -2,70 +2,63 @@ package dev.kldload.kvm.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kldload.core.process.ProcessResult;
+import dev.kldload.core.process.ProcessSpec;
+import dev.kldload.core.process.SystemProcessRunner;
 import dev.kldload.core.testing.Requirements;
 import dev.kldload.kvm.DhcpHost;
 import dev.kldload.kvm.xml.MacAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.libvirt.Connect;
-import org.libvirt.LibvirtException;
-import org.libvirt.Network;
 
 /**
  * Reservations through the real network driver of libvirtd ({@code qemu:///system}), which the test
  * driver cannot show: the persistent definition changes with the running network, and the running
  * dnsmasq is told (its hosts file). Isolated networks with their own bridge and a random
- * 10.214.x.0/24, removed afterwards.
+ * 10.214.x.0/24, removed afterwards. What the adapter does not do (a transient network, the
+ * persistent definition of a running one) is done and read with {@code virsh}.
  */
 class LibvirtDhcpHostsSystemIT {
   static final String URI = "qemu:///system";
 
-  /** {@code VIR_NETWORK_XML_INACTIVE}: the persistent definition of a network. */
-  static final int XML_INACTIVE = 1;
-
   String name;
   int subnet;
-  Connect connect;
   LibvirtHypervisor libvirt;
 
   @BeforeEach
-  void setUp() throws LibvirtException {
+  void setUp() {
     LibvirtHypervisorIT.requireLibvirt();
     Requirements.require(Requirements.isRoot(), "root (libvirtd's qemu:///system)");
     Requirements.require(
         Files.exists(Path.of("/run/libvirt/libvirt-sock")),
         "a running libvirtd (./test starts it; apt-get install libvirt-daemon-system)");
+    Requirements.require(Requirements.onPath("virsh"), "virsh (apt-get install libvirt-clients)");
     name = "kd" + UUID.randomUUID().toString().substring(0, 6);
     subnet = ThreadLocalRandom.current().nextInt(100, 250);
-    connect = new Connect(URI);
     libvirt = new LibvirtHypervisor(URI);
   }
 
   @AfterEach
-  void tearDown() throws LibvirtException {
+  void tearDown() {
     if (libvirt != null) {
       libvirt.close();
+      // whichever of the two exists: a network not created, or not persistent, refuses one
+      virsh("net-destroy", name);
+      virsh("net-undefine", name);
     }
-    if (connect != null) {
-      try {
-        Network net = connect.networkLookupByName(name);
-        if (net.isActive() == 1) {
-          net.destroy();
-        }
-        if (net.isPersistent() == 1) {
-          net.undefine();
-        }
-      } catch (LibvirtException e) {
-        // not created
-      }
-      connect.close();
-    }
+  }
+
+  private static ProcessResult virsh(String... args) {
+    return new SystemProcessRunner()
+        .run(ProcessSpec.of("virsh", "-q", "-c", URI).args(List.of(args)).build());
   }
 
   private String xml() {
@@ -86,8 +79,10 @@ class LibvirtDhcpHostsSystemIT {
     return new DhcpHost(new MacAddress("52:54:00:5a:00:01"), "cp-1", "10.214." + subnet + ".10");
   }
 
-  private String persistentXml() throws LibvirtException {
-    return connect.networkLookupByName(name).getXMLDesc(XML_INACTIVE);
+  private String persistentXml() {
+    ProcessResult r = virsh("net-dumpxml", "--inactive", name);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return r.stdout();
   }
 
   private String dnsmasqHosts() throws Exception {
@@ -114,7 +109,13 @@ class LibvirtDhcpHostsSystemIT {
   @Test
   @DisplayName("a transient network takes the reservation live (it has no definition to change)")
   void transientNetwork() throws Exception {
-    connect.networkCreateXML(xml()).free();
+    ProcessResult created =
+        new SystemProcessRunner()
+            .run(
+                ProcessSpec.of("virsh", "-q", "-c", URI, "net-create", "/dev/stdin")
+                    .stdin(xml().getBytes(StandardCharsets.UTF_8))
+                    .build());
+    assertThat(created.exitCode()).as(created.stderr()).isZero();
     libvirt.addDhcpHost(name, host());
     assertThat(libvirt.dhcpHosts(name)).containsExactly(host());
     assertThat(dnsmasqHosts()).contains(host().ip());
