@@ -14,7 +14,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -118,14 +117,22 @@ public final class CommandModels {
         methods.put(method.getName().concat(method.getParameterTypes()[0].getName()), i);
       }
     }
-    List<MemberEntry> ordered = new ArrayList<>(members);
-    ordered.sort(
-        Comparator.comparingInt(
-            (MemberEntry m) ->
-                m.method()
-                    ? declaredFields.length + index(methods, m.name().concat(m.type()), m)
-                    : index(fields, m.name(), m)));
-    return ordered;
+    // sorted by position without a Comparator lambda, which would be spun on every start
+    MemberEntry[] ordered = new MemberEntry[declaredFields.length + declaredMethods.length];
+    for (MemberEntry member : members) {
+      int position =
+          member.method()
+              ? declaredFields.length + index(methods, member.name().concat(member.type()), member)
+              : index(fields, member.name(), member);
+      ordered[position] = member;
+    }
+    List<MemberEntry> result = new ArrayList<>(members.size());
+    for (MemberEntry member : ordered) {
+      if (member != null) {
+        result.add(member);
+      }
+    }
+    return result;
   }
 
   private static int index(Map<String, Integer> positions, String key, MemberEntry member) {
