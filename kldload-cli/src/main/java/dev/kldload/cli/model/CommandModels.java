@@ -34,11 +34,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * picocli's model of a command, built from the file the build wrote for it ({@link ModelWriter})
- * instead of from its annotations. The steps are picocli's own {@code CommandReflection}'s, in its
- * order, and each option, parameter and command attribute goes through the same picocli code that
- * reflection uses; only the annotation instances differ (see {@link Annotations}). Reading
- * annotations costs a {@code kvm-list} run about 18 ms, mostly for the JDK's generated proxies.
+ * picocli's model of a command, built from the text the build wrote for it ({@code ModelWriter}, in
+ * the test sources) instead of from its annotations. The steps are picocli's own {@code
+ * CommandReflection}'s, in its order, and each option, parameter and command attribute goes through
+ * the same picocli code that reflection uses; only the annotation instances differ (see {@link
+ * Annotations}). Reading annotations costs a {@code kvm-list} run about 18 ms, mostly for the JDK's
+ * generated proxies.
  */
 public final class CommandModels {
   /** picocli's key for the {@code mixinStandardHelpOptions} mixin. */

@@ -2,10 +2,9 @@ package dev.kldload.cli.model;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,9 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The text the build writes for one tool: every class of its command tree (commands, their
- * superclasses, mixins, subcommands) with its {@code @Command} and its annotated members in the
- * order picocli visits them. Plain text, so reading it loads nothing but {@code java.base}.
+ * The text the build writes for one tool (as a constant of a generated class, {@link #PACKAGE}):
+ * every class of its command tree (commands, their superclasses, mixins, subcommands) with its
+ * {@code @Command} and its annotated members in the order picocli visits them. Plain text, so
+ * reading it loads nothing but {@code java.base}.
  *
  * <pre>
  * type dev.kldload.cli.kvm.KvmListCommand
@@ -35,9 +35,15 @@ import java.util.Optional;
  * attribute line holds every token of the attribute (none for an empty array).
  */
 final class ModelFile {
-  /** Where the build puts the file of a tool (or {@code kldload}, the root). */
-  static String resource(String tool) {
-    return "/dev/kldload/cli/model/".concat(tool).concat(".model");
+  /**
+   * The package of the classes that carry the model texts (written by {@code ModelWriter},
+   * build-time code in the test sources).
+   */
+  static final String PACKAGE = "dev.kldload.cli.model.text";
+
+  /** The class that carries the model text of a tool (or of {@code kldload}, the root). */
+  static String className(String tool) {
+    return "Model_".concat(tool.replace('-', '_'));
   }
 
   /** One class as the build saw it. */
@@ -49,13 +55,30 @@ final class ModelFile {
 
   private ModelFile() {}
 
+  /**
+   * The model of a tool, if the build wrote one. It is a constant of a generated class rather than
+   * a resource: a class comes from the class-data sharing archive, a resource would open the jar
+   * (~4 ms).
+   */
   static Optional<Map<String, TypeEntry>> read(String tool) {
-    try (InputStream in = ModelFile.class.getResourceAsStream(resource(tool))) {
-      if (in == null) {
-        return Optional.empty();
+    Class<?> carrier;
+    try {
+      carrier =
+          Class.forName(
+              PACKAGE.concat(".").concat(className(tool)), true, ModelFile.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      return Optional.empty();
+    }
+    try {
+      Field text = carrier.getDeclaredField("TEXT");
+      text.setAccessible(true);
+      StringBuilder joined = new StringBuilder();
+      for (String chunk : (String[]) text.get(null)) {
+        joined.append(chunk);
       }
-      return Optional.of(
-          parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))));
+      return Optional.of(parse(new BufferedReader(new StringReader(joined.toString()))));
+    } catch (ReflectiveOperationException e) {
+      throw new ModelMismatchException("unreadable model of " + tool, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

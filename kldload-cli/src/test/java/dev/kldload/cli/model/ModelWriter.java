@@ -1,7 +1,6 @@
 package dev.kldload.cli.model;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Array;
@@ -18,7 +17,10 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,11 +32,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * Writes, at build time, the file {@link CommandModels} builds a command's model from: every class
+ * Writes, at build time, the text {@link CommandModels} builds a command's model from: every class
  * of the command's tree with its picocli annotations, read by reflection. Run by the build after
- * compiling ({@code process-classes}), so the file always matches the classes it ships with. Fails
- * on a picocli feature {@link CommandModels} does not build, rather than write a model that differs
- * from picocli's.
+ * compiling ({@code process-test-classes}, before the tests and the jar), so the text always
+ * matches the classes it ships with. Fails on a picocli feature {@link CommandModels} does not
+ * build, rather than write a model that differs from picocli's.
  */
 public final class ModelWriter {
   /** The picocli annotations picocli's reflection looks for on a field or method. */
@@ -50,15 +52,76 @@ public final class ModelWriter {
 
   private static final String AUTO_HELP_MIXIN = "picocli.CommandLine$AutoHelpMixin";
 
+  /**
+   * Characters per string constant: at most 3 bytes each in the class file, whose limit is 65535.
+   */
+  private static final int CHUNK = 16_000;
+
   private ModelWriter() {}
 
-  /** Writes the model file of {@code type}, the command named {@code name}, under {@code root}. */
-  public static void write(Path root, String name, Class<?> type) throws IOException {
-    Path file = root.resolve(ModelFile.resource(name).substring(1));
-    Files.createDirectories(file.getParent());
-    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(text(type));
+  /**
+   * Writes, for each named command, a class carrying its model text into {@code sources}, and
+   * compiles them into {@code classes}.
+   */
+  public static void write(Path sources, Path classes, Map<String, Class<?>> commands)
+      throws IOException {
+    Path dir = sources.resolve(ModelFile.PACKAGE.replace('.', '/'));
+    Files.createDirectories(dir);
+    List<String> javac = new ArrayList<>(List.of("--release", "17", "-d", classes.toString()));
+    for (Map.Entry<String, Class<?>> command : commands.entrySet()) {
+      String className = ModelFile.className(command.getKey());
+      Path file = dir.resolve(className + ".java");
+      Files.writeString(
+          file,
+          source(className, command.getKey(), text(command.getValue())),
+          StandardCharsets.UTF_8);
+      javac.add(file.toString());
     }
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    if (compiler == null) {
+      throw new IllegalStateException("writing the command models needs a JDK's compiler");
+    }
+    if (compiler.run(null, null, null, javac.toArray(new String[0])) != 0) {
+      throw new IllegalStateException("the command model classes did not compile: " + javac);
+    }
+  }
+
+  /** A class whose {@code TEXT} holds the model text, in chunks under the constant pool's limit. */
+  private static String source(String className, String name, String text) {
+    StringBuilder out = new StringBuilder();
+    out.append("package ").append(ModelFile.PACKAGE).append(";\n\n");
+    out.append("/** The picocli model of ").append(name).append(": written by ModelWriter. */\n");
+    out.append("final class ").append(className).append(" {\n");
+    out.append("  static final String[] TEXT = {\n");
+    for (int start = 0; start < text.length(); start += CHUNK) {
+      out.append("    \"")
+          .append(javaString(text.substring(start, Math.min(text.length(), start + CHUNK))))
+          .append("\",\n");
+    }
+    out.append("  };\n\n  private ").append(className).append("() {}\n}\n");
+    return out.toString();
+  }
+
+  private static String javaString(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c < 0x20) {
+        // octal, not a unicode escape: javac reads those before it reads the literal
+        out.append(String.format("\\%03o", (int) c));
+      } else if (c > 0x7e) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** The model text of {@code type} and every class its tree reaches. */
