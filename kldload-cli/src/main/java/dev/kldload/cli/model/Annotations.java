@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
  * factory)}) runs on them unchanged. The JDK's annotation instances are dynamic proxies, generated
  * on every start (they cannot be class-data shared on JDK 17); these are ordinary classes.
  */
-@SuppressWarnings("ClassExplicitlyAnnotation")
 final class Annotations {
   private Annotations() {}
 

@@ -61,12 +61,19 @@ public final class CommandModels {
    * picocli's reflection, when there is no file or it does not fit the classes.
    */
   public static Object command(String tool, Class<?> type, IFactory factory) {
+    Optional<Map<String, TypeEntry>> types;
     try {
-      Optional<Map<String, TypeEntry>> types = ModelFile.read(tool);
-      if (types.isEmpty()) {
-        return type;
-      }
-      return new CommandModels(types.get(), factory).spec(type, null);
+      types = ModelFile.read(tool);
+    } catch (ModelMismatchException e) {
+      return type;
+    }
+    return types.isEmpty() ? type : command(types.get(), type, factory);
+  }
+
+  /** The model of {@code type} from these classes' entries, or {@code type} if they do not fit. */
+  static Object command(Map<String, TypeEntry> types, Class<?> type, IFactory factory) {
+    try {
+      return new CommandModels(types, factory).spec(type, null);
     } catch (ModelMismatchException e) {
       return type;
     }
