@@ -252,12 +252,99 @@ final class Annotations {
     }
   }
 
-  /** {@code @Option} */
-  static final class OptionValues implements Option {
-    private final AnnotationValues v;
+  /** The attributes {@code @Option} and {@code @Parameters} share. */
+  abstract static class ArgValues {
+    final AnnotationValues v;
 
-    OptionValues(AnnotationValues v) {
+    ArgValues(AnnotationValues v) {
       this.v = v;
+    }
+
+    public Class<?>[] type() {
+      return v.types("type");
+    }
+
+    public String split() {
+      return v.string("split");
+    }
+
+    public String defaultValue() {
+      return v.string("defaultValue");
+    }
+
+    public String arity() {
+      return v.string("arity");
+    }
+
+    public CommandLine.ScopeType scope() {
+      return v.constant("scope", CommandLine.ScopeType.class);
+    }
+
+    public String[] description() {
+      return v.strings("description");
+    }
+
+    public boolean hidden() {
+      return v.bool("hidden");
+    }
+
+    public Class<? extends CommandLine.IParameterPreprocessor> preprocessor() {
+      return v.type("preprocessor");
+    }
+
+    public String paramLabel() {
+      return v.string("paramLabel");
+    }
+
+    public boolean hideParamSyntax() {
+      return v.bool("hideParamSyntax");
+    }
+
+    public Class<? extends CommandLine.ITypeConverter<?>>[] converter() {
+      return v.types("converter");
+    }
+
+    public String splitSynopsisLabel() {
+      return v.string("splitSynopsisLabel");
+    }
+
+    public CommandLine.Help.Visibility showDefaultValue() {
+      return v.constant("showDefaultValue", CommandLine.Help.Visibility.class);
+    }
+
+    public Class<? extends Iterable<String>> completionCandidates() {
+      return v.type("completionCandidates");
+    }
+
+    public boolean interactive() {
+      return v.bool("interactive");
+    }
+
+    public boolean echo() {
+      return v.bool("echo");
+    }
+
+    public String prompt() {
+      return v.string("prompt");
+    }
+
+    public String descriptionKey() {
+      return v.string("descriptionKey");
+    }
+
+    public String mapFallbackValue() {
+      return v.string("mapFallbackValue");
+    }
+
+    public Class<? extends CommandLine.IParameterConsumer> parameterConsumer() {
+      return v.type("parameterConsumer");
+    }
+  }
+
+  /** {@code @Option} */
+  static final class OptionValues extends ArgValues implements Option {
+    OptionValues(AnnotationValues v) {
+      super(v);
     }
 
     @Override
@@ -266,33 +353,8 @@ final class Annotations {
     }
 
     @Override
-    public Class<?>[] type() {
-      return v.types("type");
-    }
-
-    @Override
-    public String split() {
-      return v.string("split");
-    }
-
-    @Override
-    public String defaultValue() {
-      return v.string("defaultValue");
-    }
-
-    @Override
     public String[] names() {
       return v.strings("names");
-    }
-
-    @Override
-    public String arity() {
-      return v.string("arity");
-    }
-
-    @Override
-    public CommandLine.ScopeType scope() {
-      return v.constant("scope", CommandLine.ScopeType.class);
     }
 
     @Override
@@ -301,23 +363,8 @@ final class Annotations {
     }
 
     @Override
-    public String[] description() {
-      return v.strings("description");
-    }
-
-    @Override
     public boolean help() {
       return v.bool("help");
-    }
-
-    @Override
-    public boolean hidden() {
-      return v.bool("hidden");
-    }
-
-    @Override
-    public Class<? extends CommandLine.IParameterPreprocessor> preprocessor() {
-      return v.type("preprocessor");
     }
 
     @Override
@@ -336,56 +383,6 @@ final class Annotations {
     }
 
     @Override
-    public String paramLabel() {
-      return v.string("paramLabel");
-    }
-
-    @Override
-    public boolean hideParamSyntax() {
-      return v.bool("hideParamSyntax");
-    }
-
-    @Override
-    public Class<? extends CommandLine.ITypeConverter<?>>[] converter() {
-      return v.types("converter");
-    }
-
-    @Override
-    public String splitSynopsisLabel() {
-      return v.string("splitSynopsisLabel");
-    }
-
-    @Override
-    public CommandLine.Help.Visibility showDefaultValue() {
-      return v.constant("showDefaultValue", CommandLine.Help.Visibility.class);
-    }
-
-    @Override
-    public Class<? extends Iterable<String>> completionCandidates() {
-      return v.type("completionCandidates");
-    }
-
-    @Override
-    public boolean interactive() {
-      return v.bool("interactive");
-    }
-
-    @Override
-    public boolean echo() {
-      return v.bool("echo");
-    }
-
-    @Override
-    public String prompt() {
-      return v.string("prompt");
-    }
-
-    @Override
-    public String descriptionKey() {
-      return v.string("descriptionKey");
-    }
-
-    @Override
     public boolean negatable() {
       return v.bool("negatable");
     }
@@ -394,24 +391,12 @@ final class Annotations {
     public String fallbackValue() {
       return v.string("fallbackValue");
     }
-
-    @Override
-    public String mapFallbackValue() {
-      return v.string("mapFallbackValue");
-    }
-
-    @Override
-    public Class<? extends CommandLine.IParameterConsumer> parameterConsumer() {
-      return v.type("parameterConsumer");
-    }
   }
 
   /** {@code @Parameters} */
-  static final class ParametersValues implements Parameters {
-    private final AnnotationValues v;
-
+  static final class ParametersValues extends ArgValues implements Parameters {
     ParametersValues(AnnotationValues v) {
-      this.v = v;
+      super(v);
     }
 
     @Override
@@ -422,106 +407,6 @@ final class Annotations {
     @Override
     public String index() {
       return v.string("index");
-    }
-
-    @Override
-    public Class<?>[] type() {
-      return v.types("type");
-    }
-
-    @Override
-    public String split() {
-      return v.string("split");
-    }
-
-    @Override
-    public String defaultValue() {
-      return v.string("defaultValue");
-    }
-
-    @Override
-    public String arity() {
-      return v.string("arity");
-    }
-
-    @Override
-    public CommandLine.ScopeType scope() {
-      return v.constant("scope", CommandLine.ScopeType.class);
-    }
-
-    @Override
-    public String[] description() {
-      return v.strings("description");
-    }
-
-    @Override
-    public boolean hidden() {
-      return v.bool("hidden");
-    }
-
-    @Override
-    public Class<? extends CommandLine.IParameterPreprocessor> preprocessor() {
-      return v.type("preprocessor");
-    }
-
-    @Override
-    public String paramLabel() {
-      return v.string("paramLabel");
-    }
-
-    @Override
-    public boolean hideParamSyntax() {
-      return v.bool("hideParamSyntax");
-    }
-
-    @Override
-    public Class<? extends CommandLine.ITypeConverter<?>>[] converter() {
-      return v.types("converter");
-    }
-
-    @Override
-    public String splitSynopsisLabel() {
-      return v.string("splitSynopsisLabel");
-    }
-
-    @Override
-    public CommandLine.Help.Visibility showDefaultValue() {
-      return v.constant("showDefaultValue", CommandLine.Help.Visibility.class);
-    }
-
-    @Override
-    public Class<? extends Iterable<String>> completionCandidates() {
-      return v.type("completionCandidates");
-    }
-
-    @Override
-    public boolean interactive() {
-      return v.bool("interactive");
-    }
-
-    @Override
-    public boolean echo() {
-      return v.bool("echo");
-    }
-
-    @Override
-    public String prompt() {
-      return v.string("prompt");
-    }
-
-    @Override
-    public String descriptionKey() {
-      return v.string("descriptionKey");
-    }
-
-    @Override
-    public String mapFallbackValue() {
-      return v.string("mapFallbackValue");
-    }
-
-    @Override
-    public Class<? extends CommandLine.IParameterConsumer> parameterConsumer() {
-      return v.type("parameterConsumer");
     }
   }
 
