@@ -1,6 +1,7 @@
 package dev.kldload.cli;
 
 import dev.kldload.cli.logging.Logging;
+import dev.kldload.cli.model.CommandModels;
 import dev.kldload.cli.support.Cli;
 import dev.kldload.cli.support.CommandFactory;
 import dev.kldload.cli.support.ErrorHandlers;
@@ -26,6 +27,9 @@ import sun.misc.Signal;
  * calls {@link System#exit}.
  */
 public final class Main {
+  /** The root command's name, and the name of its model file (see {@link ModelFiles}). */
+  static final String ROOT = "kldload";
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -70,9 +74,13 @@ public final class Main {
 
   private static CommandLine commandLine(Cli cli, List<Tools.Tool> tools) {
     CommandFactory factory = new CommandFactory(cli);
-    CommandLine commandLine = new CommandLine(KldloadCommand.class, factory);
+    // models built from the files the build wrote, not from annotations: see CommandModels
+    CommandLine commandLine =
+        new CommandLine(CommandModels.command(ROOT, KldloadCommand.class, factory), factory);
     for (Tools.Tool tool : tools) {
-      commandLine.addSubcommand(tool.name(), new CommandLine(tool.type(), factory));
+      commandLine.addSubcommand(
+          tool.name(),
+          new CommandLine(CommandModels.command(tool.name(), tool.type(), factory), factory));
     }
     commandLine.setOut(cli.out());
     commandLine.setErr(cli.err());
@@ -100,7 +108,9 @@ public final class Main {
   private static void addExitCodes(CommandLine commandLine) {
     Map<String, String> codes = new LinkedHashMap<>();
     for (ExitCode code : ExitCode.values()) {
-      codes.put(String.format("%3d", code.code()), code.meaning());
+      // padded by hand: String.format's Formatter loads the locale providers, ~8 ms of every run
+      String number = Integer.toString(code.code());
+      codes.put(" ".repeat(Math.max(0, 3 - number.length())) + number, code.meaning());
     }
     commandLine
         .getCommandSpec()

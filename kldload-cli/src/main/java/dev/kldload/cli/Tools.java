@@ -63,8 +63,14 @@ final class Tools {
 
   private Tools() {}
 
+  // loops, not streams: every run calls these, and a stream's lambdas are spun at run time
   static Optional<Tool> byName(String name) {
-    return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    for (Tool tool : ALL) {
+      if (tool.name().equals(name)) {
+        return Optional.of(tool);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -85,7 +91,11 @@ final class Tools {
       }
       return byName(arg).map(List::of).orElse(ALL);
     }
-    boolean help = List.of(args).stream().anyMatch(a -> a.equals("-h") || a.equals("--help"));
-    return help ? ALL : List.of();
+    for (String arg : args) {
+      if (arg.equals("-h") || arg.equals("--help")) {
+        return ALL;
+      }
+    }
+    return List.of();
   }
 }
