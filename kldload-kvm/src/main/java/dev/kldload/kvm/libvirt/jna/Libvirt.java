@@ -10,13 +10,15 @@ import com.sun.jna.ptr.PointerByReference;
 
 /**
  * Raw binding to the library, connection and domain functions of {@code libvirt.so.0} the adapter
- * calls, in JNA's direct mapping: {@code static native} methods registered once when the class
- * initialises. Snapshots ({@link LibvirtSnapshots}) and networks ({@link LibvirtNetworks}) are
- * bound apart, each when first used, so that a listing registers only what it calls. No interface
- * proxy is generated (JDK 17 cannot archive one in the CDS archive) and a call costs no reflection.
- * Not API: {@code LibvirtHypervisor} and {@code KvmProbes} call it. Initialising the class loads
- * the library; an {@link UnsatisfiedLinkError} (or {@link NoClassDefFoundError} on a later use)
- * means libvirt0 is not installed.
+ * calls: one typed method per C function (its signature in the Javadoc), each calling a {@link
+ * LibvirtFunction} looked up on first use. Snapshots ({@link LibvirtSnapshots}) and networks
+ * ({@link LibvirtNetworks}) are bound alike in classes of their own. Neither JNA's direct mapping
+ * ({@code Native.register}) nor its interface mapping is used: the first sets up a libffi type per
+ * declared method when the class initialises (JNA's {@code Structure.FFIType}, whose annotations
+ * make the JDK generate proxy classes), the second generates a proxy for the interface; JDK 17
+ * cannot archive either kind in the CDS archive. Not API: {@code LibvirtHypervisor} and {@code
+ * KvmProbes} call it. Initialising the class loads the library; an {@link UnsatisfiedLinkError} (or
+ * {@link NoClassDefFoundError} on a later use) means libvirt0 is not installed.
  *
  * <p>Return conventions are libvirt's: a handle or string {@code null}, or an {@code int} -1, on
  * failure, with the reason in the calling thread's last error ({@link #virGetLastError}, read with
@@ -36,10 +38,9 @@ public final class Libvirt {
   private static final NativeLibrary LIBRARY = NativeLibrary.getInstance(SONAME);
 
   static {
-    Native.register(Libvirt.class, LIBRARY);
     // libvirt's one-time set-up (thread-local error slots): idempotent, and needed before threads
-    // other than the first make calls
-    virInitialize();
+    // other than the first make calls. int virInitialize(void)
+    LIBRARY.getFunction("virInitialize").invokeInt(new Object[0]);
   }
 
   private Libvirt() {}
@@ -105,79 +106,233 @@ public final class Libvirt {
 
   // --- library and connection ------------------------------------------------------------------
 
-  public static native int virInitialize();
+  private static final LibvirtFunction CONNECT_OPEN_AUTH =
+      new LibvirtFunction("virConnectOpenAuth");
 
   /**
-   * @param auth {@code virConnectAuthPtr}; {@code null}: no credential callbacks
+   * {@code virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsigned int
+   * flags)}
+   *
+   * @param auth {@code null}: no credential callbacks
    */
-  public static native Pointer virConnectOpenAuth(String name, Pointer auth, int flags);
+  public static Pointer virConnectOpenAuth(String name, Pointer auth, int flags) {
+    return CONNECT_OPEN_AUTH.pointer(name, auth, flags);
+  }
 
-  public static native int virConnectClose(Pointer conn);
+  private static final LibvirtFunction CONNECT_CLOSE = new LibvirtFunction("virConnectClose");
 
-  public static native String virConnectGetType(Pointer conn);
+  /** {@code int virConnectClose(virConnectPtr conn)} */
+  public static int virConnectClose(Pointer conn) {
+    return CONNECT_CLOSE.integer(conn);
+  }
 
-  public static native int virConnectGetLibVersion(Pointer conn, NativeLongByReference libVer);
+  private static final LibvirtFunction CONNECT_GET_TYPE = new LibvirtFunction("virConnectGetType");
 
-  /** {@code handler} must stay reachable while libvirt may call it; {@code null}: the default. */
-  public static native void virSetErrorFunc(Pointer userData, ErrorFunc handler);
+  /** {@code const char *virConnectGetType(virConnectPtr conn)} */
+  public static String virConnectGetType(Pointer conn) {
+    return CONNECT_GET_TYPE.string(conn);
+  }
 
-  /** The calling thread's last error ({@code virErrorPtr}, libvirt's: not freed), or null. */
-  public static native Pointer virGetLastError();
+  private static final LibvirtFunction CONNECT_GET_LIB_VERSION =
+      new LibvirtFunction("virConnectGetLibVersion");
+
+  /** {@code int virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)} */
+  public static int virConnectGetLibVersion(Pointer conn, NativeLongByReference libVer) {
+    return CONNECT_GET_LIB_VERSION.integer(conn, libVer.getPointer());
+  }
+
+  private static final LibvirtFunction SET_ERROR_FUNC = new LibvirtFunction("virSetErrorFunc");
+
+  /**
+   * {@code void virSetErrorFunc(void *userData, virErrorFunc handler)}
+   *
+   * @param handler must stay reachable while libvirt may call it; {@code null}: the default
+   */
+  public static void virSetErrorFunc(Pointer userData, ErrorFunc handler) {
+    SET_ERROR_FUNC.call(userData, handler);
+  }
+
+  private static final LibvirtFunction GET_LAST_ERROR = new LibvirtFunction("virGetLastError");
+
+  /**
+   * {@code virErrorPtr virGetLastError(void)}: the calling thread's last error (libvirt's: not
+   * freed), or null.
+   */
+  public static Pointer virGetLastError() {
+    return GET_LAST_ERROR.pointer();
+  }
 
   // --- domains ---------------------------------------------------------------------------------
 
-  public static native int virConnectListAllDomains(
-      Pointer conn, PointerByReference domains, int flags);
-
-  public static native Pointer virDomainLookupByName(Pointer conn, String name);
-
-  public static native Pointer virDomainDefineXML(Pointer conn, String xml);
-
-  public static native int virDomainFree(Pointer domain);
-
-  public static native String virDomainGetName(Pointer domain);
+  private static final LibvirtFunction CONNECT_LIST_ALL_DOMAINS =
+      new LibvirtFunction("virConnectListAllDomains");
 
   /**
+   * {@code int virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int
+   * flags)}
+   */
+  public static int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags) {
+    return CONNECT_LIST_ALL_DOMAINS.integer(conn, domains.getPointer(), flags);
+  }
+
+  private static final LibvirtFunction DOMAIN_LOOKUP_BY_NAME =
+      new LibvirtFunction("virDomainLookupByName");
+
+  /** {@code virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name)} */
+  public static Pointer virDomainLookupByName(Pointer conn, String name) {
+    return DOMAIN_LOOKUP_BY_NAME.pointer(conn, name);
+  }
+
+  private static final LibvirtFunction DOMAIN_DEFINE_XML =
+      new LibvirtFunction("virDomainDefineXML");
+
+  /** {@code virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml)} */
+  public static Pointer virDomainDefineXML(Pointer conn, String xml) {
+    return DOMAIN_DEFINE_XML.pointer(conn, xml);
+  }
+
+  private static final LibvirtFunction DOMAIN_FREE = new LibvirtFunction("virDomainFree");
+
+  /** {@code int virDomainFree(virDomainPtr domain)} */
+  public static int virDomainFree(Pointer domain) {
+    return DOMAIN_FREE.integer(domain);
+  }
+
+  private static final LibvirtFunction DOMAIN_GET_NAME = new LibvirtFunction("virDomainGetName");
+
+  /** {@code const char *virDomainGetName(virDomainPtr domain)} */
+  public static String virDomainGetName(Pointer domain) {
+    return DOMAIN_GET_NAME.string(domain);
+  }
+
+  private static final LibvirtFunction DOMAIN_GET_UUID_STRING =
+      new LibvirtFunction("virDomainGetUUIDString");
+
+  /**
+   * {@code int virDomainGetUUIDString(virDomainPtr domain, char *buf)}
+   *
    * @param buf at least {@link #UUID_STRING_BUFLEN} bytes
    */
-  public static native int virDomainGetUUIDString(Pointer domain, byte[] buf);
+  public static int virDomainGetUUIDString(Pointer domain, byte[] buf) {
+    return DOMAIN_GET_UUID_STRING.integer(domain, buf);
+  }
+
+  private static final LibvirtFunction DOMAIN_GET_INFO = new LibvirtFunction("virDomainGetInfo");
 
   /**
-   * @param info a {@code virDomainInfo} ({@link DomainInfo#SIZE} bytes)
+   * {@code int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)}
+   *
+   * @param info {@link DomainInfo#SIZE} bytes
    */
-  public static native int virDomainGetInfo(Pointer domain, Pointer info);
+  public static int virDomainGetInfo(Pointer domain, Pointer info) {
+    return DOMAIN_GET_INFO.integer(domain, info);
+  }
 
-  public static native Pointer virDomainGetXMLDesc(Pointer domain, int flags);
+  private static final LibvirtFunction DOMAIN_GET_XML_DESC =
+      new LibvirtFunction("virDomainGetXMLDesc");
 
-  public static native int virDomainHasManagedSaveImage(Pointer domain, int flags);
+  /** {@code char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)} */
+  public static Pointer virDomainGetXMLDesc(Pointer domain, int flags) {
+    return DOMAIN_GET_XML_DESC.pointer(domain, flags);
+  }
 
-  public static native int virDomainIsActive(Pointer domain);
+  private static final LibvirtFunction DOMAIN_HAS_MANAGED_SAVE_IMAGE =
+      new LibvirtFunction("virDomainHasManagedSaveImage");
 
-  public static native int virDomainCreate(Pointer domain);
+  /** {@code int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)} */
+  public static int virDomainHasManagedSaveImage(Pointer domain, int flags) {
+    return DOMAIN_HAS_MANAGED_SAVE_IMAGE.integer(domain, flags);
+  }
 
-  public static native int virDomainSuspend(Pointer domain);
+  private static final LibvirtFunction DOMAIN_IS_ACTIVE = new LibvirtFunction("virDomainIsActive");
 
-  public static native int virDomainResume(Pointer domain);
+  /** {@code int virDomainIsActive(virDomainPtr dom)} */
+  public static int virDomainIsActive(Pointer domain) {
+    return DOMAIN_IS_ACTIVE.integer(domain);
+  }
 
-  public static native int virDomainDestroy(Pointer domain);
+  private static final LibvirtFunction DOMAIN_CREATE = new LibvirtFunction("virDomainCreate");
 
-  public static native int virDomainShutdown(Pointer domain);
+  /** {@code int virDomainCreate(virDomainPtr domain)} */
+  public static int virDomainCreate(Pointer domain) {
+    return DOMAIN_CREATE.integer(domain);
+  }
 
-  public static native int virDomainManagedSave(Pointer domain, int flags);
+  private static final LibvirtFunction DOMAIN_SUSPEND = new LibvirtFunction("virDomainSuspend");
 
-  public static native int virDomainManagedSaveRemove(Pointer domain, int flags);
+  /** {@code int virDomainSuspend(virDomainPtr domain)} */
+  public static int virDomainSuspend(Pointer domain) {
+    return DOMAIN_SUSPEND.integer(domain);
+  }
 
-  public static native int virDomainUndefineFlags(Pointer domain, int flags);
+  private static final LibvirtFunction DOMAIN_RESUME = new LibvirtFunction("virDomainResume");
+
+  /** {@code int virDomainResume(virDomainPtr domain)} */
+  public static int virDomainResume(Pointer domain) {
+    return DOMAIN_RESUME.integer(domain);
+  }
+
+  private static final LibvirtFunction DOMAIN_DESTROY = new LibvirtFunction("virDomainDestroy");
+
+  /** {@code int virDomainDestroy(virDomainPtr domain)} */
+  public static int virDomainDestroy(Pointer domain) {
+    return DOMAIN_DESTROY.integer(domain);
+  }
+
+  private static final LibvirtFunction DOMAIN_SHUTDOWN = new LibvirtFunction("virDomainShutdown");
+
+  /** {@code int virDomainShutdown(virDomainPtr domain)} */
+  public static int virDomainShutdown(Pointer domain) {
+    return DOMAIN_SHUTDOWN.integer(domain);
+  }
+
+  private static final LibvirtFunction DOMAIN_MANAGED_SAVE =
+      new LibvirtFunction("virDomainManagedSave");
+
+  /** {@code int virDomainManagedSave(virDomainPtr dom, unsigned int flags)} */
+  public static int virDomainManagedSave(Pointer domain, int flags) {
+    return DOMAIN_MANAGED_SAVE.integer(domain, flags);
+  }
+
+  private static final LibvirtFunction DOMAIN_MANAGED_SAVE_REMOVE =
+      new LibvirtFunction("virDomainManagedSaveRemove");
+
+  /** {@code int virDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags)} */
+  public static int virDomainManagedSaveRemove(Pointer domain, int flags) {
+    return DOMAIN_MANAGED_SAVE_REMOVE.integer(domain, flags);
+  }
+
+  private static final LibvirtFunction DOMAIN_UNDEFINE_FLAGS =
+      new LibvirtFunction("virDomainUndefineFlags");
+
+  /** {@code int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags)} */
+  public static int virDomainUndefineFlags(Pointer domain, int flags) {
+    return DOMAIN_UNDEFINE_FLAGS.integer(domain, flags);
+  }
+
+  private static final LibvirtFunction DOMAIN_INTERFACE_ADDRESSES =
+      new LibvirtFunction("virDomainInterfaceAddresses");
 
   /**
+   * {@code int virDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+   * unsigned int source, unsigned int flags)}
+   *
    * @param ifaces receives an array of {@code virDomainInterfacePtr} (see {@link
    *     DomainInterfaces}), each freed with {@link #virDomainInterfaceFree}, the array with {@code
    *     free}
    */
-  public static native int virDomainInterfaceAddresses(
-      Pointer domain, PointerByReference ifaces, int source, int flags);
+  public static int virDomainInterfaceAddresses(
+      Pointer domain, PointerByReference ifaces, int source, int flags) {
+    return DOMAIN_INTERFACE_ADDRESSES.integer(domain, ifaces.getPointer(), source, flags);
+  }
 
-  public static native void virDomainInterfaceFree(Pointer iface);
+  private static final LibvirtFunction DOMAIN_INTERFACE_FREE =
+      new LibvirtFunction("virDomainInterfaceFree");
+
+  /** {@code void virDomainInterfaceFree(virDomainInterfacePtr iface)} */
+  public static void virDomainInterfaceFree(Pointer iface) {
+    DOMAIN_INTERFACE_FREE.call(iface);
+  }
 
   /** {@code virDomainInfo}'s fields the adapter reads, at their offsets for this platform. */
   public static final class DomainInfo {
