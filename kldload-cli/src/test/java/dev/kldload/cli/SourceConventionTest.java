@@ -51,7 +51,11 @@ class SourceConventionTest {
         Path src = module.resolve("src");
         if (Files.isDirectory(src)) {
           try (Stream<Path> files = Files.walk(src)) {
-            files.filter(p -> p.toString().endsWith(".java")).forEach(sources::add);
+            // a module declaration names services and providers by their qualified names only
+            files
+                .filter(p -> p.toString().endsWith(".java"))
+                .filter(p -> !p.getFileName().toString().equals("module-info.java"))
+                .forEach(sources::add);
           }
         }
       }
