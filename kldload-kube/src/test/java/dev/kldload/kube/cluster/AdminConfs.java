@@ -1,6 +1,6 @@
 package dev.kldload.kube.cluster;
 
-/** Kubeconfigs shaped as kubeadm writes admin.conf (fake credentials), shared by tests. */
+/** Kubeconfigs with fake credentials, shared by tests. */
 public final class AdminConfs {
   private AdminConfs() {}
 
@@ -26,6 +26,33 @@ public final class AdminConfs {
         "    cluster: kubernetes",
         "    user: kubernetes-admin",
         "current-context: kubernetes-admin@kubernetes",
+        "");
+  }
+
+  /**
+   * A kubeconfig for {@code server} that sends a bearer token and skips TLS verification: for the
+   * mock server's self-signed certificate, or a port where no API server listens.
+   */
+  public static String withToken(String server) {
+    return String.join(
+        "\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: kldload",
+        "  cluster:",
+        "    server: " + server,
+        "    insecure-skip-tls-verify: true",
+        "users:",
+        "- name: admin",
+        "  user:",
+        "    token: secret-token",
+        "contexts:",
+        "- name: admin@kldload",
+        "  context:",
+        "    cluster: kldload",
+        "    user: admin",
+        "current-context: admin@kldload",
         "");
   }
 }

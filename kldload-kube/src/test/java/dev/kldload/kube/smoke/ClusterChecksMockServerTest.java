@@ -6,6 +6,7 @@ import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
+import dev.kldload.kube.cluster.AdminConfs;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.net.NetworkPlan;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
@@ -413,30 +414,9 @@ class ClusterChecksMockServerTest {
     assertThat(report.results().get(0).evidence()).startsWith("no kubeconfig");
   }
 
-  static String kubeconfig(int port) {
-    return String.join(
-        "\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: c",
-        "  cluster:",
-        "    server: https://127.0.0.1:" + port,
-        "    insecure-skip-tls-verify: true",
-        "users:",
-        "- name: u",
-        "  user:",
-        "    token: t",
-        "contexts:",
-        "- name: x",
-        "  context: {cluster: c, user: u}",
-        "current-context: x",
-        "");
-  }
-
   private SmokeReport againstPort(int port, Duration timeout) throws Exception {
     Path config = dir.resolve("unreachable.conf");
-    Files.writeString(config, kubeconfig(port));
+    Files.writeString(config, AdminConfs.withToken("https://127.0.0.1:" + port));
     List<Check> checks =
         SmokeCatalogue.select(
             SmokeCatalogue.all(NetworkPlan.defaults()), List.of("cluster"), List.of());

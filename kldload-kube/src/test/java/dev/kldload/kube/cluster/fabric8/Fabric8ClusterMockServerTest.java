@@ -8,6 +8,7 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.DatasetName;
+import dev.kldload.kube.cluster.AdminConfs;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
 import dev.kldload.kube.cluster.Taint;
@@ -292,28 +293,7 @@ class Fabric8ClusterMockServerTest {
     node("cp-1", true, "control-plane");
     String server = client.getConfiguration().getMasterUrl();
     Path kubeconfig = dir.resolve("admin.conf");
-    Files.writeString(
-        kubeconfig,
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- name: kldload",
-            "  cluster:",
-            "    server: " + server,
-            "    insecure-skip-tls-verify: true",
-            "users:",
-            "- name: admin",
-            "  user:",
-            "    token: secret-token",
-            "contexts:",
-            "- name: admin@kldload",
-            "  context:",
-            "    cluster: kldload",
-            "    user: admin",
-            "current-context: admin@kldload",
-            ""));
+    Files.writeString(kubeconfig, AdminConfs.withToken(server));
     try (Fabric8Cluster opened =
         Fabric8Cluster.open(
             kubeconfig, Optional.empty(), Conditions.system(new CancellationToken()))) {
