@@ -8,7 +8,6 @@ import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -69,21 +68,7 @@ class KubeStatusMockServerTest {
   @Test
   @DisplayName("the report lists nodes and add-ons; healthy only when every node is Ready")
   void report() {
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("cp-1")
-                .endMetadata()
-                .withNewStatus()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("False")
-                .endCondition()
-                .endStatus()
-                .build())
-        .create();
+    MockApi.node(client, "cp-1", false);
     KubeStatus.Report r = service().status(new KubeStatus.Request(Optional.empty()));
     assertThat(r.healthy()).isFalse();
     assertThat(r.nodes()).extracting(KubeStatus.NodeView::name).containsExactly("cp-1");

@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.ExitCode;
 import dev.kldload.core.KldloadException;
-import dev.kldload.core.plan.CancellationToken;
-import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.plan.PlanEngine;
 import dev.kldload.core.plan.PlanResult;
 import dev.kldload.core.value.ByteSize;
 import dev.kldload.core.value.Cidr;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.core.value.HostName;
+import dev.kldload.kube.cluster.MockApi;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.net.InMemoryHostNetwork;
 import dev.kldload.net.NetworkPlan;
@@ -21,9 +20,6 @@ import dev.kldload.zfs.Dataset;
 import dev.kldload.zfs.InMemoryZfs;
 import dev.kldload.zfs.Ownership;
 import dev.kldload.zfs.Zfs;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -34,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,43 +119,16 @@ class KubeInitMockServerTest {
     client
         .nodes()
         .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("cp-1")
-                .endMetadata()
+            MockApi.nodeBuilder("cp-1", true)
                 .withNewSpec()
                 .addNewTaint()
                 .withKey("node-role.kubernetes.io/control-plane")
                 .withEffect("NoSchedule")
                 .endTaint()
                 .endSpec()
-                .withNewStatus()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .endStatus()
                 .build())
         .create();
-    client
-        .apps()
-        .deployments()
-        .inNamespace("metallb-system")
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName("metallb-controller")
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(1)
-                .endSpec()
-                .withNewStatus()
-                .withReadyReplicas(1)
-                .withUpdatedReplicas(1)
-                .withAvailableReplicas(1)
-                .endStatus()
-                .build())
-        .create();
+    MockApi.deployment(client, "metallb-system", "metallb-controller", 1, 1);
 
     runner =
         new ScriptedRunner()
@@ -196,23 +164,7 @@ class KubeInitMockServerTest {
                   }
                   // what the chart's pods do once they run: the mock has no controllers
                   if (a.get(3).equals("cilium")) {
-                    client
-                        .apps()
-                        .daemonSets()
-                        .inNamespace("kube-system")
-                        .resource(
-                            new DaemonSetBuilder()
-                                .withNewMetadata()
-                                .withName("cilium")
-                                .endMetadata()
-                                .withNewStatus()
-                                .withDesiredNumberScheduled(1)
-                                .withNumberReady(1)
-                                .withUpdatedNumberScheduled(1)
-                                .withNumberAvailable(1)
-                                .endStatus()
-                                .build())
-                        .create();
+                    MockApi.daemonSet(client, "kube-system", "cilium", 1, 1);
                   }
                   return 0;
                 })
@@ -232,13 +184,7 @@ class KubeInitMockServerTest {
 
   PlanResult run(Supplier<Zfs> zfs) throws Exception {
     NodeSystem sys = new NodeSystem(root, runner);
-    Conditions fast =
-        new Conditions(
-            Conditions.SYSTEM,
-            new CancellationToken(),
-            Duration.ofMillis(20),
-            Duration.ofMillis(100));
-    cluster = new Fabric8Cluster(client, fast);
+    cluster = new Fabric8Cluster(client, MockApi.quickConditions());
     KubeInit init =
         new KubeInit(
             sys,

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.kube.cluster.AdminConfs;
+import dev.kldload.kube.cluster.MockApi;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.kube.cluster.fabric8.Fabric8KubeconfigFiles;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -38,67 +36,17 @@ class ClusterStatusKubernetesMockServerTest {
     return Files.writeString(dir.resolve("kubeconfig"), AdminConfs.at(url));
   }
 
-  private void node(String name, boolean ready) {
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewStatus()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus(ready ? "True" : "False")
-                .endCondition()
-                .endStatus()
-                .build())
-        .create();
-  }
-
-  private void pod(String name, String phase) {
-    client
-        .pods()
-        .inNamespace("kube-system")
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewStatus()
-                .withPhase(phase)
-                .endStatus()
-                .build())
-        .create();
-  }
-
   @Test
   @DisplayName(
       "mock API: nodes Ready of all, kube-system pods running of all, the add-ons' readiness; a"
           + " NotReady node degrades the report, naming it")
   void readsTheApi() throws Exception {
-    node("kldload-cp", true);
-    node("kldload-w-1", false);
-    pod("coredns-1", "Running");
-    pod("kube-apiserver-kldload-cp", "Running");
-    pod("cilium-abcde", "Pending");
-    client
-        .apps()
-        .daemonSets()
-        .inNamespace("kube-system")
-        .resource(
-            new DaemonSetBuilder()
-                .withNewMetadata()
-                .withName("cilium")
-                .endMetadata()
-                .withNewStatus()
-                .withDesiredNumberScheduled(2)
-                .withNumberReady(1)
-                .withUpdatedNumberScheduled(2)
-                .withNumberAvailable(1)
-                .endStatus()
-                .build())
-        .create();
+    MockApi.node(client, "kldload-cp", true);
+    MockApi.node(client, "kldload-w-1", false);
+    MockApi.pod(client, "kube-system", "coredns-1", "Running");
+    MockApi.pod(client, "kube-system", "kube-apiserver-kldload-cp", "Running");
+    MockApi.pod(client, "kube-system", "cilium-abcde", "Pending");
+    MockApi.daemonSet(client, "kube-system", "cilium", 2, 1);
     ClusterStatus.KubernetesReport api =
         ClusterStatus.kubernetes(
             kubeconfig(server.url("/")),

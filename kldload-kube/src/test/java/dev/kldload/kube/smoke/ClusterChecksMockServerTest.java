@@ -7,16 +7,11 @@ import dev.kldload.core.ExitCode;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.kube.cluster.AdminConfs;
+import dev.kldload.kube.cluster.MockApi;
 import dev.kldload.kube.cluster.fabric8.Fabric8Cluster;
 import dev.kldload.net.NetworkPlan;
-import io.fabric8.kubernetes.api.model.EndpointsBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetricsBuilder;
-import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetricsListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -73,66 +68,14 @@ class ClusterChecksMockServerTest {
     // the CRUD mock answers /version itself: give it the version a real server would
     server.setVersionInfo(
         new VersionInfo.Builder().withMajor("1").withMinor("32").withGitVersion("v1.32.3").build());
-    server
-        .expect()
-        .get()
-        .withPath("/apis/metrics.k8s.io/v1beta1/nodes")
-        .andReturn(
-            200,
-            new NodeMetricsListBuilder()
-                .addToItems(
-                    new NodeMetricsBuilder()
-                        .withNewMetadata()
-                        .withName("kldload-cp")
-                        .endMetadata()
-                        .build())
-                .addToItems(
-                    new NodeMetricsBuilder()
-                        .withNewMetadata()
-                        .withName("kldload-w-1")
-                        .endMetadata()
-                        .build())
-                .build())
-        .always();
-    node("kldload-cp", true);
-    node("kldload-w-1", true);
-    client
-        .apps()
-        .daemonSets()
-        .inNamespace("kube-system")
-        .resource(
-            new DaemonSetBuilder()
-                .withNewMetadata()
-                .withName("cilium")
-                .endMetadata()
-                .withNewStatus()
-                .withDesiredNumberScheduled(2)
-                .withNumberReady(2)
-                .withUpdatedNumberScheduled(2)
-                .withNumberAvailable(2)
-                .endStatus()
-                .build())
-        .create();
-    deployment("coredns", 2);
-    deployment("hubble-relay", 1);
-    client
-        .endpoints()
-        .inNamespace("kube-system")
-        .resource(
-            new EndpointsBuilder()
-                .withNewMetadata()
-                .withName("kube-dns")
-                .endMetadata()
-                .addNewSubset()
-                .addNewAddress()
-                .withIp("10.244.0.10")
-                .endAddress()
-                .addNewAddress()
-                .withIp("10.244.1.10")
-                .endAddress()
-                .endSubset()
-                .build())
-        .create();
+    MockApi.nodeMetrics(server, "kldload-cp", "kldload-w-1");
+    MockApi.node(client, "kldload-cp", true);
+    MockApi.node(client, "kldload-w-1", true);
+    MockApi.daemonSet(client, "kube-system", "cilium", 2, 2);
+    MockApi.deployment(client, "kube-system", "coredns", 2, 2);
+    MockApi.deployment(client, "kube-system", "hubble-relay", 1, 1);
+    MockApi.endpoints(
+        client, "kube-system", "kube-dns", List.of("10.244.0.10", "10.244.1.10"), List.of());
     node =
         SmokeFixtures.healthyNode()
             .command(
@@ -197,46 +140,6 @@ class ClusterChecksMockServerTest {
         // the pod went away between list and edit: look again
       }
     }
-  }
-
-  private void node(String name, boolean ready) {
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewStatus()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus(ready ? "True" : "False")
-                .endCondition()
-                .endStatus()
-                .build())
-        .createOr(o -> o.update());
-  }
-
-  private void deployment(String name, int replicas) {
-    client
-        .apps()
-        .deployments()
-        .inNamespace("kube-system")
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .endSpec()
-                .withNewStatus()
-                .withReadyReplicas(replicas)
-                .withUpdatedReplicas(replicas)
-                .withAvailableReplicas(replicas)
-                .endStatus()
-                .build())
-        .create();
   }
 
   /** A cluster on its own client: the run closes it, the test's client stays open. */
@@ -329,7 +232,7 @@ class ClusterChecksMockServerTest {
   @DisplayName(
       "mock API: a NotReady node, no Cilium, CoreDNS without endpoints fail exactly those checks")
   void broken() {
-    node("kldload-w-1", false);
+    MockApi.node(client, "kldload-w-1", false);
     client.apps().daemonSets().inNamespace("kube-system").withName("cilium").delete();
     client.endpoints().inNamespace("kube-system").withName("kube-dns").delete();
     client.apps().deployments().inNamespace("kube-system").withName("hubble-relay").delete();

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.kube.cluster.ClusterStatus;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import dev.kldload.kube.cluster.MockApi;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.DisplayName;
@@ -20,38 +19,8 @@ class ClusterStatusMockServerTest {
   @Test
   @DisplayName("healthy only when every node is Ready and every installed add-on is complete")
   void health() {
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName("cp-1")
-                .endMetadata()
-                .withNewStatus()
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .endStatus()
-                .build())
-        .create();
-    client
-        .apps()
-        .daemonSets()
-        .inNamespace("kube-system")
-        .resource(
-            new DaemonSetBuilder()
-                .withNewMetadata()
-                .withName("cilium")
-                .endMetadata()
-                .withNewStatus()
-                .withDesiredNumberScheduled(1)
-                .withNumberReady(0)
-                .withUpdatedNumberScheduled(1)
-                .withNumberAvailable(0)
-                .endStatus()
-                .build())
-        .create();
+    MockApi.node(client, "cp-1", true);
+    MockApi.daemonSet(client, "kube-system", "cilium", 1, 0);
     Fabric8Cluster cluster = new Fabric8Cluster(client, Conditions.system(new CancellationToken()));
     ClusterStatus status = ClusterStatus.of(cluster);
     assertThat(status.nodes()).hasSize(1);

@@ -9,6 +9,7 @@ import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
 import dev.kldload.core.value.DatasetName;
 import dev.kldload.kube.cluster.AdminConfs;
+import dev.kldload.kube.cluster.MockApi;
 import dev.kldload.kube.cluster.NodeInfo;
 import dev.kldload.kube.cluster.PodInfo;
 import dev.kldload.kube.cluster.Taint;
@@ -45,30 +46,19 @@ class Fabric8ClusterMockServerTest {
 
   @BeforeEach
   void setUp() {
-    Conditions fast =
-        new Conditions(
-            Conditions.SYSTEM,
-            new CancellationToken(),
-            Duration.ofMillis(20),
-            Duration.ofMillis(100));
-    cluster = new Fabric8Cluster(client, fast);
+    cluster = new Fabric8Cluster(client, MockApi.quickConditions());
   }
 
   Node node(String name, boolean ready, String role) {
     NodeBuilder b =
-        new NodeBuilder()
-            .withNewMetadata()
-            .withName(name)
+        MockApi.nodeBuilder(name, ready)
+            .editMetadata()
             .addToLabels("kubernetes.io/hostname", name)
             .addToLabels("node-role.kubernetes.io/" + role, "")
             .endMetadata()
             .withNewSpec()
             .endSpec()
-            .withNewStatus()
-            .addNewCondition()
-            .withType("Ready")
-            .withStatus(ready ? "True" : "False")
-            .endCondition()
+            .editStatus()
             .addNewAddress()
             .withType("InternalIP")
             .withAddress("10.251.0." + name.charAt(name.length() - 1))

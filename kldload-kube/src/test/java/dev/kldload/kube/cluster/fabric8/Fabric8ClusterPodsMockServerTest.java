@@ -7,9 +7,9 @@ import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
 import dev.kldload.core.plan.CancellationToken;
 import dev.kldload.core.plan.Conditions;
+import dev.kldload.kube.cluster.MockApi;
 import dev.kldload.kube.cluster.PodInfo;
 import dev.kldload.kube.cluster.PodRequest;
-import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -94,24 +94,8 @@ class Fabric8ClusterPodsMockServerTest {
   @DisplayName("mock API: ready endpoints count the Service's addresses; none is empty")
   void endpoints() {
     assertThat(cluster.readyEndpoints("kube-system", "kube-dns")).isEmpty();
-    client
-        .endpoints()
-        .inNamespace("kube-system")
-        .resource(
-            new EndpointsBuilder()
-                .withNewMetadata()
-                .withName("kube-dns")
-                .endMetadata()
-                .addNewSubset()
-                .addNewAddress()
-                .withIp("10.244.0.10")
-                .endAddress()
-                .addNewNotReadyAddress()
-                .withIp("10.244.1.10")
-                .endNotReadyAddress()
-                .endSubset()
-                .build())
-        .create();
+    MockApi.endpoints(
+        client, "kube-system", "kube-dns", List.of("10.244.0.10"), List.of("10.244.1.10"));
     assertThat(cluster.readyEndpoints("kube-system", "kube-dns")).contains(1);
   }
 
@@ -124,15 +108,7 @@ class Fabric8ClusterPodsMockServerTest {
         .withPath("/api/v1/namespaces/default/pods/p/log?pretty=false")
         .andReturn(200, "line 1\nline 2\n")
         .once();
-    server
-        .expect()
-        .get()
-        .withPath("/apis/metrics.k8s.io/v1beta1/nodes")
-        .andReturn(
-            200,
-            "{\"kind\":\"NodeMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"items\":"
-                + "[{\"metadata\":{\"name\":\"a\"}},{\"metadata\":{\"name\":\"b\"}}]}")
-        .once();
+    MockApi.nodeMetrics(server, "a", "b");
     assertThat(cluster.podLog("default", "p")).isEqualTo("line 1\nline 2\n");
     assertThat(cluster.nodeMetrics()).isEqualTo(2);
   }
