@@ -44,11 +44,17 @@ public final class ExecutableProbe implements Probe {
     }
     String hint =
         programs.stream()
-            .map(p -> Programs.debianPackage(p).orElse(p))
-            .distinct()
-            .reduce((a, b) -> a + " or " + b)
-            .map(p -> "apt-get install " + p)
-            .orElse("");
+            .map(Programs::bundleHint)
+            .flatMap(Optional::stream)
+            .findFirst()
+            .orElseGet(
+                () ->
+                    programs.stream()
+                        .map(p -> Programs.debianPackage(p).orElse(p))
+                        .distinct()
+                        .reduce((a, b) -> a + " or " + b)
+                        .map(p -> "apt-get install " + p)
+                        .orElse(""));
     return ProbeResult.missing(this, String.join(" / ", programs) + " not on PATH", hint);
   }
 }

@@ -23,9 +23,18 @@ public final class Programs {
           Map.entry("nft", "nftables"),
           Map.entry("ip", "iproute2"),
           Map.entry("ssh-keygen", "openssh-client"),
-          Map.entry("kubectl", "kubernetes-client"),
           Map.entry("cloud-init", "cloud-init"),
           Map.entry("ctr", "containerd"));
+
+  /**
+   * Programs installed from the offline bundle, not from Debian: Debian 12's kubernetes-client is
+   * kubectl 1.20, outside the version skew of the clusters the suite makes.
+   */
+  private static final Map<String, String> FROM_BUNDLE =
+      Map.of(
+          "kubectl",
+          "install the offline bundle's kubectl: apt-get install <bundle>/debs/kubectl_*.deb"
+              + " (Debian's kubernetes-client is too old)");
 
   private Programs() {}
 
@@ -49,9 +58,14 @@ public final class Programs {
     return Optional.ofNullable(PACKAGES.get(Path.of(program).getFileName().toString()));
   }
 
+  /** How to install a program that does not come from Debian, if it is one of those. */
+  public static Optional<String> bundleHint(String program) {
+    return Optional.ofNullable(FROM_BUNDLE.get(Path.of(program).getFileName().toString()));
+  }
+
   public static String installHint(String program) {
-    return debianPackage(program)
-        .map(pkg -> "install it: apt-get install " + pkg)
+    return bundleHint(program)
+        .or(() -> debianPackage(program).map(pkg -> "install it: apt-get install " + pkg))
         .orElse("check that " + program + " is installed and on PATH");
   }
 }
