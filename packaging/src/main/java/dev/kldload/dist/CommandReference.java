@@ -27,7 +27,7 @@ final class CommandReference {
           .append("](#")
           .append(anchor(e.getKey()))
           .append("): ")
-          .append(header(e.getValue()))
+          .append(ManPages.first(e.getValue().getCommandSpec().usageMessage().header()))
           .append('\n');
     }
     md.append("\n## kldload\n\n");
@@ -54,11 +54,6 @@ final class CommandReference {
   /** The words after "kldload": {@code kube-cluster bootstrap}. */
   private static String path(CommandLine command) {
     return command.getCommandSpec().qualifiedName(" ").replaceFirst("^kldload ", "");
-  }
-
-  private static String header(CommandLine command) {
-    String[] header = command.getCommandSpec().usageMessage().header();
-    return header.length == 0 ? "" : header[0].replace("%n", " ").replace("%%", "%").strip();
   }
 
   /** GitHub's heading anchors: lower case, spaces to dashes, other punctuation dropped. */

@@ -331,7 +331,8 @@ public final class ManPages {
     return d.isBlank() ? first(spec.usageMessage().header()) : d;
   }
 
-  private static String first(String[] lines) {
+  /** The first line of a help section, formatted as picocli formats it. */
+  static String first(String[] lines) {
     return lines.length == 0 ? "" : format(lines[0]).strip();
   }
 
