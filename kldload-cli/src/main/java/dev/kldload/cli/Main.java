@@ -7,6 +7,7 @@ import dev.kldload.cli.support.CommandFactory;
 import dev.kldload.cli.support.ErrorHandlers;
 import dev.kldload.cli.support.HostEngines;
 import dev.kldload.cli.support.VersionProvider;
+import dev.kldload.cli.support.WarmUp;
 import dev.kldload.core.ExitCode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -34,6 +35,8 @@ public final class Main {
 
   public static void main(String[] args) {
     String prog = System.getProperty("kldload.prog", "kldload");
+    String[] effective = dispatch(prog, args);
+    WarmUp warmUp = WarmUp.start(warmUp(effective));
     Logging logging = Logging.start(prog, args, System.err);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(logging.stderr(), true, StandardCharsets.UTF_8);
@@ -48,7 +51,7 @@ public final class Main {
             c -> new HostEngines(System.getenv(), c.err(), c::verbosity));
     logging.attach(cli);
     installInterruptHandler(cli);
-    int code = run(cli, prog, args);
+    int code = run(cli, warmUp, effective);
     out.flush();
     err.flush();
     System.exit(code);
@@ -59,12 +62,37 @@ public final class Main {
    * Cli}.
    */
   public static int run(Cli cli, String prog, String... args) {
-    String[] effective = dispatch(prog, args);
+    return run(cli, WarmUp.none(), dispatch(prog, args));
+  }
+
+  private static int run(Cli cli, WarmUp warmUp, String[] effective) {
     if (VersionProvider.isVersionRequest(effective)) {
       // the root's --version needs no command model: 75 ms less (docs/performance.md)
       return VersionProvider.print(cli.out());
     }
-    return commandLine(cli, Tools.needed(effective)).execute(effective);
+    CommandLine commandLine = commandLine(cli, Tools.needed(effective));
+    commandLine.setExecutionStrategy(warmUp.strategy());
+    return commandLine.execute(effective);
+  }
+
+  /**
+   * The warm-up of the tool an invocation runs; none for help and version requests, which never
+   * reach the tool's work.
+   */
+  static Runnable warmUp(String[] effective) {
+    List<Tools.Tool> tools = Tools.needed(effective);
+    if (tools.size() != 1) {
+      return WarmUp.NOTHING;
+    }
+    for (String arg : effective) {
+      if (arg.equals("--")) {
+        break;
+      }
+      if (arg.equals("-h") || arg.equals("--help") || arg.equals("-V") || arg.equals("--version")) {
+        return WarmUp.NOTHING;
+      }
+    }
+    return tools.get(0).warmUp();
   }
 
   /** The whole command tree, wired: factory, streams, handlers, help sections. */

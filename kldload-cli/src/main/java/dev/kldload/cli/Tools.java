@@ -16,6 +16,8 @@ import dev.kldload.cli.kvm.KvmDeleteCommand;
 import dev.kldload.cli.kvm.KvmListCommand;
 import dev.kldload.cli.kvm.KvmSnapCommand;
 import dev.kldload.cli.net.KubeNetworkCommand;
+import dev.kldload.cli.support.HostEngines;
+import dev.kldload.cli.support.WarmUp;
 import dev.kldload.cli.zfs.KcloneCommand;
 import dev.kldload.cli.zfs.KdfCommand;
 import dev.kldload.cli.zfs.KsnapCommand;
@@ -30,8 +32,18 @@ import java.util.Set;
  * only the tool it names; help listings and suggestions build them all.
  */
 final class Tools {
-  /** A tool name and its command class. */
-  record Tool(String name, Class<?> type) {}
+  /**
+   * A tool name, its command class, and what a thread does while its command line is parsed ({@link
+   * WarmUp}).
+   */
+  record Tool(String name, Class<?> type, Runnable warmUp) {
+    Tool(String name, Class<?> type) {
+      this(name, type, WarmUp.NOTHING);
+    }
+  }
+
+  /** One method reference for all: each call site of a lambda is spun (or archived) on its own. */
+  private static final Runnable LIBVIRT = HostEngines::warmUpLibvirt;
 
   static final List<Tool> ALL =
       List.of(
@@ -41,11 +53,11 @@ final class Tools {
           new Tool("kclone", KcloneCommand.class),
           new Tool("kdf", KdfCommand.class),
           new Tool("kst", KstCommand.class),
-          new Tool("kvm-create", KvmCreateCommand.class),
-          new Tool("kvm-clone", KvmCloneCommand.class),
-          new Tool("kvm-snap", KvmSnapCommand.class),
-          new Tool("kvm-list", KvmListCommand.class),
-          new Tool("kvm-delete", KvmDeleteCommand.class),
+          new Tool("kvm-create", KvmCreateCommand.class, LIBVIRT),
+          new Tool("kvm-clone", KvmCloneCommand.class, LIBVIRT),
+          new Tool("kvm-snap", KvmSnapCommand.class, LIBVIRT),
+          new Tool("kvm-list", KvmListCommand.class, LIBVIRT),
+          new Tool("kvm-delete", KvmDeleteCommand.class, LIBVIRT),
           new Tool("kube-network", KubeNetworkCommand.class),
           new Tool("kube-cluster", KubeClusterCommand.class),
           new Tool("kube-setup", KubeSetupCommand.class),

@@ -2,6 +2,7 @@ package dev.kldload.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kldload.cli.support.WarmUp;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +44,24 @@ class ToolsTest {
           tool.type().getAnnotation(picocli.CommandLine.Command.class);
       assertThat(command.name()).as(tool.type().getName()).isEqualTo(tool.name());
     }
+  }
+
+  @Test
+  @DisplayName(
+      "the kvm tools warm libvirt up while picocli parses; help, version, other tools and unknown"
+          + " names warm nothing up")
+  void warmUps() {
+    Runnable libvirt = Tools.byName("kvm-list").orElseThrow().warmUp();
+    assertThat(libvirt).isNotSameAs(WarmUp.NOTHING);
+    for (String tool : new String[] {"kvm-create", "kvm-clone", "kvm-snap", "kvm-delete"}) {
+      assertThat(Tools.byName(tool).orElseThrow().warmUp()).as(tool).isSameAs(libvirt);
+    }
+    assertThat(Main.warmUp(args("kvm-list", "-o", "json"))).isSameAs(libvirt);
+    assertThat(Main.warmUp(args("-v", "kvm-list"))).isSameAs(libvirt);
+    assertThat(Main.warmUp(args("kvm-list", "--help"))).isSameAs(WarmUp.NOTHING);
+    assertThat(Main.warmUp(args("kvm-snap", "create", "-h"))).isSameAs(WarmUp.NOTHING);
+    assertThat(Main.warmUp(args("--version"))).isSameAs(WarmUp.NOTHING);
+    assertThat(Main.warmUp(args("ksnap", "list"))).isSameAs(WarmUp.NOTHING);
+    assertThat(Main.warmUp(args("kvm-lsit"))).isSameAs(WarmUp.NOTHING);
   }
 }

@@ -24,6 +24,7 @@ import dev.kldload.kvm.Hypervisor;
 import dev.kldload.kvm.Virtualisation;
 import dev.kldload.kvm.libvirt.KvmProbes;
 import dev.kldload.kvm.libvirt.LibvirtHypervisor;
+import dev.kldload.kvm.libvirt.LibvirtWarmUp;
 import dev.kldload.kvm.libvirt.VirtProbe;
 import dev.kldload.net.Firewall;
 import dev.kldload.net.HostNetwork;
@@ -116,6 +117,11 @@ public final class HostEngines implements Engines {
   @Override
   public Hypervisor hypervisor(String uri) {
     return new LibvirtHypervisor(uri);
+  }
+
+  /** The {@link WarmUp} of the tools that use {@link #hypervisor}: see {@link LibvirtWarmUp}. */
+  public static void warmUpLibvirt() {
+    LibvirtWarmUp.run();
   }
 
   @Override

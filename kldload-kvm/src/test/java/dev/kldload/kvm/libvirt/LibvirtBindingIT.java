@@ -42,6 +42,17 @@ class LibvirtBindingIT {
   }
 
   @Test
+  @DisplayName(
+      "the warm-up loads libvirt and the XML reader in another thread; a listing after it reads"
+          + " the definitions")
+  void warmUpInAnotherThread() throws InterruptedException {
+    Thread thread = new Thread(LibvirtWarmUp::run);
+    thread.start();
+    thread.join();
+    assertThat(libvirt.domains()).extracting(d -> d.name()).contains("test");
+  }
+
+  @Test
   @DisplayName("the domain info gives state, memory and vCPUs")
   void info() {
     var test = libvirt.domain("test").orElseThrow();

@@ -45,6 +45,14 @@ public final class Libvirt {
 
   private Libvirt() {}
 
+  /**
+   * Initialises this class, which loads libvirt.so: for {@link
+   * dev.kldload.kvm.libvirt.LibvirtWarmUp}. Throws what loading throws.
+   */
+  public static void load() {
+    // the static initialiser has done the work
+  }
+
   /** The loaded library, for the other bindings; calling it initialises this class first. */
   static NativeLibrary library() {
     return LIBRARY;
