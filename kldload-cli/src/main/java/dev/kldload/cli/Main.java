@@ -128,7 +128,7 @@ public final class Main {
       List<String> all = new ArrayList<>();
       all.add(name);
       all.addAll(Arrays.asList(args));
-      return all.toArray(String[]::new);
+      return all.toArray(new String[0]);
     }
     return args;
   }
