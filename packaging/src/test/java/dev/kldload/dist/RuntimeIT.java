@@ -141,7 +141,10 @@ class RuntimeIT {
         .doesNotContain("com.sun.jna.Structure$FFIType source")
         .doesNotContain("__dynamic_proxy__")
         // the renderer writes through jackson-core: databind's ObjectMapper costs ~20 ms to start
-        .doesNotContain("com.fasterxml.jackson.databind.");
+        .doesNotContain("com.fasterxml.jackson.databind.")
+        // domain definitions are read by XmlReader: java.xml's parser costs ~8 ms to start
+        .doesNotContain("javax.xml.")
+        .doesNotContain("com.sun.org.apache.xerces.");
   }
 
   @Test

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * What the tools read from a domain's XML: disks with their sources, the UEFI vars file and our
- * metadata. Parsed with the JDK's StAX reader into a small element tree ({@link XmlElement}), never
- * with text matching: definitions are only read here, and a listing reads one per domain.
+ * metadata. Parsed by {@link XmlReader} into a small element tree ({@link XmlElement}), never with
+ * text matching: definitions are only read here, and a listing reads one per domain.
  */
 public record DomainDefinition(
     String name,
@@ -47,14 +47,6 @@ public record DomainDefinition(
         domain.text("os/nvram").filter(s -> !s.isEmpty()).map(Path::of),
         MetadataXml.read(domain),
         devices.map(d -> d.children("interface").size()).orElse(0));
-  }
-
-  /**
-   * Initialises the XML reader that {@link #parse} uses (~7 ms the first time in a run): for {@link
-   * dev.kldload.kvm.libvirt.LibvirtWarmUp}.
-   */
-  public static void prepareReader() {
-    XmlElement.factory();
   }
 
   private static Optional<Path> source(XmlElement disk) {

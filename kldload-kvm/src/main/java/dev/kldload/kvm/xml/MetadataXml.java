@@ -63,7 +63,7 @@ public final class MetadataXml {
         .map(root -> of(name -> value(root, name)));
   }
 
-  /** The same, from a definition read with StAX ({@link DomainDefinition}). */
+  /** The same, from a definition read by {@link XmlReader} ({@link DomainDefinition}). */
   static Optional<DomainMetadata> read(XmlElement domain) {
     return domain
         .first("metadata")

@@ -2,25 +2,16 @@ package dev.kldload.kvm.xml;
 
 import dev.kldload.core.ErrorKind;
 import dev.kldload.core.KldloadException;
-import java.io.StringReader;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 /**
- * A read-only element tree built with the JDK's StAX reader, for definitions that are only read
- * ({@link DomainDefinition}): the DOM's parser configuration and node classes cost a listing more
- * start-up than the few fields it reads. Answers as {@link Xml}'s DOM helpers do (children by local
- * name without a namespace, unprefixed attributes, text of all descendants), with the same limits:
- * no DTD, no external entities.
+ * A read-only element tree of a definition that is only read ({@link DomainDefinition}), built by
+ * {@link XmlReader}. Answers as {@link Xml}'s DOM helpers do (children by local name without a
+ * namespace, unprefixed attributes, text of all descendants), with the same limits: no DTD, no
+ * external entities.
  */
 final class XmlElement {
   private final String namespace;
@@ -29,7 +20,7 @@ final class XmlElement {
   private final List<XmlElement> children = new ArrayList<>();
   private final StringBuilder text = new StringBuilder();
 
-  private XmlElement(String namespace, String name, Map<String, String> attributes) {
+  XmlElement(String namespace, String name, Map<String, String> attributes) {
     this.namespace = namespace;
     this.name = name;
     this.attributes = attributes;
@@ -38,74 +29,44 @@ final class XmlElement {
   /** The document element of {@code xml}. */
   static XmlElement parse(String xml) {
     try {
-      XMLStreamReader reader = factory().createXMLStreamReader(new StringReader(xml));
-      try {
-        return read(reader);
-      } finally {
-        reader.close();
-      }
-    } catch (XMLStreamException e) {
+      return XmlReader.parse(xml);
+    } catch (XmlReader.MalformedXmlException e) {
       throw new KldloadException(
           ErrorKind.FAILED,
-          "domain definition is not well-formed XML: " + e.getMessage().replace('\n', ' '),
+          "domain definition is not well-formed XML: " + e.getMessage(),
           "check the definition with 'virsh dumpxml'",
           e);
     }
   }
 
-  /**
-   * A new reader factory (one per parse: the JDK's are not documented thread-safe). The first one
-   * in a run initialises java.xml's parser and security settings, ~7 ms.
-   */
-  static XMLInputFactory factory() {
-    XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
-    factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    return factory;
+  void add(XmlElement child) {
+    children.add(child);
   }
 
-  private static XmlElement read(XMLStreamReader reader) throws XMLStreamException {
-    Deque<XmlElement> open = new ArrayDeque<>();
-    XmlElement root = null;
-    while (reader.hasNext()) {
-      switch (reader.next()) {
-        case XMLStreamConstants.START_ELEMENT -> {
-          Map<String, String> attributes = new HashMap<>();
-          for (int i = 0; i < reader.getAttributeCount(); i++) {
-            String prefix = reader.getAttributePrefix(i);
-            if (prefix == null || prefix.isEmpty()) {
-              attributes.put(reader.getAttributeLocalName(i), reader.getAttributeValue(i));
-            }
-          }
-          String uri = reader.getNamespaceURI();
-          XmlElement element =
-              new XmlElement(
-                  uri == null || uri.isEmpty() ? null : uri, reader.getLocalName(), attributes);
-          if (open.isEmpty()) {
-            root = element;
-          } else {
-            open.peek().children.add(element);
-          }
-          open.push(element);
-        }
-        case XMLStreamConstants.END_ELEMENT -> open.pop();
-        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
-          // an element's text is that of all its descendants, as the DOM's getTextContent()
-          for (XmlElement element : open) {
-            element.text.append(reader.getText());
-          }
-        }
-        case XMLStreamConstants.DTD ->
-            throw new XMLStreamException("a DOCTYPE is not allowed", reader.getLocation());
-        default -> {
-          // comments, processing instructions: not content
-        }
-      }
-    }
-    if (root == null) {
-      throw new XMLStreamException("no document element");
-    }
-    return root;
+  void append(String more) {
+    text.append(more);
+  }
+
+  /** The namespace URI, or null for none. */
+  String namespace() {
+    return namespace;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Map<String, String> attributes() {
+    return attributes;
+  }
+
+  List<XmlElement> children() {
+    return children;
+  }
+
+  /** The text of this element and its descendants, as read. */
+  String rawText() {
+    return text.toString();
   }
 
   /** Direct children with the given local name and no namespace. */

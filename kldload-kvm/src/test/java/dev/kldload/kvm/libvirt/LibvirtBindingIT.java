@@ -43,8 +43,7 @@ class LibvirtBindingIT {
 
   @Test
   @DisplayName(
-      "the warm-up loads libvirt and the XML reader in another thread; a listing after it reads"
-          + " the definitions")
+      "the warm-up loads libvirt in another thread; a listing after it reads" + " the definitions")
   void warmUpInAnotherThread() throws InterruptedException {
     Thread thread = new Thread(LibvirtWarmUp::run);
     thread.start();
