@@ -28,8 +28,8 @@ import java.util.Set;
 
 /**
  * Every tool, by the name it is invoked as. Building picocli's model of a command costs reflection
- * over all its options (and picocli's classes cannot be class-data shared), so an invocation builds
- * only the tool it names; help listings and suggestions build them all.
+ * over all its options, so an invocation builds only the tool it names; help listings and
+ * suggestions build them all.
  */
 final class Tools {
   /**
