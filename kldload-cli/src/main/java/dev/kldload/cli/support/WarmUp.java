@@ -49,7 +49,7 @@ public final class WarmUp {
     try {
       thread.join();
     } catch (InterruptedException e) {
-      // Ctrl-C while waiting: the command sees the interrupt where it next waits
+      // kept for the command, which sees it where it next waits
       Thread.currentThread().interrupt();
     }
   }
