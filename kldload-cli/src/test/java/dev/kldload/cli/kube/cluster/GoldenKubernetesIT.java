@@ -223,9 +223,10 @@ class GoldenKubernetesIT {
   }
 
   /**
-   * The suite as a runtime directory: the real launcher as {@code bin/kldload} with {@code
-   * bin/kube-setup} linked to it, this test's class path as {@code lib/} (directories made jars) in
-   * {@code lib/classpath}, and {@code jre} the golden's own Java (its recipe installs it).
+   * The suite as a runtime directory: the real launcher as {@code bin/kldload}, with this test's
+   * class path written in, and {@code bin/kube-setup} linked to it; the class path's jars as {@code
+   * lib/} (directories made jars) in {@code lib/classpath}, and {@code jre} the golden's own Java
+   * (its recipe installs it).
    */
   private Path suite() throws IOException {
     Path suite = tmp.resolve("suite");
@@ -245,8 +246,15 @@ class GoldenKubernetesIT {
       }
     }
     Files.write(lib.resolve("classpath"), names);
+    // the class path written into the launcher, as packaging/build-runtime does
     Path launcher = Path.of(System.getProperty("user.dir")).resolveSibling("packaging/launcher");
-    Files.copy(launcher, bin.resolve("kldload"));
+    List<String> jars = new ArrayList<>();
+    for (String name : names) {
+      jars.add("$home/lib/" + name);
+    }
+    Files.writeString(
+        bin.resolve("kldload"),
+        Files.readString(launcher).replace("@CLASSPATH@", String.join(":", jars)));
     Files.setPosixFilePermissions(
         bin.resolve("kldload"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(bin.resolve("kube-setup"), Path.of("kldload"));
